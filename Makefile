@@ -1,0 +1,35 @@
+# Everything a user or CI runs. Each target installs what it needs into .venv first (idempotent).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FIXTURE_PORT ?= 8765
+DAGSTER_PORT ?= 3000
+export DAGSTER_HOME := $(CURDIR)/dagster_home
+export DO_NOT_TRACK := 1
+
+.PHONY: setup demo dev test lock clean
+
+# The stamp is rebuilt whenever the lock or the project metadata changes.
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+setup: $(VENV)/.installed  ## create .venv with exactly the locked versions
+
+demo: setup  ## offline: fixture Chess.com API + one month loaded + dagster dev on 127.0.0.1:3000
+	FIXTURE_PORT=$(FIXTURE_PORT) DAGSTER_PORT=$(DAGSTER_PORT) bash scripts/demo.sh
+
+dev: setup  ## real Chess.com API: dagster dev on 127.0.0.1:3000
+	$(BIN)/dagster dev -h 127.0.0.1 -p $(DAGSTER_PORT)
+
+test: setup  ## the whole test suite
+	$(BIN)/python -m pytest
+
+lock:  ## re-resolve requirements.lock from pyproject.toml (needs network to PyPI)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) data/demo

@@ -1,0 +1,115 @@
+"""The chess source as Dagster assets, through dagster-dlt.
+
+Two multi-assets over one dlt pipeline:
+
+* ``chess_roster``: ``chess/players`` and ``chess/players_profiles``, unpartitioned;
+* ``chess_games``: ``chess/players_games``, one partition per month, and a backfill of any range
+  of months runs as a single run (one titled list, one archive list per player, for the range).
+
+Both write the same DuckDB file, so both run in the ``chess_duckdb`` concurrency pool.
+"""
+
+
+from collections.abc import Iterator, Sequence
+
+import dagster as dg
+from dagster_dlt import DagsterDltResource, DagsterDltTranslator, build_dlt_asset_specs
+from dagster_dlt.translator import DltResourceTranslatorData
+from dagster_duckdb import DuckDBResource
+
+from chess_dagster.partitions import monthly_partitions
+from chess_dagster.resources import chess_pipeline
+from chess_dagster.settings import DUCKDB_POOL, duckdb_path
+from chess_dagster.sources import ChessConfigError, chess
+
+ROSTER_RESOURCES = ("players", "players_profiles")
+GAMES_RESOURCES = ("players_games",)
+PLAYERS_KEY = dg.AssetKey(["chess", "players"])
+
+# Network steps retry on their own (dlt's requests helper); this covers what outlives that:
+# an API outage of minutes, a DuckDB file briefly held by another process.
+NETWORK_RETRY_POLICY = dg.RetryPolicy(
+    max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
+
+
+class ChessDltTranslator(DagsterDltTranslator):
+    """Keys ``chess/<table>``, group ``chess``; everything hangs off ``chess/players``."""
+
+    def get_asset_spec(self, data: DltResourceTranslatorData) -> dg.AssetSpec:
+        resource = data.resource
+        return (
+            super()
+            .get_asset_spec(data)
+            .replace_attributes(
+                key=dg.AssetKey(["chess", resource.name]),
+                deps=[] if resource.name == "players" else [PLAYERS_KEY],
+                group_name="chess",
+            )
+        )
+
+
+def _chess_dlt_assets(
+    name: str, resources: Sequence[str], partitions_def: dg.PartitionsDefinition | None = None
+):
+    """``@dlt_assets`` with a retry policy, which ``@dlt_assets`` itself has no parameter for.
+
+    The specs come from dagster-dlt's ``build_dlt_asset_specs``, exactly as ``@dlt_assets``
+    builds them; the source and pipeline there only describe the assets: every run builds its
+    own (dagster-dlt mutates the schema of the source it runs).
+    """
+    specs = build_dlt_asset_specs(
+        dlt_source=chess(months=[]).with_resources(*resources),
+        dlt_pipeline=chess_pipeline(duckdb_path()),
+        dagster_dlt_translator=ChessDltTranslator(),
+    )
+    return dg.multi_asset(
+        name=name,
+        specs=specs,
+        can_subset=True,
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
+        retry_policy=NETWORK_RETRY_POLICY,
+        pool=DUCKDB_POOL,
+    )
+
+
+def _run_chess(
+    context: dg.AssetExecutionContext,
+    dlt: DagsterDltResource,
+    duckdb: DuckDBResource,
+    resources: Sequence[str],
+    months: Sequence[str],
+) -> Iterator[dg.MaterializeResult]:
+    """Load the chosen resources into ``duckdb``; configuration errors fail without retries."""
+    try:
+        source = chess(months=months).with_resources(*resources)
+        yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=chess_pipeline(duckdb.database))
+    except Exception as exc:
+        config_error = _config_error_in(exc)
+        if config_error is not None:
+            raise dg.Failure(description=str(config_error), allow_retries=False) from exc
+        raise
+
+
+def _config_error_in(exc: BaseException | None) -> ChessConfigError | None:
+    """The configuration error behind ``exc`` (dlt wraps what a resource raises), if any."""
+    while exc is not None:
+        if isinstance(exc, ChessConfigError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+@_chess_dlt_assets("chess_roster", ROSTER_RESOURCES)
+def chess_roster(context: dg.AssetExecutionContext, dlt: DagsterDltResource, duckdb: DuckDBResource):
+    """Titled players (or the configured list) and their profiles."""
+    yield from _run_chess(context, dlt, duckdb, ROSTER_RESOURCES, months=[])
+
+
+@_chess_dlt_assets("chess_games", GAMES_RESOURCES, partitions_def=monthly_partitions)
+def chess_games(context: dg.AssetExecutionContext, dlt: DagsterDltResource, duckdb: DuckDBResource):
+    """Each player's games that ended in the partition's month (or every month of a backfill)."""
+    months = context.partition_keys
+    context.log.info(f"loading games for {len(months)} month(s): {months[0]}..{months[-1]}")
+    yield from _run_chess(context, dlt, duckdb, GAMES_RESOURCES, months=months)

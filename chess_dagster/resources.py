@@ -1,0 +1,34 @@
+"""Resources: the DuckDB warehouse and the dlt runner, plus the one dlt pipeline they share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dlt
+from dagster_dlt import DagsterDltResource
+from dagster_duckdb import DuckDBResource
+
+from chess_dagster.settings import DATASET_NAME, PIPELINE_NAME, duckdb_path
+
+
+def chess_pipeline(database: str) -> dlt.Pipeline:
+    """The dlt pipeline loading into ``database``.
+
+    Its working directory sits beside the DuckDB file, so each warehouse has its own dlt state
+    and nothing lands in the home directory.
+    """
+    database_path = Path(database)
+    database_path.parent.mkdir(parents=True, exist_ok=True)
+    return dlt.pipeline(
+        pipeline_name=PIPELINE_NAME,
+        pipelines_dir=str(database_path.parent / "dlt_pipelines"),
+        destination=dlt.destinations.duckdb(str(database_path)),
+        dataset_name=DATASET_NAME,
+    )
+
+
+def default_resources() -> dict[str, object]:
+    return {
+        "dlt": DagsterDltResource(),
+        "duckdb": DuckDBResource(database=duckdb_path()),
+    }

@@ -1,0 +1,22 @@
+"""Where the platform keeps its data, read from the environment once, with defaults that work."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATASET_NAME = "chess_data"
+PIPELINE_NAME = "chess"
+# Every asset that writes or reads the DuckDB file runs in this pool; the instance limits it to 1.
+DUCKDB_POOL = "chess_duckdb"
+
+
+def duckdb_path() -> str:
+    """``CHESS_DUCKDB_PATH``, else ``data/chess.duckdb`` in the project."""
+    return os.environ.get("CHESS_DUCKDB_PATH") or str(PROJECT_ROOT / "data" / "chess.duckdb")
+
+
+def games_start_month() -> str:
+    """``CHESS_START_MONTH`` (``YYYY-MM``), the first month partition of the games asset."""
+    return os.environ.get("CHESS_START_MONTH") or "2022-01"

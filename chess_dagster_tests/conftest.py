@@ -1,0 +1,77 @@
+"""Real parts for every test: a fixture Chess.com API over HTTP, a DuckDB file, a Dagster instance."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from dagster_dlt import DagsterDltResource
+from dagster_duckdb import DuckDBResource
+
+from chess_dagster.fixture_api import ChessUniverse, FixtureKnobs, FixtureServer, Month, running_fixture_api
+
+PLAYERS = 3
+
+
+@pytest.fixture
+def universe() -> ChessUniverse:
+    return ChessUniverse(players_per_title=6, games_per_month=12, first_month=Month(2021, 6))
+
+
+@pytest.fixture
+def fixture_api(universe: ChessUniverse) -> Iterator[FixtureServer]:
+    with running_fixture_api(universe, FixtureKnobs()) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def chess_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep every test off the real API, the project's data folder and the user's Dagster home."""
+    monkeypatch.setenv("SOURCES__CHESS__CHESS_URL", "http://127.0.0.1:9/pub/")
+    monkeypatch.setenv("SOURCES__CHESS__MAX_PLAYERS", str(PLAYERS))
+    monkeypatch.setenv("CHESS_DUCKDB_PATH", str(tmp_path / "data" / "chess.duckdb"))
+    monkeypatch.setenv("RUNTIME__REQUEST_BACKOFF_FACTOR", "0.05")
+    monkeypatch.setenv("RUNTIME__REQUEST_TIMEOUT", "10")
+    monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
+
+
+@pytest.fixture
+def api_env(monkeypatch: pytest.MonkeyPatch, fixture_api: FixtureServer) -> FixtureServer:
+    monkeypatch.setenv("SOURCES__CHESS__CHESS_URL", fixture_api.base_url)
+    return fixture_api
+
+
+@pytest.fixture
+def duckdb_path() -> str:
+    return os.environ["CHESS_DUCKDB_PATH"]
+
+
+@pytest.fixture
+def resources(duckdb_path: str) -> dict[str, object]:
+    return {"dlt": DagsterDltResource(), "duckdb": DuckDBResource(database=duckdb_path)}
+
+
+@pytest.fixture
+def instance() -> Iterator[dg.DagsterInstance]:
+    with dg.instance_for_test(overrides={"concurrency": {"pools": {"default_limit": 1}}}) as instance:
+        yield instance
+
+
+def query(duckdb_path: str, sql: str) -> list[tuple]:
+    with duckdb.connect(duckdb_path, read_only=True) as connection:
+        return connection.sql(sql).fetchall()
+
+
+def fixture_game_urls(universe: ChessUniverse, months: list[str], players: int = PLAYERS) -> set[str]:
+    """What the fixture API holds for the first ``players`` GMs in ``months``: the truth to compare."""
+    usernames = universe.titled("GM")[:players]
+    return {
+        game["url"]
+        for username in usernames
+        for month in months
+        for game in universe.games(username, Month.parse(month))
+    }

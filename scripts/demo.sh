@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Offline demo: the fixture Chess.com API, players and last month loaded, then the Dagster UI.
+# Run through `make demo` (it sets up .venv and DAGSTER_HOME first).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+FIXTURE_PORT=${FIXTURE_PORT:-8765}
+DAGSTER_PORT=${DAGSTER_PORT:-3000}
+
+export SOURCES__CHESS__CHESS_URL="http://127.0.0.1:${FIXTURE_PORT}/pub/"
+export SOURCES__CHESS__MAX_PLAYERS=${SOURCES__CHESS__MAX_PLAYERS:-5}
+export CHESS_DUCKDB_PATH=${CHESS_DUCKDB_PATH:-data/demo/chess.duckdb}
+
+"$BIN/python" -m chess_dagster.fixture_api --port "$FIXTURE_PORT" &
+fixture_pid=$!
+trap 'kill "$fixture_pid" 2>/dev/null || true' EXIT
+"$BIN/python" -m chess_dagster.fixture_api.wait "http://127.0.0.1:${FIXTURE_PORT}/_fixture/stats"
+
+last_month=$("$BIN/python" -c "import datetime as d; t=d.date.today().replace(day=1)-d.timedelta(days=1); print(t.strftime('%Y-%m'))")
+echo "Loading players, profiles and ${last_month}'s games from the fixture API into ${CHESS_DUCKDB_PATH}"
+"$BIN/dagster" asset materialize -m chess_dagster.definitions --select 'chess/players,chess/players_profiles'
+"$BIN/dagster" asset materialize -m chess_dagster.definitions --select chess/players_games --partition "$last_month"
+
+echo "Dagster UI: http://127.0.0.1:${DAGSTER_PORT}  (fixture API: ${SOURCES__CHESS__CHESS_URL})"
+"$BIN/dagster" dev -h 127.0.0.1 -p "$DAGSTER_PORT" -w workspace.yaml
