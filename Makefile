@@ -7,7 +7,7 @@ DAGSTER_PORT ?= 3000
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export DO_NOT_TRACK := 1
 
-.PHONY: setup demo dev test lock clean
+.PHONY: setup demo dev test check lock clean
 
 # The stamp is rebuilt whenever the lock or the project metadata changes.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -24,8 +24,11 @@ demo: setup  ## offline: fixture Chess.com API + one month loaded + dagster dev 
 dev: setup  ## real Chess.com API: dagster dev on 127.0.0.1:3000
 	$(BIN)/dagster dev -h 127.0.0.1 -p $(DAGSTER_PORT)
 
-test: setup  ## the whole test suite
+test: check  ## asset checks on a fresh fixture load, then the whole test suite (CI runs this)
 	$(BIN)/python -m pytest
+
+check: setup  ## load a few fixture months into a throw-away DuckDB, run every asset check, fail on ERROR
+	$(BIN)/python scripts/check_load.py
 
 lock:  ## re-resolve requirements.lock from pyproject.toml (needs network to PyPI)
 	$(BIN)/python -m pip install --quiet uv

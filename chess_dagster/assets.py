@@ -10,6 +10,7 @@ Both write the same DuckDB file, so both run in the ``chess_duckdb`` concurrency
 """
 
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 
 import dagster as dg
@@ -25,6 +26,8 @@ from chess_dagster.sources import ChessConfigError, chess
 ROSTER_RESOURCES = ("players", "players_profiles")
 GAMES_RESOURCES = ("players_games",)
 PLAYERS_KEY = dg.AssetKey(["chess", "players"])
+PROFILES_KEY = dg.AssetKey(["chess", "players_profiles"])
+GAMES_KEY = dg.AssetKey(["chess", "players_games"])
 
 # Network steps retry on their own (dlt's requests helper); this covers what outlives that:
 # an API outage of minutes, a DuckDB file briefly held by another process.
@@ -81,15 +84,32 @@ def _run_chess(
     resources: Sequence[str],
     months: Sequence[str],
 ) -> Iterator[dg.MaterializeResult]:
-    """Load the chosen resources into ``duckdb``; configuration errors fail without retries."""
+    """Load the chosen resources into ``duckdb``; configuration errors fail without retries.
+
+    Games are counted per archive month on their way through extract; the counts go on the
+    materialization as ``rows_by_month`` for the row-count checks to compare with DuckDB.
+    """
+    rows_by_month: Counter[str] = Counter()
+
+    def count_month(game: dict) -> dict:
+        rows_by_month[game["archive_month"]] += 1
+        return game
+
     try:
         source = chess(months=months).with_resources(*resources)
-        yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=chess_pipeline(duckdb.database))
+        if "players_games" in resources:
+            source.resources["players_games"].add_map(count_month)
+        results = list(dlt.run(context=context, dlt_source=source, dlt_pipeline=chess_pipeline(duckdb.database)))
     except Exception as exc:
         config_error = _config_error_in(exc)
         if config_error is not None:
             raise dg.Failure(description=str(config_error), allow_retries=False) from exc
         raise
+    for result in results:
+        metadata = dict(result.metadata or {})
+        if result.asset_key == GAMES_KEY:
+            metadata["rows_by_month"] = dg.MetadataValue.json({month: rows_by_month[month] for month in months})
+        yield dg.MaterializeResult(asset_key=result.asset_key, metadata=metadata)
 
 
 def _config_error_in(exc: BaseException | None) -> ChessConfigError | None:

@@ -31,6 +31,7 @@ from chess_dagster.sources.client import (
 
 log = logging.getLogger(__name__)
 
+DEFAULT_MAX_PLAYERS = 10
 TITLES = ("GM", "WGM", "IM", "WIM", "FM", "WFM", "NM", "WNM", "CM", "WCM")
 
 
@@ -58,7 +59,7 @@ def chess(
     chess_url: str = DEFAULT_CHESS_URL,
     user_agent: str = DEFAULT_USER_AGENT,
     title: str = "GM",
-    max_players: int = 10,
+    max_players: int = DEFAULT_MAX_PLAYERS,
     players: list[str] | None = None,
     months: Sequence[str] | None = None,
 ) -> Sequence[DltResource]:
@@ -82,6 +83,7 @@ def chess(
     api = ChessApiClient(chess_url, user_agent)
     wanted_months = list(months) if months is not None else [current_month()]
     explicit = players is not None
+    seen_urls: set[str] = set()
 
     def missing(username: str, what: str) -> None:
         """A configured player must exist; a listed one may vanish between list and fetch."""
@@ -124,6 +126,10 @@ def chess(
         columns=_timestamps("end_time", "start_time"),
     )
     def players_games(page: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+        """Games tagged with the ``archive_month`` (partition) they were fetched for.
+
+        A game between two loaded players is in both archives: it is yielded once per load.
+        """
         for player in page:
             username = player["username"]
             archives = api.get_json(f"player/{username}/games/archives")
@@ -136,7 +142,13 @@ def chess(
                 if month not in archived:
                     continue
                 archive = api.get_json(_month_path(username, month))
-                if archive and archive["games"]:
-                    yield archive["games"]
+                games = [
+                    {**game, "archive_month": month}
+                    for game in (archive or {}).get("games", [])
+                    if game["url"] not in seen_urls
+                ]
+                seen_urls.update(game["url"] for game in games)
+                if games:
+                    yield games
 
     return players_resource, players_profiles, players_games

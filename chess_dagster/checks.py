@@ -1,0 +1,168 @@
+"""Asset checks on the chess tables in DuckDB: row counts against dlt's own figures, and quality.
+
+Checks that a wrong load must not get past are blocking ERROR checks: downstream assets of a run
+do not start after one fails, and CI (``scripts/check_load.py``) fails on them. They read DuckDB in
+the ``chess_duckdb`` pool, so they never race a load for the file.
+
+Games checks look at the months of the run they are in (one partition, or a backfill's range);
+run alone (``chess_checks`` job) they look at every month loaded.
+"""
+
+from collections.abc import Iterator, Sequence
+
+import dagster as dg
+import dlt
+from dagster_duckdb import DuckDBResource
+
+from chess_dagster.assets import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
+from chess_dagster.settings import DATASET_NAME, DUCKDB_POOL
+from chess_dagster.sources.chess import DEFAULT_MAX_PLAYERS
+
+ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
+GAMES_TABLE = f"{DATASET_NAME}.players_games"
+GAMES_KEY_COLUMNS = ("url", "end_time", "white__username", "black__username")
+
+
+def _spec(asset: dg.AssetKey, name: str, description: str) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(name=name, asset=asset, description=description, blocking=True)
+
+
+GAMES_CHECKS = [
+    _spec(GAMES_KEY, "rows_match_dlt", "Rows in DuckDB per month equal the rows dlt extracted for it."),
+    _spec(GAMES_KEY, "month_not_empty", "Each month has games (WARN: a month can be empty at the source)."),
+    _spec(GAMES_KEY, "url_unique", "No game twice: url, the merge key, is unique."),
+    _spec(GAMES_KEY, "end_time_in_month", "Every game ended inside the month partition it was loaded for."),
+    _spec(GAMES_KEY, "key_columns_not_null", f"No nulls in {', '.join(GAMES_KEY_COLUMNS)}."),
+]
+ROSTER_CHECKS = [
+    _spec(PLAYERS_KEY, "players_row_count", "One row per player asked for (players list or max_players)."),
+    _spec(PROFILES_KEY, "one_profile_per_player", "Every player has exactly one profile."),
+    _spec(PROFILES_KEY, "player_id_unique", "player_id, the merge key, is unique."),
+]
+
+
+def _result(check: str, asset: dg.AssetKey, failures: list[str], severity=ERROR, **metadata) -> dg.AssetCheckResult:
+    """Pass when ``failures`` is empty; else fail with them as a one-line description."""
+    return dg.AssetCheckResult(
+        check_name=check,
+        asset_key=asset,
+        passed=not failures,
+        severity=severity,
+        description="; ".join(failures) if failures else None,
+        metadata=metadata,
+    )
+
+
+def _scalar(connection, sql: str, params: Sequence = ()) -> int:
+    return connection.execute(sql, list(params)).fetchone()[0]
+
+
+def _table_exists(connection, table: str) -> bool:
+    schema, name = table.split(".")
+    return bool(_scalar(connection, "select count(*) from information_schema.tables where table_schema = ? "
+                                    "and table_name = ?", (schema, name)))
+
+
+def _checked_months(context: dg.AssetCheckExecutionContext, connection) -> list[str]:
+    if context.has_partition_key or context.has_partition_key_range:
+        return list(context.partition_keys)
+    rows = connection.execute(f"select distinct archive_month from {GAMES_TABLE} order by 1").fetchall()
+    return [month for (month,) in rows]
+
+
+def _extracted_rows(instance: dg.DagsterInstance, month: str) -> int | None:
+    """Rows dlt extracted for ``month`` in its latest load, from that materialization's metadata."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=GAMES_KEY, asset_partitions=[month]), limit=1
+    ).records
+    if not records:
+        return None
+    by_month = records[0].asset_materialization.metadata.get("rows_by_month")
+    return None if by_month is None else by_month.value.get(month)
+
+
+@dg.multi_asset_check(specs=GAMES_CHECKS, can_subset=True, pool=DUCKDB_POOL)
+def games_checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> Iterator[dg.AssetCheckResult]:
+    with duckdb.get_connection() as connection:
+        if not _table_exists(connection, GAMES_TABLE):
+            missing = [f"{GAMES_TABLE} does not exist: materialize chess/players_games first"]
+            for spec in GAMES_CHECKS:
+                yield _result(spec.name, GAMES_KEY, missing)
+            return
+        months = _checked_months(context, connection)
+        counts = dict(connection.execute(
+            f"select archive_month, count(*) from {GAMES_TABLE} where archive_month in "
+            f"(select unnest(?::varchar[])) group by 1", [months]).fetchall())
+        rows = {month: counts.get(month, 0) for month in months}
+
+        mismatches, expected = [], {}
+        for month in months:
+            expected[month] = _extracted_rows(context.instance, month)
+            if expected[month] is None:
+                mismatches.append(f"{month}: no load recorded by dlt")
+            elif expected[month] != rows[month]:
+                mismatches.append(f"{month}: DuckDB has {rows[month]} rows, dlt extracted {expected[month]}")
+        yield _result("rows_match_dlt", GAMES_KEY, mismatches,
+                      rows_in_duckdb=dg.MetadataValue.json(rows), rows_from_dlt=dg.MetadataValue.json(expected))
+
+        empty = [f"{month}: 0 games" for month in months if not rows[month]]
+        yield _result("month_not_empty", GAMES_KEY, empty, severity=WARN, months_checked=len(months))
+
+        duplicates = _scalar(connection, f"select count(*) - count(distinct url) from {GAMES_TABLE}")
+        yield _result("url_unique", GAMES_KEY, _nonzero(f"{duplicates} duplicate url(s)", duplicates),
+                      duplicate_urls=duplicates)
+
+        outside = dict(connection.execute(
+            f"select archive_month, count(*) from {GAMES_TABLE} where archive_month in "
+            f"(select unnest(?::varchar[])) and strftime(end_time, '%Y-%m') is distinct from archive_month "
+            f"group by 1", [months]).fetchall())
+        yield _result("end_time_in_month", GAMES_KEY,
+                      [f"{month}: {n} game(s) ended outside the month" for month, n in sorted(outside.items())],
+                      games_outside_month=sum(outside.values()))
+
+        nulls = {column: _scalar(connection, f"select count(*) from {GAMES_TABLE} where {column} is null")
+                 for column in GAMES_KEY_COLUMNS}
+        yield _result("key_columns_not_null", GAMES_KEY,
+                      [f"{n} null {column}" for column, n in nulls.items() if n], **nulls)
+
+
+def players_asked_for() -> int:
+    """How many players the configuration asks for: the explicit list's size, else max_players."""
+    players = dlt.config.get("sources.chess.players", list)
+    if players is not None:
+        return len({name.lower() for name in players})
+    return int(dlt.config.get("sources.chess.max_players", int) or DEFAULT_MAX_PLAYERS)
+
+
+@dg.multi_asset_check(specs=ROSTER_CHECKS, can_subset=True, pool=DUCKDB_POOL)
+def roster_checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> Iterator[dg.AssetCheckResult]:
+    players_table, profiles_table = f"{DATASET_NAME}.players", f"{DATASET_NAME}.players_profiles"
+    with duckdb.get_connection() as connection:
+        present = {table: _table_exists(connection, table) for table in (players_table, profiles_table)}
+        players = _scalar(connection, f"select count(*) from {players_table}") if present[players_table] else 0
+        asked = players_asked_for()
+        yield _result("players_row_count", PLAYERS_KEY,
+                      [f"{players} player row(s), {asked} asked for"] if players != asked else [],
+                      players=players, asked_for=asked)
+
+        if not present[profiles_table]:
+            missing = [f"{profiles_table} does not exist: materialize chess/players_profiles first"]
+            yield from (_result(name, PROFILES_KEY, missing) for name in ("one_profile_per_player", "player_id_unique"))
+            return
+        without_profile = _scalar(
+            connection,
+            f"select count(*) from {players_table} p left join {profiles_table} f on f.username = p.username "
+            f"where f.username is null",
+        ) if present[players_table] else 0
+        profiles = _scalar(connection, f"select count(*) from {profiles_table}")
+        yield _result("one_profile_per_player", PROFILES_KEY,
+                      _nonzero(f"{without_profile} player(s) without a profile", without_profile),
+                      profiles=profiles, players_without_profile=without_profile)
+        duplicate_ids = _scalar(connection, f"select count(*) - count(distinct player_id) from {profiles_table}")
+        yield _result("player_id_unique", PROFILES_KEY,
+                      _nonzero(f"{duplicate_ids} duplicate player_id(s)", duplicate_ids),
+                      duplicate_player_ids=duplicate_ids)
+
+
+def _nonzero(message: str, count: int) -> list[str]:
+    return [message] if count else []

@@ -1,0 +1,109 @@
+"""Load a few months from the fixture API into a throw-away DuckDB and Dagster home, run every
+asset check, print a table of results and exit 1 when an ERROR check failed.
+
+    python scripts/check_load.py                      # load + check (what `make check` runs in CI)
+    python scripts/check_load.py --checks-only --duckdb data/chess.duckdb --dagster-home dagster_home
+                                                      # check data already loaded, load nothing
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MONTHS = ("2022-01", "2022-03")  # a partition range: three months in one run
+log = logging.getLogger("check_load")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--checks-only", action="store_true", help="check existing data, load nothing")
+    parser.add_argument("--duckdb", help="DuckDB file (default: a temporary one)")
+    parser.add_argument("--dagster-home", help="Dagster home (default: a temporary one)")
+    parser.add_argument("--players", type=int, default=4, help="players to load from the fixture API")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    scratch = Path(tempfile.mkdtemp(prefix="chess-checks-"))
+    home = Path(args.dagster_home or scratch / "dagster_home")
+    if not args.dagster_home:
+        home.mkdir()
+        shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home.resolve())
+    os.environ["CHESS_DUCKDB_PATH"] = str(Path(args.duckdb or scratch / "chess.duckdb").resolve())
+    try:
+        return run(args.checks_only, args.players)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run(checks_only: bool, players: int) -> int:
+    import dagster as dg
+
+    from chess_dagster.definitions import defs
+    from chess_dagster.fixture_api import running_fixture_api
+
+    with dg.DagsterInstance.get() as instance:
+        if not checks_only:
+            with running_fixture_api() as api:
+                os.environ["SOURCES__CHESS__CHESS_URL"] = api.base_url
+                os.environ["SOURCES__CHESS__MAX_PLAYERS"] = str(players)
+                log.info("loading players and %s..%s from the fixture API at %s", *MONTHS, api.base_url)
+                for selection, tags in (
+                    ("chess/players chess/players_profiles", {}),
+                    ("chess/players_games", {"dagster/asset_partition_range_start": MONTHS[0],
+                                             "dagster/asset_partition_range_end": MONTHS[1]}),
+                ):
+                    job = defs.resolve_implicit_global_asset_job_def().get_subset(
+                        asset_selection={dg.AssetKey.from_user_string(key) for key in selection.split()}
+                    )
+                    result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+                    failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
+                    if not result.success and not failed_checks:
+                        log.error("loading %s failed before its checks ran: %s", selection,
+                                  _first_error(result) or "see the run's events")
+                        return 1
+        # A blocking check that fails stops its load run; the checks job then reports every check.
+        result = defs.resolve_job_def("chess_checks").execute_in_process(instance=instance, raise_on_error=False)
+    return report(result.get_asset_check_evaluations())
+
+
+def _first_error(result) -> str | None:
+    failure = next((e for e in result.all_events if e.is_step_failure), None)
+    return failure.step_failure_data.error.message.strip() if failure else None
+
+
+def report(evaluations) -> int:
+    """Print one row per check; return 1 when an ERROR check failed."""
+    import dagster as dg
+
+    rows = [
+        (e.asset_key.to_user_string(), e.check_name, "PASS" if e.passed else f"FAIL ({e.severity.value})",
+         e.description or _figures(e.metadata))
+        for e in sorted(evaluations, key=lambda e: (e.asset_key.to_user_string(), e.check_name))
+    ]
+    header = ("asset", "check", "result", "figures / reason")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+    failed = [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
+    for e in failed:
+        print(f"ERROR {e.asset_key.to_user_string()}:{e.check_name}: {e.description}", file=sys.stderr)
+    print(f"{len(evaluations) - len(failed)} of {len(evaluations)} checks passed")
+    return 1 if failed else 0
+
+
+def _figures(metadata) -> str:
+    text = ", ".join(f"{key}={value.value}" for key, value in sorted(metadata.items()))
+    return text if len(text) <= 100 else text[:97] + "..."
+
+
+if __name__ == "__main__":
+    sys.exit(main())
