@@ -84,10 +84,11 @@ def report(evaluations) -> int:
     """Print one row per check; return 1 when an ERROR check failed."""
     import dagster as dg
 
+    evaluations = sorted(evaluations, key=lambda e: (e.asset_key.to_user_string(), e.check_name))
     rows = [
         (e.asset_key.to_user_string(), e.check_name, "PASS" if e.passed else f"FAIL ({e.severity.value})",
          e.description or _figures(e.metadata))
-        for e in sorted(evaluations, key=lambda e: (e.asset_key.to_user_string(), e.check_name))
+        for e in evaluations
     ]
     header = ("asset", "check", "result", "figures / reason")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
