@@ -18,6 +18,7 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator, build_dlt_asse
 from dagster_dlt.translator import DltResourceTranslatorData
 from dagster_duckdb import DuckDBResource
 
+from chess_dagster.load_history import existing_tables, save_load_history, schema_metadata
 from chess_dagster.partitions import monthly_partitions
 from chess_dagster.resources import chess_pipeline
 from chess_dagster.settings import DUCKDB_POOL, duckdb_path
@@ -95,18 +96,22 @@ def _run_chess(
         rows_by_month[game["archive_month"]] += 1
         return game
 
+    pipeline = chess_pipeline(duckdb.database)
+    tables_before = existing_tables(duckdb)
     try:
         source = chess(months=months).with_resources(*resources)
         if "players_games" in resources:
             source.resources["players_games"].add_map(count_month)
-        results = list(dlt.run(context=context, dlt_source=source, dlt_pipeline=chess_pipeline(duckdb.database)))
+        results = list(dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline))
     except Exception as exc:
         config_error = _config_error_in(exc)
         if config_error is not None:
             raise dg.Failure(description=str(config_error), allow_retries=False) from exc
         raise
+    load_info = pipeline.last_trace.last_load_info
+    save_load_history(pipeline, load_info)
     for result in results:
-        metadata = dict(result.metadata or {})
+        metadata = {**(result.metadata or {}), **schema_metadata(load_info, result.asset_key.path[-1], tables_before)}
         if result.asset_key == GAMES_KEY:
             metadata["rows_by_month"] = dg.MetadataValue.json({month: rows_by_month[month] for month in months})
         yield dg.MaterializeResult(asset_key=result.asset_key, metadata=metadata)

@@ -1,4 +1,4 @@
-"""The code location: assembles the chess assets, checks, jobs and resources. No logic lives here."""
+"""The code location: assembles the chess assets, checks, jobs, sensors and resources. No logic here."""
 
 import dagster as dg
 
@@ -6,10 +6,12 @@ from chess_dagster.assets import chess_games, chess_roster
 from chess_dagster.checks import games_checks, roster_checks
 from chess_dagster.jobs import chess_checks_job
 from chess_dagster.resources import default_resources
+from chess_dagster.sensors import run_failure_to_slack, schema_drift_sensor
 
 defs = dg.Definitions(
     assets=[chess_roster, chess_games],
     asset_checks=[games_checks, roster_checks],
     jobs=[chess_checks_job],
+    sensors=[schema_drift_sensor, run_failure_to_slack],
     resources=default_resources(),
 )

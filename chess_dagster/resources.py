@@ -1,4 +1,4 @@
-"""Resources: the DuckDB warehouse and the dlt runner, plus the one dlt pipeline they share."""
+"""Resources: the DuckDB warehouse, the dlt runner and Slack, plus the one dlt pipeline."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import dlt
 from dagster_dlt import DagsterDltResource
 from dagster_duckdb import DuckDBResource
 
+from chess_dagster.notify import SlackWebhook
 from chess_dagster.settings import DATASET_NAME, PIPELINE_NAME, duckdb_path
 
 
@@ -31,4 +32,5 @@ def default_resources() -> dict[str, object]:
     return {
         "dlt": DagsterDltResource(),
         "duckdb": DuckDBResource(database=duckdb_path()),
+        "slack": SlackWebhook(),
     }

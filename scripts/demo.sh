@@ -5,15 +5,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 FIXTURE_PORT=${FIXTURE_PORT:-8765}
+SLACK_PORT=${SLACK_PORT:-8766}
 DAGSTER_PORT=${DAGSTER_PORT:-3000}
 
 export SOURCES__CHESS__CHESS_URL="http://127.0.0.1:${FIXTURE_PORT}/pub/"
 export SOURCES__CHESS__MAX_PLAYERS=${SOURCES__CHESS__MAX_PLAYERS:-5}
 export CHESS_DUCKDB_PATH=${CHESS_DUCKDB_PATH:-data/demo/chess.duckdb}
+# Slack messages go to the local receiver: see them at http://127.0.0.1:$SLACK_PORT/_posts
+export RUNTIME__SLACK_INCOMING_HOOK="http://127.0.0.1:${SLACK_PORT}/services/T000/B000/demo"
+export DAGSTER_WEBSERVER_URL="http://127.0.0.1:${DAGSTER_PORT}"
 
 "$BIN/python" -m chess_dagster.fixture_api --port "$FIXTURE_PORT" &
 fixture_pid=$!
-trap 'kill "$fixture_pid" 2>/dev/null || true' EXIT
+"$BIN/python" -m chess_dagster.fixture_api.slack_receiver --port "$SLACK_PORT" &
+receiver_pid=$!
+trap 'kill "$fixture_pid" "$receiver_pid" 2>/dev/null || true' EXIT
 "$BIN/python" -m chess_dagster.fixture_api.wait "http://127.0.0.1:${FIXTURE_PORT}/_fixture/stats"
 
 last_month=$("$BIN/python" -c "import datetime as d; t=d.date.today().replace(day=1)-d.timedelta(days=1); print(t.strftime('%Y-%m'))")
@@ -21,5 +27,5 @@ echo "Loading players, profiles and ${last_month}'s games from the fixture API i
 "$BIN/dagster" asset materialize -m chess_dagster.definitions --select 'chess/players,chess/players_profiles'
 "$BIN/dagster" asset materialize -m chess_dagster.definitions --select chess/players_games --partition "$last_month"
 
-echo "Dagster UI: http://127.0.0.1:${DAGSTER_PORT}  (fixture API: ${SOURCES__CHESS__CHESS_URL})"
+echo "Dagster UI: http://127.0.0.1:${DAGSTER_PORT}  fixture API: ${SOURCES__CHESS__CHESS_URL}  Slack posts: http://127.0.0.1:${SLACK_PORT}/_posts"
 "$BIN/dagster" dev -h 127.0.0.1 -p "$DAGSTER_PORT" -w workspace.yaml

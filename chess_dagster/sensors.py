@@ -1,0 +1,149 @@
+"""Slack notifications: schema drift of the chess tables, and failed runs.
+
+``schema_drift_sensor`` reads chess materializations in storage order. Its cursor is the storage id
+of the last materialization it has dealt with, plus the load ids it has posted recently, so each
+change is posted once: a range run materializes many partitions from one load, and they make one
+message. When Slack does not take a message, the cursor stops before that materialization and the
+next tick tries again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from chess_dagster.assets import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
+from chess_dagster.load_history import TableColumns, drift_of
+from chess_dagster.notify import SlackDeliveryError, SlackWebhook, dagster_run_url, redact
+
+WATCHED_ASSETS = (PLAYERS_KEY, PROFILES_KEY, GAMES_KEY)
+RECENT_LOADS_KEPT = 50
+NO_WEBHOOK = "no Slack webhook configured: set runtime.slack_incoming_hook in .dlt/secrets.toml"
+
+
+@dataclass
+class DriftCursor:
+    after_storage_id: int = 0
+    posted_loads: list[str] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, raw: str | None) -> DriftCursor:
+        return cls(**json.loads(raw)) if raw else cls()
+
+    def dump(self) -> str:
+        return json.dumps({"after_storage_id": self.after_storage_id, "posted_loads": self.posted_loads[-RECENT_LOADS_KEPT:]})
+
+
+@dataclass
+class SchemaChange:
+    asset_key: dg.AssetKey
+    run_id: str
+    load_id: str
+    drift: TableColumns
+    partitions: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.load_id}:{self.asset_key.to_user_string()}"
+
+    def message(self) -> str:
+        partitions = f" (partition {_span(self.partitions)})" if self.partitions else ""
+        lines = [f":warning: *Schema change* in `{self.asset_key.to_user_string()}`{partitions}"]
+        for table, columns in sorted(self.drift.items()):
+            described = ", ".join(f"`{name}` ({data_type})" for name, data_type in sorted(columns.items()))
+            lines.append(f"New columns in `{table}`: {described}")
+        lines.append(f"dlt load `{self.load_id}` · <{dagster_run_url(self.run_id)}|run {self.run_id[:8]}>")
+        return "\n".join(lines)
+
+
+def _span(partitions: Sequence[str]) -> str:
+    ordered = sorted(partitions)
+    return ordered[0] if len(ordered) == 1 else f"{ordered[0]}...{ordered[-1]}"
+
+
+def _new_records(instance: dg.DagsterInstance, after_storage_id: int, limit: int = 1000) -> list[dg.EventLogRecord]:
+    """Watched materializations after the cursor, in storage order, with no gaps between assets."""
+    records, horizon = [], None
+    for asset_key in WATCHED_ASSETS:
+        batch = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=asset_key, after_storage_id=after_storage_id), limit=limit, ascending=True
+        ).records
+        records.extend(batch)
+        if len(batch) == limit:  # more to come for this asset: read nobody past its last one yet
+            horizon = min(horizon or batch[-1].storage_id, batch[-1].storage_id)
+    return sorted((r for r in records if horizon is None or r.storage_id <= horizon), key=lambda r: r.storage_id)
+
+
+def _group_changes(records: Sequence[dg.EventLogRecord]) -> list[SchemaChange]:
+    """Schema changes in storage order: one per (dlt load, asset), whatever the partitions."""
+    changes: dict[str, SchemaChange] = {}
+    for record in records:
+        materialization = record.asset_materialization
+        drift = drift_of(materialization.metadata)
+        if not drift:
+            continue
+        load_id = str(materialization.metadata["dlt_load_id"].value)
+        new = SchemaChange(materialization.asset_key, record.run_id, load_id, drift)
+        change = changes.setdefault(new.key, new)
+        if materialization.partition:
+            change.partitions.append(materialization.partition)
+    return list(changes.values())
+
+
+@dg.sensor(
+    name="schema_drift_sensor",
+    description="Posts to Slack when a chess load adds columns to an existing table.",
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def schema_drift_sensor(context: dg.SensorEvaluationContext, slack: SlackWebhook) -> dg.SkipReason:
+    if not slack.configured:
+        return dg.SkipReason(NO_WEBHOOK)
+    cursor = DriftCursor.parse(context.cursor)
+    records = _new_records(context.instance, cursor.after_storage_id)
+    if not records:
+        return dg.SkipReason("no new chess materializations")
+    posted = 0
+    for change in _group_changes(records):
+        if change.key not in cursor.posted_loads:
+            try:
+                slack.post(change.message())
+            except SlackDeliveryError as exc:
+                # Stop before this change: everything earlier is done, this one is retried next tick.
+                cursor.after_storage_id = _before(records, change)
+                context.update_cursor(cursor.dump())
+                return dg.SkipReason(f"posted {posted} schema change(s); {exc}; will retry")
+            cursor.posted_loads.append(change.key)
+            posted += 1
+    cursor.after_storage_id = records[-1].storage_id
+    context.update_cursor(cursor.dump())
+    return dg.SkipReason(f"posted {posted} schema change(s) from {len(records)} materialization(s)")
+
+
+def _before(records: Sequence[dg.EventLogRecord], change: SchemaChange) -> int:
+    """The storage id just before ``change``'s first materialization: the cursor to retry from."""
+    first = next(r.storage_id for r in records if r.run_id == change.run_id
+                 and r.asset_materialization.asset_key == change.asset_key)
+    return first - 1
+
+
+@dg.run_failure_sensor(
+    name="run_failure_to_slack",
+    description="Posts failed runs, with their error, to Slack.",
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    monitor_all_code_locations=False,
+)
+def run_failure_to_slack(context: dg.RunFailureSensorContext, slack: SlackWebhook) -> dg.SkipReason | None:
+    if not slack.configured:
+        return dg.SkipReason(NO_WEBHOOK)
+    run = context.dagster_run
+    step_errors = [event.step_failure_data.error.message.strip().splitlines()[0]
+                   for event in context.get_step_failure_events() if event.step_failure_data.error]
+    error = step_errors[0] if step_errors else context.failure_event.message
+    slack.post(
+        f":x: *Run failed*: `{run.job_name}` <{dagster_run_url(run.run_id)}|run {run.run_id[:8]}>\n{redact(error)}"
+    )
+    return None
