@@ -84,6 +84,7 @@ def _run_chess(
     duckdb: DuckDBResource,
     resources: Sequence[str],
     months: Sequence[str],
+    recheck_closed_months: bool = False,
 ) -> Iterator[dg.MaterializeResult]:
     """Load the chosen resources into ``duckdb``; configuration errors fail without retries.
 
@@ -99,7 +100,7 @@ def _run_chess(
     pipeline = chess_pipeline(duckdb.database)
     tables_before = existing_tables(duckdb)
     try:
-        source = chess(months=months).with_resources(*resources)
+        source = chess(months=months, recheck_closed_months=recheck_closed_months).with_resources(*resources)
         if "players_games" in resources:
             source.resources["players_games"].add_map(count_month)
         results = list(dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline))
@@ -132,9 +133,22 @@ def chess_roster(context: dg.AssetExecutionContext, dlt: DagsterDltResource, duc
     yield from _run_chess(context, dlt, duckdb, ROSTER_RESOURCES, months=[])
 
 
+class ChessGamesConfig(dg.Config):
+    """Run configuration of the games load (UI launchpad, or ``--config`` on the CLI)."""
+
+    recheck_closed_months: bool = False
+    """Ask Chess.com again (conditionally, ETag) for closed months already loaded."""
+
+
 @_chess_dlt_assets("chess_games", GAMES_RESOURCES, partitions_def=monthly_partitions)
-def chess_games(context: dg.AssetExecutionContext, dlt: DagsterDltResource, duckdb: DuckDBResource):
-    """Each player's games that ended in the partition's month (or every month of a backfill)."""
+def chess_games(
+    context: dg.AssetExecutionContext, config: ChessGamesConfig, dlt: DagsterDltResource, duckdb: DuckDBResource
+):
+    """Each player's games that ended in the partition's month (or every month of a backfill).
+
+    Closed months already loaded are skipped unless ``recheck_closed_months`` is set; the current
+    month is always asked for again.
+    """
     months = context.partition_keys
     context.log.info(f"loading games for {len(months)} month(s): {months[0]}..{months[-1]}")
-    yield from _run_chess(context, dlt, duckdb, GAMES_RESOURCES, months=months)
+    yield from _run_chess(context, dlt, duckdb, GAMES_RESOURCES, months, config.recheck_closed_months)

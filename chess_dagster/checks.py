@@ -28,7 +28,7 @@ def _spec(asset: dg.AssetKey, name: str, description: str) -> dg.AssetCheckSpec:
 
 
 GAMES_CHECKS = [
-    _spec(GAMES_KEY, "rows_match_dlt", "Rows in DuckDB per month equal the rows dlt extracted for it."),
+    _spec(GAMES_KEY, "rows_match_dlt", "Rows each month's latest load wrote to DuckDB equal the rows dlt extracted."),
     _spec(GAMES_KEY, "month_not_empty", "Each month has games (WARN: a month can be empty at the source)."),
     _spec(GAMES_KEY, "url_unique", "No game twice: url, the merge key, is unique."),
     _spec(GAMES_KEY, "end_time_in_month", "Every game ended inside the month partition it was loaded for."),
@@ -70,15 +70,17 @@ def _checked_months(context: dg.AssetCheckExecutionContext, connection) -> list[
     return [month for (month,) in rows]
 
 
-def _extracted_rows(instance: dg.DagsterInstance, month: str) -> int | None:
-    """Rows dlt extracted for ``month`` in its latest load, from that materialization's metadata."""
+def _latest_load(instance: dg.DagsterInstance, month: str) -> tuple[str, int] | None:
+    """(dlt load id, rows dlt extracted for ``month``) of the month's latest materialization."""
     records = instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=GAMES_KEY, asset_partitions=[month]), limit=1
     ).records
     if not records:
         return None
-    by_month = records[0].asset_materialization.metadata.get("rows_by_month")
-    return None if by_month is None else by_month.value.get(month)
+    metadata = records[0].asset_materialization.metadata
+    if "rows_by_month" not in metadata or "dlt_load_id" not in metadata:
+        return None
+    return str(metadata["dlt_load_id"].value), int(metadata["rows_by_month"].value.get(month, 0))
 
 
 @dg.multi_asset_check(specs=GAMES_CHECKS, can_subset=True, pool=DUCKDB_POOL)
@@ -95,15 +97,22 @@ def games_checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource)
             f"(select unnest(?::varchar[])) group by 1", [months]).fetchall())
         rows = {month: counts.get(month, 0) for month in months}
 
-        mismatches, expected = [], {}
+        # Rows a load writes carry its load id (merge replaces a re-fetched game's row), so the
+        # month's rows with the latest load id must be exactly the rows dlt extracted for it.
+        mismatches, loaded, extracted = [], {}, {}
         for month in months:
-            expected[month] = _extracted_rows(context.instance, month)
-            if expected[month] is None:
+            latest = _latest_load(context.instance, month)
+            if latest is None:
                 mismatches.append(f"{month}: no load recorded by dlt")
-            elif expected[month] != rows[month]:
-                mismatches.append(f"{month}: DuckDB has {rows[month]} rows, dlt extracted {expected[month]}")
+                continue
+            load_id, extracted[month] = latest
+            loaded[month] = _scalar(connection, f"select count(*) from {GAMES_TABLE} where archive_month = ? "
+                                                "and _dlt_load_id = ?", (month, load_id))
+            if loaded[month] != extracted[month]:
+                mismatches.append(f"{month}: DuckDB has {loaded[month]} rows from load {load_id}, "
+                                  f"dlt extracted {extracted[month]}")
         yield _result("rows_match_dlt", GAMES_KEY, mismatches,
-                      rows_in_duckdb=dg.MetadataValue.json(rows), rows_from_dlt=dg.MetadataValue.json(expected))
+                      rows_in_duckdb=dg.MetadataValue.json(loaded), rows_from_dlt=dg.MetadataValue.json(extracted))
 
         empty = [f"{month}: 0 games" for month in months if not rows[month]]
         yield _result("month_not_empty", GAMES_KEY, empty, severity=WARN, months_checked=len(months))

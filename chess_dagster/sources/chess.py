@@ -1,8 +1,14 @@
 """The dlt ``chess`` source: Chess.com players, their profiles and their monthly game archives.
 
-Grown from dlt's chess production example, made safe to re-run: players are replaced, profiles
-merged on ``player_id`` and games merged on ``url`` (the one id every game has; ``uuid`` is absent
-from older archives), so loading a month twice leaves the same rows.
+Grown from dlt's chess production example, made safe to re-run and cheap to backfill:
+
+* players are replaced, profiles merged on ``player_id`` and games merged on ``url`` (the one id
+  every game has; ``uuid`` is absent from older archives), so loading a month twice leaves the
+  same rows;
+* profiles and game archives are fetched for several players at once (parallelized transformers),
+  never more than ``max_concurrency`` requests in flight, fewer after a ``429``;
+* a closed month, once loaded, is not downloaded again (dlt resource state, stored with the data);
+  the current month is re-checked with ``If-None-Match``, so an unchanged one costs a ``304``.
 
 Reads like the API::
 
@@ -13,7 +19,9 @@ Reads like the API::
 
 from __future__ import annotations
 
+import calendar
 import logging
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -32,8 +40,11 @@ from chess_dagster.sources.client import (
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_PLAYERS = 10
+DEFAULT_MAX_CONCURRENCY = 4
 TITLES = ("GM", "WGM", "IM", "WIM", "FM", "WFM", "NM", "WNM", "CM", "WCM")
-
+# A month is closed (its archive stops changing) this long after it ends: Chess.com refreshes
+# archives at most every 12-24 hours.
+CLOSED_AFTER_S = 2 * 86400
 
 
 class UnknownPlayerError(ChessConfigError):
@@ -49,6 +60,13 @@ def current_month() -> str:
     return time.strftime("%Y-%m", time.gmtime())
 
 
+def is_closed(month: str, now: float | None = None) -> bool:
+    """Whether ``month``'s archive has stopped changing."""
+    year, mm = (int(part) for part in month.split("-"))
+    month_end = calendar.timegm((year + mm // 12, mm % 12 + 1, 1, 0, 0, 0))
+    return month_end + CLOSED_AFTER_S < (time.time() if now is None else now)
+
+
 def _month_path(username: str, month: str) -> str:
     year, mm = month.split("-")
     return f"player/{username}/games/{year}/{mm}"
@@ -61,7 +79,9 @@ def chess(
     title: str = "GM",
     max_players: int = DEFAULT_MAX_PLAYERS,
     players: list[str] | None = None,
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     months: Sequence[str] | None = None,
+    recheck_closed_months: bool = False,
 ) -> Sequence[DltResource]:
     """Chess.com data for titled players (or an explicit ``players`` list).
 
@@ -71,7 +91,9 @@ def chess(
         title: which titled list to read (GM, IM, ...) when ``players`` is not given.
         max_players: how many players of the titled list to load.
         players: explicit usernames; replaces the titled list. Unknown names fail the load.
+        max_concurrency: most requests in flight at once (halved for a while after a 429).
         months: ``YYYY-MM`` months whose game archives to load; the current month if not given.
+        recheck_closed_months: ask again (conditionally) for closed months already loaded.
     """
     title = title.upper()
     if title not in TITLES:
@@ -80,9 +102,11 @@ def chess(
         )
     if players is None and max_players <= 0:
         raise ChessConfigError(f"sources.chess.max_players={max_players} must be at least 1")
-    api = ChessApiClient(chess_url, user_agent)
+    api = ChessApiClient(chess_url, user_agent, max_concurrency)
     wanted_months = list(months) if months is not None else [current_month()]
     explicit = players is not None
+    # Shared by the transformer threads of one load.
+    lock = threading.Lock()
     seen_urls: set[str] = set()
 
     def missing(username: str, what: str) -> None:
@@ -95,7 +119,7 @@ def chess(
         log.warning("player %r vanished from Chess.com between listing and %s; skipped", username, what)
 
     @dlt.resource(name="players", write_disposition="replace", primary_key="username")
-    def players_resource() -> Iterator[list[dict[str, Any]]]:
+    def players_resource() -> Iterator[dict[str, Any]]:
         if explicit:
             usernames = [name.lower() for name in players]  # type: ignore[union-attr]
         else:
@@ -103,52 +127,68 @@ def chess(
             if listed is None:
                 raise ChessApiError(f"{api.url(f'titled/{title}')} answered 404; check sources.chess.chess_url")
             usernames = listed["players"][:max_players]
-        yield [{"username": username} for username in dict.fromkeys(usernames)]
+        for username in dict.fromkeys(usernames):
+            yield {"username": username}
 
     @dlt.transformer(
         data_from=players_resource,
         write_disposition="merge",
         primary_key="player_id",
         columns=_timestamps("joined", "last_online"),
+        parallelized=True,
     )
-    def players_profiles(page: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        for player in page:
-            profile = api.get_json(f"player/{player['username']}")
-            if profile is None:
-                missing(player["username"], "player/{username}")
-                continue
-            yield profile
+    def players_profiles(player: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        profile = api.get_json(f"player/{player['username']}")
+        if profile is None:
+            missing(player["username"], "player/{username}")
+            return
+        yield profile
 
     @dlt.transformer(
         data_from=players_resource,
         write_disposition="merge",
         primary_key="url",
         columns=_timestamps("end_time", "start_time"),
+        parallelized=True,
     )
-    def players_games(page: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-        """Games tagged with the ``archive_month`` (partition) they were fetched for.
+    def players_games(player: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+        """The player's games per month, tagged with the ``archive_month`` they were fetched for.
 
-        A game between two loaded players is in both archives: it is yielded once per load.
+        State (stored with the data, so it never claims more than DuckDB holds): the closed months
+        loaded per player, and the ETag of every archive fetched.
         """
-        for player in page:
-            username = player["username"]
-            archives = api.get_json(f"player/{username}/games/archives")
-            if archives is None:
-                missing(username, "games/archives")
-                continue
-            # Archive URLs point at the real API host; only their YYYY/MM tails are used.
-            archived = {"-".join(url.rstrip("/").split("/")[-2:]) for url in archives["archives"]}
-            for month in wanted_months:
-                if month not in archived:
+        username = player["username"]
+        state = dlt.current.resource_state()
+        with lock:
+            closed_loaded = state.setdefault("closed_months_loaded", {}).setdefault(username, [])
+            etags = state.setdefault("etags", {})
+            todo = [m for m in wanted_months if recheck_closed_months or m not in closed_loaded]
+        if not todo:
+            return
+        archives = api.get_json(f"player/{username}/games/archives")
+        if archives is None:
+            missing(username, "games/archives")
+            return
+        # Archive URLs point at the real API host; only their YYYY/MM tails are used.
+        archived = {"-".join(url.rstrip("/").split("/")[-2:]) for url in archives["archives"]}
+        for month in todo:
+            path = _month_path(username, month)
+            # A month missing from the archives list, or answered 404/410, has no games.
+            fetched = api.fetch(path, etags.get(path)) if month in archived else None
+            with lock:
+                if is_closed(month) and month not in closed_loaded:
+                    closed_loaded.append(month)
+                if fetched is None or fetched.payload is None:  # no games, or 304: DuckDB is current
                     continue
-                archive = api.get_json(_month_path(username, month))
+                if fetched.etag:
+                    etags[path] = fetched.etag
                 games = [
                     {**game, "archive_month": month}
-                    for game in (archive or {}).get("games", [])
+                    for game in fetched.payload.get("games", [])
                     if game["url"] not in seen_urls
                 ]
                 seen_urls.update(game["url"] for game in games)
-                if games:
-                    yield games
+            if games:
+                yield games
 
     return players_resource, players_profiles, players_games

@@ -4,12 +4,18 @@ Built on dlt's retrying ``requests`` helper, so retries on ``429`` (honouring ``
 ``5xx``, timeouts and dropped connections, and their timeout, attempts and backoff, are dlt's
 ``[runtime] request_*`` settings. This module adds what is Chess.com-specific: the base URL
 checked up front, a recognizable ``User-Agent`` (anonymous clients get ``403``), ``404``/``410``
-read as "no such data" rather than failures, and one-line errors for everything else.
+read as "no such data" rather than failures, conditional requests (``ETag`` -> ``304``), a bound
+on requests in flight that halves when the API answers ``429`` and grows back slowly, and one-line
+errors for everything else.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -44,25 +50,90 @@ def validate_base_url(chess_url: str) -> str:
     return chess_url if chess_url.endswith("/") else chess_url + "/"
 
 
+class AdaptiveLimit:
+    """At most ``limit`` requests in flight; ``429`` halves the limit, successes grow it back.
+
+    Chess.com serves serial requests without limit and may answer ``429`` to parallel ones: the
+    limit starts at the configured ``max_concurrency`` and backs off instead of storming.
+    """
+
+    def __init__(self, max_concurrency: int) -> None:
+        if max_concurrency < 1:
+            raise ChessConfigError(f"sources.chess.max_concurrency={max_concurrency} must be at least 1")
+        self.max = self.limit = max_concurrency
+        self.in_flight = 0
+        self.throttled = 0
+        self._successes = 0
+        self._cond = threading.Condition()
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: self.in_flight < self.limit)
+            self.in_flight += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.in_flight -= 1
+                self._cond.notify_all()
+
+    def record(self, status_code: int) -> None:
+        with self._cond:
+            if status_code == 429:
+                self.throttled += 1
+                self.limit = max(1, self.limit // 2)
+                self._successes = 0
+            elif status_code < 400:
+                self._successes += 1
+                if self.limit < self.max and self._successes >= 4 * self.limit:
+                    self.limit += 1
+                    self._successes = 0
+                    self._cond.notify_all()
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A 200 (``payload`` set) or a 304 (``payload`` None: unchanged since ``etag``)."""
+
+    payload: dict[str, Any] | None
+    etag: str | None
+
+
 class ChessApiClient:
     """GETs PubAPI paths relative to ``base_url`` and returns their JSON."""
 
-    def __init__(self, base_url: str, user_agent: str) -> None:
+    def __init__(self, base_url: str, user_agent: str, max_concurrency: int = 4) -> None:
         self.base_url = validate_base_url(base_url)
-        # Timeouts, attempts and backoff come from dlt's [runtime] config, injected by dlt.
+        self.limit = AdaptiveLimit(max_concurrency)
+        # Timeouts, attempts and backoff come from dlt's [runtime] config, injected by dlt. The hook
+        # sees every attempt, retried ones included, so 429s inside retries lower the limit too.
         self._http = requests.Client(
             raise_for_status=False,
-            session_attrs={"headers": {"User-Agent": user_agent, "Accept": "application/json"}},
+            session_attrs={
+                "headers": {"User-Agent": user_agent, "Accept": "application/json"},
+                "hooks": {"response": [self._on_response]},
+            },
         )
+
+    def _on_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self.limit.record(response.status_code)
 
     def url(self, path: str) -> str:
         return urljoin(self.base_url, path)
 
     def get_json(self, path: str) -> dict[str, Any] | None:
         """The JSON at ``path``, or ``None`` when the API says there is no such data (404/410)."""
+        fetched = self.fetch(path)
+        return fetched.payload if fetched else None
+
+    def fetch(self, path: str, etag: str | None = None) -> Fetched | None:
+        """GET ``path``, conditionally when ``etag`` is given; ``None`` when there is no such data."""
         url = self.url(path)
+        headers = {"If-None-Match": etag} if etag else {}
         try:
-            response = self._http.get(url)
+            with self.limit.slot():
+                response = self._http.get(url, headers=headers)
         except requests.RequestException as exc:
             raise ChessApiError(
                 f"cannot reach the Chess.com API at {url} after retries ({type(exc).__name__}); "
@@ -71,10 +142,12 @@ class ChessApiClient:
         if response.status_code in NO_DATA_STATUSES:
             log.info("%s answered %s: no data", url, response.status_code)
             return None
+        if response.status_code == 304:
+            return Fetched(None, etag)
         if response.status_code != 200:
             raise ChessApiError(
                 f"{url} answered HTTP {response.status_code} after retries; "
-                "try again later or lower extract concurrency"
+                "try again later or lower sources.chess.max_concurrency"
             )
         try:
             payload = response.json()
@@ -85,4 +158,4 @@ class ChessApiClient:
             ) from exc
         if not isinstance(payload, dict):
             raise ChessApiError(f"{url} answered JSON that is not an object; retry later")
-        return payload
+        return Fetched(payload, response.headers.get("ETag"))
