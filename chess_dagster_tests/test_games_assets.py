@@ -1,9 +1,11 @@
 """Loading games month by month through Dagster: exact, idempotent, resilient."""
 
+import time
+
 import dagster as dg
 import pytest
 
-from chess_dagster.assets import chess_games, chess_roster
+from chess_dagster.assets import ChessGamesConfig, chess_games, chess_roster
 from chess_dagster.fixture_api import ChessUniverse, Month, running_fixture_api
 from chess_dagster_tests.conftest import PLAYERS, fixture_game_urls, loaded_game_urls, query
 
@@ -122,3 +124,53 @@ def test_bad_configuration_fails_without_retries_naming_the_setting(
     failure = next(e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE)
     assert expected in failure.step_failure_data.error.message
     assert not any(e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY for e in result.all_events)
+
+
+def test_a_closed_month_already_loaded_is_not_downloaded_again(api_env, universe, resources, instance, duckdb_path):
+    materialize_games(resources, instance, "2022-10")
+    api_env.state.reset_stats()
+    materialize_games(resources, instance, "2022-10")
+    assert api_env.state.stats()["by_route"] == {"titled": 1}
+    assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"])
+
+
+def test_rechecking_closed_months_asks_with_etags_and_gets_304s(api_env, universe, resources, instance, duckdb_path):
+    materialize_games(resources, instance, "2022-10")
+    api_env.state.reset_stats()
+    dg.materialize(
+        ALL_ASSETS, selection="chess/players_games", partition_key="2022-10", resources=resources, instance=instance,
+        run_config=dg.RunConfig({"chess_games": ChessGamesConfig(recheck_closed_months=True)}),
+    )
+    stats = api_env.state.stats()
+    assert stats["by_route"]["month"] > 0 and stats["by_status"].get("200", 0) == 1 + stats["by_route"]["archives"]
+    assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"])
+
+
+def test_the_current_month_is_always_asked_for_again(api_env, universe, resources, instance):
+    month = time.strftime("%Y-%m", time.gmtime())
+    assert fixture_game_urls(universe, [month])  # the month in progress has games already
+    materialize_games(resources, instance, month)
+    api_env.state.reset_stats()
+    materialize_games(resources, instance, month)
+    stats = api_env.state.stats()
+    assert stats["by_route"]["archives"] == PLAYERS  # asked again...
+    assert stats["by_status"].get("304", 0) >= 1  # ...conditionally: unchanged archives cost a 304
+
+
+def test_requests_in_flight_stay_within_max_concurrency(api_env, monkeypatch, universe, resources, instance, duckdb_path):
+    monkeypatch.setenv("SOURCES__CHESS__MAX_CONCURRENCY", "2")
+    api_env.state.configure({"latency_ms": 30})
+    materialize_games(resources, instance, tags={"dagster/asset_partition_range_start": "2022-01",
+                                                  "dagster/asset_partition_range_end": "2022-06"})
+    assert api_env.state.stats()["max_in_flight_seen"] == 2
+    assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, [f"2022-0{m}" for m in range(1, 7)])
+
+
+def test_a_429_storm_lowers_concurrency_and_loses_nothing(api_env, monkeypatch, universe, resources, instance, duckdb_path):
+    monkeypatch.setenv("SOURCES__CHESS__MAX_CONCURRENCY", "8")
+    api_env.state.configure({"latency_ms": 30, "max_in_flight": 1, "retry_after_s": 1})
+    materialize_games(resources, instance, tags={"dagster/asset_partition_range_start": "2022-01",
+                                                  "dagster/asset_partition_range_end": "2022-03"})
+    stats = api_env.state.stats()
+    assert int(stats["by_status"]["429"]) < stats["requests"] / 2  # backed off instead of storming
+    assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-01", "2022-02", "2022-03"])
