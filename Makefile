@@ -7,7 +7,7 @@ DAGSTER_PORT ?= 3000
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export DO_NOT_TRACK := 1
 
-.PHONY: setup demo dev test check lock clean
+.PHONY: setup demo dev test check bench lock clean
 
 # The stamp is rebuilt whenever the lock or the project metadata changes.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -29,6 +29,9 @@ test: check  ## asset checks on a fresh fixture load, then the whole test suite 
 
 check: setup  ## load a few fixture months into a throw-away DuckDB, run every asset check, fail on ERROR
 	$(BIN)/python scripts/check_load.py
+
+bench: setup  ## backfill benchmark: dlt example vs the project (cold, warm) vs the network floor
+	$(BIN)/python bench/backfill.py
 
 lock:  ## re-resolve requirements.lock from pyproject.toml (needs network to PyPI)
 	$(BIN)/python -m pip install --quiet uv

@@ -21,8 +21,9 @@ from dagster_duckdb import DuckDBResource
 from chess_dagster.load_history import existing_tables, save_load_history, schema_metadata
 from chess_dagster.partitions import monthly_partitions
 from chess_dagster.resources import chess_pipeline
-from chess_dagster.settings import DUCKDB_POOL, duckdb_path
+from chess_dagster.settings import DUCKDB_POOL, duckdb_path, retry_delay_s
 from chess_dagster.sources import ChessConfigError, chess
+from chess_dagster.warehouse import WarehouseError, ensure_writable
 
 ROSTER_RESOURCES = ("players", "players_profiles")
 GAMES_RESOURCES = ("players_games",)
@@ -33,7 +34,7 @@ GAMES_KEY = dg.AssetKey(["chess", "players_games"])
 # Network steps retry on their own (dlt's requests helper); this covers what outlives that:
 # an API outage of minutes, a DuckDB file briefly held by another process.
 NETWORK_RETRY_POLICY = dg.RetryPolicy(
-    max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+    max_retries=3, delay=retry_delay_s(), backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )
 
 
@@ -86,7 +87,7 @@ def _run_chess(
     months: Sequence[str],
     recheck_closed_months: bool = False,
 ) -> Iterator[dg.MaterializeResult]:
-    """Load the chosen resources into ``duckdb``; configuration errors fail without retries.
+    """Load the chosen resources into ``duckdb``; errors retrying cannot fix fail without retries.
 
     Games are counted per archive month on their way through extract; the counts go on the
     materialization as ``rows_by_month`` for the row-count checks to compare with DuckDB.
@@ -97,17 +98,20 @@ def _run_chess(
         rows_by_month[game["archive_month"]] += 1
         return game
 
-    pipeline = chess_pipeline(duckdb.database)
-    tables_before = existing_tables(duckdb)
     try:
+        ensure_writable(duckdb.database)
+        pipeline = chess_pipeline(duckdb.database)
+        tables_before = existing_tables(duckdb)
         source = chess(months=months, recheck_closed_months=recheck_closed_months).with_resources(*resources)
         if "players_games" in resources:
             source.resources["players_games"].add_map(count_month)
-        results = list(dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline))
+        # jsonl files: DuckDB reads them natively; the default INSERT statements cost ~3x the time
+        # and hold a backfill's worth of SQL text in memory.
+        results = list(dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline, loader_file_format="jsonl"))
     except Exception as exc:
-        config_error = _config_error_in(exc)
-        if config_error is not None:
-            raise dg.Failure(description=str(config_error), allow_retries=False) from exc
+        final = _final_error_in(exc)
+        if final is not None:
+            raise dg.Failure(description=str(final), allow_retries=False) from exc
         raise
     load_info = pipeline.last_trace.last_load_info
     save_load_history(pipeline, load_info)
@@ -118,10 +122,13 @@ def _run_chess(
         yield dg.MaterializeResult(asset_key=result.asset_key, metadata=metadata)
 
 
-def _config_error_in(exc: BaseException | None) -> ChessConfigError | None:
-    """The configuration error behind ``exc`` (dlt wraps what a resource raises), if any."""
+def _final_error_in(exc: BaseException | None) -> Exception | None:
+    """The error behind ``exc`` that retrying cannot fix (bad config, unusable DuckDB file), if any.
+
+    dlt wraps what a resource raises, so the whole chain is searched.
+    """
     while exc is not None:
-        if isinstance(exc, ChessConfigError):
+        if isinstance(exc, (ChessConfigError, WarehouseError)):
             return exc
         exc = exc.__cause__ or exc.__context__
     return None

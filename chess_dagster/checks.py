@@ -9,14 +9,17 @@ run alone (``chess_checks`` job) they look at every month loaded.
 """
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import dagster as dg
 import dlt
+import duckdb as duckdb_module
 from dagster_duckdb import DuckDBResource
 
 from chess_dagster.assets import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
 from chess_dagster.settings import DATASET_NAME, DUCKDB_POOL
 from chess_dagster.sources.chess import DEFAULT_MAX_PLAYERS
+from chess_dagster.warehouse import WarehouseError, ensure_writable
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 GAMES_TABLE = f"{DATASET_NAME}.players_games"
@@ -63,6 +66,16 @@ def _table_exists(connection, table: str) -> bool:
                                     "and table_name = ?", (schema, name)))
 
 
+@contextmanager
+def _connection(duckdb: DuckDBResource) -> Iterator[duckdb_module.DuckDBPyConnection]:
+    try:
+        ensure_writable(duckdb.database)
+    except WarehouseError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    with duckdb.get_connection() as connection:
+        yield connection
+
+
 def _checked_months(context: dg.AssetCheckExecutionContext, connection) -> list[str]:
     if context.has_partition_key or context.has_partition_key_range:
         return list(context.partition_keys)
@@ -85,7 +98,7 @@ def _latest_load(instance: dg.DagsterInstance, month: str) -> tuple[str, int] | 
 
 @dg.multi_asset_check(specs=GAMES_CHECKS, can_subset=True, pool=DUCKDB_POOL)
 def games_checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> Iterator[dg.AssetCheckResult]:
-    with duckdb.get_connection() as connection:
+    with _connection(duckdb) as connection:
         if not _table_exists(connection, GAMES_TABLE):
             missing = [f"{GAMES_TABLE} does not exist: materialize chess/players_games first"]
             for spec in GAMES_CHECKS:
@@ -146,7 +159,7 @@ def players_asked_for() -> int:
 @dg.multi_asset_check(specs=ROSTER_CHECKS, can_subset=True, pool=DUCKDB_POOL)
 def roster_checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> Iterator[dg.AssetCheckResult]:
     players_table, profiles_table = f"{DATASET_NAME}.players", f"{DATASET_NAME}.players_profiles"
-    with duckdb.get_connection() as connection:
+    with _connection(duckdb) as connection:
         present = {table: _table_exists(connection, table) for table in (players_table, profiles_table)}
         players = _scalar(connection, f"select count(*) from {players_table}") if present[players_table] else 0
         asked = players_asked_for()

@@ -14,4 +14,7 @@ defs = dg.Definitions(
     jobs=[chess_checks_job],
     sensors=[schema_drift_sensor, run_failure_to_slack],
     resources=default_resources(),
+    # Every step opens the one DuckDB file, one at a time (pool limit 1): a process per step would
+    # add start-up to each run and buy no parallelism. Runs still go in parallel, each its own process.
+    executor=dg.in_process_executor,
 )

@@ -14,12 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import dagster as dg
+from dagster._utils.error import SerializableErrorInfo
 
 from chess_dagster.assets import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
 from chess_dagster.load_history import TableColumns, drift_of
 from chess_dagster.notify import SlackDeliveryError, SlackWebhook, dagster_run_url, redact
 
 WATCHED_ASSETS = (PLAYERS_KEY, PROFILES_KEY, GAMES_KEY)
+# Errors that already say, in one line, what was wrong and what to do.
+EXPLAINED_ERRORS = {"ChessApiError", "ChessConfigError", "UnknownPlayerError", "WarehouseError", "Failure"}
 RECENT_LOADS_KEPT = 50
 NO_WEBHOOK = "no Slack webhook configured: set runtime.slack_incoming_hook in .dlt/secrets.toml"
 
@@ -140,10 +143,25 @@ def run_failure_to_slack(context: dg.RunFailureSensorContext, slack: SlackWebhoo
     if not slack.configured:
         return dg.SkipReason(NO_WEBHOOK)
     run = context.dagster_run
-    step_errors = [event.step_failure_data.error.message.strip().splitlines()[0]
+    step_errors = [reason_of(event.step_failure_data.error)
                    for event in context.get_step_failure_events() if event.step_failure_data.error]
     error = step_errors[0] if step_errors else context.failure_event.message
     slack.post(
         f":x: *Run failed*: `{run.job_name}` <{dagster_run_url(run.run_id)}|run {run.run_id[:8]}>\n{redact(error)}"
     )
     return None
+
+
+def reason_of(error: SerializableErrorInfo) -> str:
+    """The one line that says what went wrong: the project's own error in the chain, if any.
+
+    After retries Dagster reports "Exceeded max_retries", and dlt wraps what a source raises twice;
+    the project's errors inside say what was wrong and what to do.
+    """
+    link: SerializableErrorInfo | None = error
+    while link is not None:
+        if link.cls_name in EXPLAINED_ERRORS:
+            line, marker = link.message.strip().splitlines()[0], f"{link.cls_name}: "
+            return line.split(marker, 1)[1] if marker in line else line
+        link = link.cause or link.context
+    return error.message.strip().splitlines()[0]

@@ -20,3 +20,8 @@ def duckdb_path() -> str:
 def games_start_month() -> str:
     """``CHESS_START_MONTH`` (``YYYY-MM``), the first month partition of the games asset."""
     return os.environ.get("CHESS_START_MONTH") or "2022-01"
+
+
+def retry_delay_s() -> float:
+    """``CHESS_RETRY_DELAY_S``: first delay of the assets' retry policy (doubles, with jitter)."""
+    return float(os.environ.get("CHESS_RETRY_DELAY_S") or 15)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+
+# Read when the assets are defined: keep the retry policy's waits short in tests.
+os.environ.setdefault("CHESS_RETRY_DELAY_S", "0.2")
 from collections.abc import Iterator
 from pathlib import Path
 

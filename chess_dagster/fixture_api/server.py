@@ -47,6 +47,8 @@ class FixtureKnobs:
     max_in_flight: int = 0  # above this many concurrent requests answer 429 (0: no limit)
     throttle_rate: float = 0.0  # share of requests answered 429 at random
     error_rate: float = 0.0  # share of requests answered 503 at random
+    malformed_rate: float = 0.0  # share of 200s whose body is not JSON
+    truncate_rate: float = 0.0  # share of 200s cut short (Content-Length promises more)
     retry_after_s: int = 1
     gone_players: list[str] = field(default_factory=list)  # answered 410
     drift: bool = False
@@ -63,6 +65,7 @@ class FixtureState:
         self.in_flight = 0
         self.status_counts: Counter[int] = Counter()
         self.route_counts: Counter[str] = Counter()
+        self.route_status_counts: Counter[str] = Counter()
         self.max_in_flight_seen = 0
         self.rng = random.Random(knobs.seed)
         universe.drift = knobs.drift
@@ -82,6 +85,7 @@ class FixtureState:
                 "requests": sum(self.status_counts.values()),
                 "by_status": {str(k): v for k, v in sorted(self.status_counts.items())},
                 "by_route": dict(sorted(self.route_counts.items())),
+                "by_route_status": dict(sorted(self.route_status_counts.items())),
                 "max_in_flight_seen": self.max_in_flight_seen,
                 "knobs": dataclasses.asdict(self.knobs),
             }
@@ -90,12 +94,16 @@ class FixtureState:
         with self.lock:
             self.status_counts.clear()
             self.route_counts.clear()
+            self.route_status_counts.clear()
             self.max_in_flight_seen = 0
 
 
 class FixtureHandler(BaseHTTPRequestHandler):
     server_version = "ChessFixtureAPI/1.0"
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, the body waits for the client's
+    # delayed ACK (~40 ms) and every request would cost that on top of the latency knob.
+    disable_nagle_algorithm = True
 
     @property
     def state(self) -> FixtureState:
@@ -130,7 +138,7 @@ class FixtureHandler(BaseHTTPRequestHandler):
             state.in_flight += 1
             state.max_in_flight_seen = max(state.max_in_flight_seen, state.in_flight)
             in_flight, knobs = state.in_flight, state.knobs
-            roll_throttle, roll_error = state.rng.random(), state.rng.random()
+            roll_throttle, roll_error, roll_body = state.rng.random(), state.rng.random(), state.rng.random()
         try:
             if knobs.latency_ms:
                 time.sleep(knobs.latency_ms / 1000)
@@ -140,6 +148,10 @@ class FixtureHandler(BaseHTTPRequestHandler):
             if roll_error < knobs.error_rate:
                 return self._send_json(503, {"message": "Service Unavailable"}, route="error")
             route, status, payload = self._route(knobs)
+            if status == 200 and roll_body < knobs.malformed_rate:
+                return self._send_raw(200, b'{"games": [{"url": "https://www.chess.com/game/live/1", "pgn', route)
+            if status == 200 and roll_body < knobs.malformed_rate + knobs.truncate_rate:
+                return self._send_raw(200, b'{"players": ["a", "b"', route, promised=4096)
             self._send_json(status, payload, route=route, cacheable=status == 200)
         finally:
             with state.lock:
@@ -201,12 +213,29 @@ class FixtureHandler(BaseHTTPRequestHandler):
             with self.state.lock:
                 self.state.status_counts[status] += 1
                 self.state.route_counts[route] += 1
+                self.state.route_status_counts[f"{route} {status}"] += 1
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
         if status != 304:
             self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+    def _send_raw(self, status: int, body: bytes, route: str, promised: int | None = None) -> None:
+        """A broken answer: ``body`` as is, and with ``promised`` a longer Content-Length, then close."""
+        with self.state.lock:
+            self.state.status_counts[status] += 1
+            self.state.route_counts[route] += 1
+            self.state.route_status_counts[f"{route} {'truncated' if promised else 'malformed'}"] += 1
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(promised or len(body)))
+        if promised:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         self.wfile.write(body)
 

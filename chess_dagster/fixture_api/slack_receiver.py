@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 class ReceiverHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         log.debug(format, *args)

@@ -50,6 +50,20 @@ def validate_base_url(chess_url: str) -> str:
     return chess_url if chess_url.endswith("/") else chess_url + "/"
 
 
+def _body_is_not_json(response: requests.Response | None, exception: BaseException | None) -> bool:
+    """Retry condition: a 200 whose body is not JSON (truncated, or garbled by a proxy).
+
+    The parsed body is kept on the response, so it is parsed once.
+    """
+    if response is None or response.status_code != 200:
+        return False
+    try:
+        response.parsed_json = response.json()  # type: ignore[attr-defined]
+    except ValueError:
+        return True
+    return False
+
+
 class AdaptiveLimit:
     """At most ``limit`` requests in flight; ``429`` halves the limit, successes grow it back.
 
@@ -110,6 +124,7 @@ class ChessApiClient:
         # sees every attempt, retried ones included, so 429s inside retries lower the limit too.
         self._http = requests.Client(
             raise_for_status=False,
+            retry_condition=_body_is_not_json,
             session_attrs={
                 "headers": {"User-Agent": user_agent, "Accept": "application/json"},
                 "hooks": {"response": [self._on_response]},
@@ -149,13 +164,12 @@ class ChessApiClient:
                 f"{url} answered HTTP {response.status_code} after retries; "
                 "try again later or lower sources.chess.max_concurrency"
             )
-        try:
-            payload = response.json()
-        except ValueError as exc:
+        payload = getattr(response, "parsed_json", None)
+        if payload is None:
             raise ChessApiError(
-                f"{url} answered 200 with a body that is not JSON ({len(response.content)} bytes); "
+                f"{url} answered 200 with a body that is not JSON ({len(response.content)} bytes) after retries; "
                 "the API or a proxy is misbehaving: retry later"
-            ) from exc
+            )
         if not isinstance(payload, dict):
             raise ChessApiError(f"{url} answered JSON that is not an object; retry later")
         return Fetched(payload, response.headers.get("ETag"))

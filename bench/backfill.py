@@ -1,0 +1,275 @@
+"""Backfill benchmark: the project against dlt's example way of loading and against the network floor.
+
+Starts the fixture API (latency per request, 429 above a number of requests in flight), then, in
+one process tree and one run, times as whole processes:
+
+* baseline: dlt's chess example (one dlt run per month, serial requests, append);
+* start-up: the project's CLI materializing an asset that does nothing (fixed cost of a run);
+* project cold: players + profiles, then all months as one `--partition-range` run, empty DuckDB;
+* project warm: the same again, nothing changed at the source.
+
+Prints a table and writes it as JSON to bench/results/. `make bench`; `--help` for the knobs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from chess_dagster.fixture_api import ChessUniverse, Month
+from chess_dagster.fixture_api.wait import wait_for
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DATA_TABLES = ("players", "players_profiles", "players_games")
+
+
+@dataclass
+class Phase:
+    name: str
+    wall_s: float
+    requests: int
+    by_status: dict[str, int]
+    month_downloads: int  # full month archives served (200)
+    rows: int
+    peak_rss_mib: float
+    rows_per_s: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rows_per_s = round(self.rows / self.wall_s, 1) if self.wall_s else 0.0
+
+
+class TreeRss:
+    """Peak resident memory of a process tree (the sum over its processes), sampled from /proc."""
+
+    def __init__(self, root: int) -> None:
+        self.root, self.peak_kib, self._stop = root, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak_kib = max(self.peak_kib, sum(_rss_kib(pid) for pid in _tree(self.root)))
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return round(self.peak_kib / 1024, 1)
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Fixture:
+    def __init__(self, port: int) -> None:
+        self.base = f"http://127.0.0.1:{port}"
+
+    def call(self, path: str, body: dict | None = None) -> dict:
+        data = json.dumps(body).encode() if body is not None else None
+        with urllib.request.urlopen(urllib.request.Request(self.base + path, data=data), timeout=30) as response:
+            return json.load(response)
+
+
+def rows_since(database: str, since: float) -> int:
+    """Rows in the data tables written by loads that finished after ``since``."""
+    if not Path(database).exists():
+        return 0
+    with duckdb.connect(database, read_only=True) as connection:
+        total = 0
+        for table in DATA_TABLES:
+            total += connection.execute(
+                f"select count(*) from chess_data.{table} where _dlt_load_id in "
+                "(select load_id from chess_data._dlt_loads where inserted_at >= to_timestamp(?))", [since]
+            ).fetchone()[0]
+        return total
+
+
+def normalize_and_load_s(database: str) -> float:
+    """Seconds dlt spent normalizing and loading into DuckDB, from the traces the project stores."""
+    with duckdb.connect(database, read_only=True) as connection:
+        seconds = connection.execute(
+            "select sum(epoch(finished_at) - epoch(started_at)) from chess_data._trace__steps "
+            "where step in ('normalize', 'load')"
+        ).fetchone()[0]
+    return round(seconds or 0.0, 2)
+
+
+def run_phase(name: str, commands: list[list[str]], env: dict, fixture: Fixture, database: str) -> Phase:
+    fixture.call("/_fixture/reset", {})
+    started = time.time()
+    peak = 0.0
+    for command in commands:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        sampler = TreeRss(process.pid)
+        _, stderr = process.communicate()
+        peak = max(peak, sampler.stop())
+        if process.returncode != 0:
+            raise SystemExit(f"{name}: {' '.join(command[:4])} failed (exit {process.returncode}):\n{stderr[-3000:]}")
+    wall = time.time() - started
+    stats = fixture.call("/_fixture/stats")
+    by_route_status = stats["by_route_status"]
+    return Phase(name, round(wall, 2), stats["requests"], stats["by_status"],
+                 by_route_status.get("month 200", 0), rows_since(database, started), peak)
+
+
+def minimum_requests(universe: ChessUniverse, players: int, months: list[str]) -> int:
+    """Titled list + profiles + the cheaper of (archives + months with games) and (every month)."""
+    usernames = universe.titled("GM")[:players]
+    with_games = sum(
+        1 for username in usernames for month in months if universe.games(username, Month.parse(month))
+    )
+    return 1 + players + min(players + with_games, players * len(months))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--players", type=int, default=50)
+    parser.add_argument("--months", type=int, default=18)
+    parser.add_argument("--first-month", default="2024-01")
+    parser.add_argument("--games-per-month", type=int, default=40)
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--allowed-in-flight", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    args = parser.parse_args()
+
+    months, month = [], Month.parse(args.first_month)
+    for _ in range(args.months):
+        months.append(month.key)
+        month = month.next()
+    scratch = Path(tempfile.mkdtemp(prefix="chess-bench-"))
+    home = scratch / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    project_db, baseline_db = str(scratch / "project" / "chess.duckdb"), str(scratch / "baseline.duckdb")
+    players_per_title = max(args.players, 12)
+
+    fixture_process = subprocess.Popen(
+        [sys.executable, "-m", "chess_dagster.fixture_api", "--port", str(args.port),
+         "--players-per-title", str(players_per_title), "--games-per-month", str(args.games_per_month),
+         "--latency-ms", str(args.latency_ms), "--max-in-flight", str(args.allowed_in_flight)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{args.port}/_fixture/stats")
+        fixture = Fixture(args.port)
+        base_url = f"{fixture.base}/pub/"
+        universe = ChessUniverse(players_per_title=players_per_title, games_per_month=args.games_per_month)
+        # Warm the fixture's month cache so no phase pays for generating data.
+        first_player = universe.titled("GM")[0]
+        for key in months:
+            fixture.call(f"/pub/player/{first_player}/games/{key.replace('-', '/')}")
+
+        env = {**os.environ, "DAGSTER_HOME": str(home), "CHESS_DUCKDB_PATH": project_db,
+               "SOURCES__CHESS__CHESS_URL": base_url, "SOURCES__CHESS__MAX_PLAYERS": str(args.players),
+               "SOURCES__CHESS__MAX_CONCURRENCY": str(args.allowed_in_flight), "RUNTIME__LOG_LEVEL": "ERROR"}
+        dagster = [str(BIN / "dagster"), "asset", "materialize"]
+        project = [
+            dagster + ["-m", "chess_dagster.definitions", "--select", "chess/players,chess/players_profiles"],
+            dagster + ["-m", "chess_dagster.definitions", "--select", "chess/players_games",
+                       "--partition-range", f"{months[0]}...{months[-1]}"],
+        ]
+        phases = [
+            run_phase("baseline (dlt example)", [[sys.executable, "bench/baseline_example.py", base_url, baseline_db,
+                                                  str(args.players), *months]], env, fixture, baseline_db),
+            run_phase("start-up (no-op run)", [dagster + ["-m", "bench.noop_location", "--select", "noop"]],
+                      env, fixture, project_db),
+            run_phase("project cold", project, env, fixture, project_db),
+        ]
+        load_s = normalize_and_load_s(project_db)
+        phases.append(run_phase("project warm", project, env, fixture, project_db))
+    finally:
+        fixture_process.terminate()
+        fixture_process.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    report(args, months, phases, minimum_requests(universe, args.players, months), load_s)
+
+
+def report(args: argparse.Namespace, months: list[str], phases: list[Phase], floor_requests: int, load_s: float) -> None:
+    baseline, startup, cold, warm = phases
+    floor_s = round(floor_requests * args.latency_ms / 1000 / args.allowed_in_flight, 2)
+    runs_per_project_phase = 2
+    work = {p.name: round(p.wall_s - runs_per_project_phase * startup.wall_s, 2) for p in (cold, warm)}
+    figures = {
+        "speedup cold vs baseline (wall)": round(baseline.wall_s / cold.wall_s, 1),
+        "cold work / (floor + normalize&load)": round(work[cold.name] / (floor_s + load_s), 2),
+        "warm work / cold work": round(max(work[warm.name], 0) / work[cold.name], 3),
+        "warm month downloads": warm.month_downloads,
+        "cold 429s": cold.by_status.get("429", 0),
+        "peak RSS MiB (max)": max(p.peak_rss_mib for p in phases),
+    }
+    targets = {
+        "speedup cold vs baseline (wall)": figures["speedup cold vs baseline (wall)"] >= 10,
+        "cold work / (floor + normalize&load)": figures["cold work / (floor + normalize&load)"] <= 2,
+        "warm work / cold work": figures["warm work / cold work"] <= 0.10,
+        "warm month downloads": warm.month_downloads == 0,
+        "cold 429s": figures["cold 429s"] <= 5,
+        "peak RSS MiB (max)": figures["peak RSS MiB (max)"] < 1024,
+    }
+    print(f"\n{args.players} players x {len(months)} months ({months[0]}..{months[-1]}), {args.latency_ms:g} ms latency, "
+          f"{args.allowed_in_flight} requests in flight allowed, {os.cpu_count()} cores")
+    print(f"floor: {floor_requests} requests x {args.latency_ms:g} ms / {args.allowed_in_flight} = {floor_s} s; "
+          f"DuckDB normalize+load in the cold run: {load_s} s; start-up of one run: {startup.wall_s} s\n")
+    header = f"| {'phase':24} | {'wall s':>7} | {'work s':>7} | {'requests':>8} | {'200':>5} | {'304':>4} | {'429':>4} | " \
+             f"{'5xx':>4} | {'rows':>7} | {'rows/s':>8} | {'peak RSS MiB':>12} |"
+    print(header)
+    print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
+    for phase in phases:
+        s = phase.by_status
+        fivexx = sum(v for k, v in s.items() if k.startswith("5"))
+        phase_work = work.get(phase.name, "")
+        print(f"| {phase.name:24} | {phase.wall_s:7.2f} | {phase_work!s:>7} | {phase.requests:8} | {s.get('200', 0):5} | "
+              f"{s.get('304', 0):4} | {s.get('429', 0):4} | {fivexx:4} | {phase.rows:7} | {phase.rows_per_s:8} | "
+              f"{phase.peak_rss_mib:12} |")
+    print()
+    for name, value in figures.items():
+        print(f"{name:38} {value!s:>8}   target {'met' if targets[name] else 'NOT met'}")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"backfill-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    path.write_text(json.dumps({"args": vars(args), "months": months, "floor_requests": floor_requests,
+                                "floor_s": floor_s, "normalize_and_load_s": load_s, "work_s": work,
+                                "figures": figures, "targets_met": targets,
+                                "phases": [asdict(p) for p in phases]}, indent=2))
+    print(f"\nwritten to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

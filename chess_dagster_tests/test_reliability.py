@@ -1,0 +1,107 @@
+"""Faults from the API, a DuckDB file that cannot be used, and concurrent runs: no data lost."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import dagster as dg
+import pytest
+
+from chess_dagster.assets import chess_games, chess_roster
+from chess_dagster.sensors import reason_of
+from chess_dagster.settings import PROJECT_ROOT
+from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls
+
+DAGSTER = os.path.join(os.path.dirname(sys.executable), "dagster")
+
+
+def materialize_month(resources, instance, month="2022-10"):
+    return dg.materialize([chess_roster, chess_games], selection="chess/players_games", partition_key=month,
+                          resources=resources, instance=instance, raise_on_error=False)
+
+
+def failure_of(result):
+    """The one-line reason of the run's last step failure, as Slack and the reliability table show it."""
+    failures = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
+    return reason_of(failures[-1].step_failure_data.error) if failures else None
+
+
+def retries_of(result):
+    return sum(e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY for e in result.all_events)
+
+
+def test_malformed_and_truncated_bodies_are_retried_and_lose_nothing(api_env, universe, resources, instance, duckdb_path):
+    api_env.state.configure({"malformed_rate": 0.15, "truncate_rate": 0.15})
+    result = materialize_month(resources, instance)
+    assert result.success, failure_of(result)
+    broken = {k: v for k, v in api_env.state.stats()["by_route_status"].items() if k.endswith(("malformed", "truncated"))}
+    assert broken  # the faults really happened
+    assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"])
+
+
+def test_an_api_that_refuses_connections_fails_clearly_after_retries(monkeypatch, resources, instance, duckdb_path):
+    monkeypatch.setenv("SOURCES__CHESS__CHESS_URL", "http://127.0.0.1:9/pub/")
+    monkeypatch.setenv("RUNTIME__REQUEST_MAX_ATTEMPTS", "2")
+    result = materialize_month(resources, instance)
+    assert not result.success
+    assert "cannot reach the Chess.com API at http://127.0.0.1:9/pub/titled/GM" in failure_of(result)
+    assert retries_of(result) == 3  # the asset's retry policy, then a clear failure
+    assert loaded_game_urls(duckdb_path) == set()
+
+
+def test_a_duckdb_file_locked_by_another_process_fails_naming_the_file_and_the_fix(
+    api_env, monkeypatch, resources, instance, duckdb_path
+):
+    os.makedirs(os.path.dirname(duckdb_path), exist_ok=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({duckdb_path!r}); print('ok', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        monkeypatch.setenv("CHESS_DUCKDB_LOCK_TIMEOUT_S", "1")
+        result = materialize_month(resources, instance)
+    finally:
+        holder.kill()
+        holder.wait()
+    message = failure_of(result)
+    assert f"DuckDB file {duckdb_path} is locked by another process" in message
+    assert "close that process" in message
+    assert retries_of(result) == 0
+
+
+def test_a_corrupted_duckdb_file_fails_with_the_fix(api_env, resources, instance, duckdb_path):
+    os.makedirs(os.path.dirname(duckdb_path), exist_ok=True)
+    with open(duckdb_path, "wb") as file:
+        file.write(b"this is not a duckdb database" * 1000)
+    message = failure_of(materialize_month(resources, instance))
+    assert f"DuckDB file {duckdb_path} cannot be opened" in message and "move it away" in message
+
+
+def test_an_unwritable_duckdb_path_fails_naming_the_setting(api_env, tmp_path, instance):
+    from dagster_dlt import DagsterDltResource
+    from dagster_duckdb import DuckDBResource
+
+    a_file = tmp_path / "a_file"
+    a_file.write_text("")
+    resources = {"dlt": DagsterDltResource(), "duckdb": DuckDBResource(database=str(a_file / "chess.duckdb"))}
+    message = failure_of(materialize_month(resources, instance))
+    assert "cannot create the folder of DuckDB file" in message and "CHESS_DUCKDB_PATH" in message
+
+
+@pytest.mark.e2e
+def test_two_cli_runs_at_once_take_turns_on_duckdb_and_both_land(api_env, universe, tmp_path, duckdb_path):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    env = {**os.environ, "DAGSTER_HOME": str(home)}
+    runs = [
+        subprocess.Popen([DAGSTER, "asset", "materialize", "-m", "chess_dagster.definitions", "--select",
+                          "chess/players_games", "--partition", month], cwd=PROJECT_ROOT, env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for month in ("2022-09", "2022-10")
+    ]
+    errors = [run.communicate(timeout=240)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [e[-1500:] for e in errors]
+    assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-09", "2022-10"])
