@@ -20,9 +20,10 @@ from dagster_duckdb import DuckDBResource
 
 from chess_dagster.load_history import existing_tables, save_load_history, schema_metadata
 from chess_dagster.partitions import monthly_partitions
-from chess_dagster.resources import chess_pipeline
-from chess_dagster.settings import DUCKDB_POOL, duckdb_path, retry_delay_s
+from chess_dagster.resources import chess_pipeline, describing_pipeline
+from chess_dagster.settings import DUCKDB_POOL, retry_delay_s
 from chess_dagster.sources import ChessConfigError, chess
+from chess_dagster.sources.client import DEFAULT_CHESS_URL
 from chess_dagster.warehouse import WarehouseError, ensure_writable
 
 ROSTER_RESOURCES = ("players", "players_profiles")
@@ -63,9 +64,13 @@ def _chess_dlt_assets(
     builds them; the source and pipeline there only describe the assets: every run builds its
     own (dagster-dlt mutates the schema of the source it runs).
     """
+    # Explicit arguments, and a pipeline away from the data: a bad setting or DuckDB path fails a
+    # run, not the loading of the code location.
+    describing_source = chess(chess_url=DEFAULT_CHESS_URL, title="GM", max_players=1, players=None,
+                              max_concurrency=1, months=[])
     specs = build_dlt_asset_specs(
-        dlt_source=chess(months=[]).with_resources(*resources),
-        dlt_pipeline=chess_pipeline(duckdb_path()),
+        dlt_source=describing_source.with_resources(*resources),
+        dlt_pipeline=describing_pipeline(),
         dagster_dlt_translator=ChessDltTranslator(),
     )
     return dg.multi_asset(
@@ -111,7 +116,7 @@ def _run_chess(
     except Exception as exc:
         final = _final_error_in(exc)
         if final is not None:
-            raise dg.Failure(description=str(final), allow_retries=False) from exc
+            raise dg.Failure(description=str(final), allow_retries=False) from None
         raise
     load_info = pipeline.last_trace.last_load_info
     save_load_history(pipeline, load_info)

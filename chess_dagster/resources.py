@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import dlt
@@ -19,11 +20,23 @@ def chess_pipeline(database: str) -> dlt.Pipeline:
     and nothing lands in the home directory.
     """
     database_path = Path(database)
-    database_path.parent.mkdir(parents=True, exist_ok=True)
     return dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
         pipelines_dir=str(database_path.parent / "dlt_pipelines"),
         destination=dlt.destinations.duckdb(str(database_path)),
+        dataset_name=DATASET_NAME,
+    )
+
+
+def describing_pipeline() -> dlt.Pipeline:
+    """A pipeline that only describes the assets (destination kind, names) when they are defined.
+
+    It lives in the temp folder, so loading the code location never touches the data folder.
+    """
+    return dlt.pipeline(
+        pipeline_name=PIPELINE_NAME,
+        pipelines_dir=str(Path(tempfile.gettempdir()) / "chess_dagster_specs"),
+        destination="duckdb",
         dataset_name=DATASET_NAME,
     )
 

@@ -2,8 +2,10 @@
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import dagster as dg
 import pytest
@@ -105,3 +107,53 @@ def test_two_cli_runs_at_once_take_turns_on_duckdb_and_both_land(api_env, univer
     errors = [run.communicate(timeout=240)[1] for run in runs]
     assert [run.returncode for run in runs] == [0, 0], [e[-1500:] for e in errors]
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-09", "2022-10"])
+
+
+def _normalized_package_exists(duckdb_path):
+    normalized = os.path.join(os.path.dirname(duckdb_path), "dlt_pipelines", "chess", "load", "normalized")
+    return os.path.isdir(normalized) and bool(os.listdir(normalized))
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("phase", ["extract", "load"])
+def test_a_run_killed_mid_load_leaves_no_half_month_and_the_rerun_is_not_blocked(
+    phase, api_env, universe, tmp_path, duckdb_path
+):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    env = {**os.environ, "DAGSTER_HOME": str(home), "SOURCES__CHESS__MAX_PLAYERS": "12"}
+    command = [DAGSTER, "asset", "materialize", "-m", "chess_dagster.definitions", "--select",
+               "chess/players_games", "--partition", "2022-10"]
+    if phase == "extract":
+        api_env.state.configure({"latency_ms": 300})
+    run = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while run.poll() is None and time.monotonic() < deadline:
+        if (api_env.state.stats()["by_route"].get("month", 0) >= 2 if phase == "extract"
+                else _normalized_package_exists(duckdb_path)):
+            break
+        time.sleep(0.005)
+    assert run.poll() is None, "the run finished before it could be killed"
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    api_env.state.configure({"latency_ms": 0})
+
+    started = time.monotonic()
+    rerun = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert time.monotonic() - started < 120  # not blocked on the dead run's pool slot
+    universe_players = universe.titled("GM")[:12]
+    assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"], universe_players)
+
+
+def test_bad_settings_fail_runs_not_the_loading_of_the_code_location(tmp_path):
+    a_file = tmp_path / "a_file"
+    a_file.write_text("")
+    env = {**os.environ, "SOURCES__CHESS__TITLE": "XX", "SOURCES__CHESS__MAX_PLAYERS": "0",
+           "CHESS_DUCKDB_PATH": str(a_file / "chess.duckdb")}
+    result = subprocess.run([sys.executable, "-c", "from chess_dagster.definitions import defs; print(len(defs.assets))"],
+                            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-1500:]
+    assert result.stdout.strip() == "2"
