@@ -8,8 +8,10 @@ Games checks look at the months of the run they are in (one partition, or a back
 run alone (``chess_checks`` job) they look at every month loaded.
 """
 
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 
 import dagster as dg
 import dlt
@@ -188,3 +190,17 @@ def roster_checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource
 
 def _nonzero(message: str, count: int) -> list[str]:
     return [message] if count else []
+
+
+# Freshness: fail when the latest load is older than the schedules allow (a missed day, a week).
+freshness_checks = [
+    *dg.build_last_update_freshness_checks(
+        assets=[GAMES_KEY], lower_bound_delta=timedelta(hours=float(os.environ.get("CHESS_GAMES_FRESHNESS_HOURS", 26)))
+    ),
+    *dg.build_last_update_freshness_checks(
+        assets=[PROFILES_KEY], lower_bound_delta=timedelta(days=float(os.environ.get("CHESS_PROFILES_FRESHNESS_DAYS", 8)))
+    ),
+]
+freshness_sensor = dg.build_sensor_for_freshness_checks(
+    freshness_checks=freshness_checks, default_status=dg.DefaultSensorStatus.RUNNING
+)

@@ -47,7 +47,8 @@ def test_checks_run_with_every_load_and_carry_figures(api_env, resources, instan
     job = defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection={dg.AssetKey(["chess", "players_games"])})
     result = job.execute_in_process(instance=instance, resources=resources, partition_key="2022-10")
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
-    assert set(evaluations) == {"rows_match_dlt", "month_not_empty", "url_unique", "end_time_in_month", "key_columns_not_null"}
+    assert set(evaluations) == {"rows_match_dlt", "month_not_empty", "url_unique", "end_time_in_month",
+                                "key_columns_not_null", "freshness_check"}
     figures = evaluations["rows_match_dlt"].metadata
     assert figures["rows_in_duckdb"].value == figures["rows_from_dlt"].value
     assert figures["rows_in_duckdb"].value["2022-10"] > 0
