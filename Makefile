@@ -7,7 +7,7 @@ DAGSTER_PORT ?= 3000
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export DO_NOT_TRACK := 1
 
-.PHONY: setup demo dev test check bench lock clean
+.PHONY: setup demo dev test check chromium bench lock clean
 
 # The stamp is rebuilt whenever the lock or the project metadata changes.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -24,8 +24,11 @@ demo: setup  ## offline: fixture Chess.com API + one month loaded + dagster dev 
 dev: setup  ## real Chess.com API: dagster dev on 127.0.0.1:3000
 	$(BIN)/dagster dev -h 127.0.0.1 -p $(DAGSTER_PORT)
 
-test: check  ## asset checks on a fresh fixture load, then the whole test suite (CI runs this)
+test: check chromium  ## asset checks on a fresh fixture load, then the whole test suite (CI runs this)
 	$(BIN)/python -m pytest
+
+chromium:  ## Debian's Chromium for the browser test (Playwright drives it; no browser download)
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 check: setup  ## load a few fixture months into a throw-away DuckDB, run every asset check, fail on ERROR
 	$(BIN)/python scripts/check_load.py
