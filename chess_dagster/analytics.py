@@ -134,24 +134,25 @@ def openings(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
                           order_by="games desc, opening")
 
 
+def _no_rows_where(duckdb: DuckDBResource, table: str, condition: str, problem: str) -> dg.AssetCheckResult:
+    """Pass when no row of ``table`` matches ``condition``; else say how many rows have ``problem``."""
+    with duckdb.get_connection() as connection:
+        bad = connection.execute(f"select count(*) from {table} where {condition}").fetchone()[0]
+    return dg.AssetCheckResult(passed=bad == 0, metadata={"bad_rows": bad},
+                               description=f"{bad} row(s) {problem}" if bad else None)
+
+
 @dg.asset_check(asset=player_month_stats, blocking=True, pool=DUCKDB_POOL,
                 description="Wins, draws and losses add up to the games of each player and month.")
 def results_add_up(duckdb: DuckDBResource) -> dg.AssetCheckResult:
-    with duckdb.get_connection() as connection:
-        bad = connection.execute(
-            f"select count(*) from {PLAYER_MONTH_STATS} where games != wins_as_white + draws_as_white + "
-            "losses_as_white + wins_as_black + draws_as_black + losses_as_black"
-        ).fetchone()[0]
-    return dg.AssetCheckResult(passed=bad == 0, metadata={"rows_not_adding_up": bad},
-                               description=f"{bad} row(s) where results do not add up to games" if bad else None)
+    return _no_rows_where(
+        duckdb, PLAYER_MONTH_STATS,
+        "games != wins_as_white + draws_as_white + losses_as_white + wins_as_black + draws_as_black + losses_as_black",
+        "where results do not add up to games",
+    )
 
 
 @dg.asset_check(asset=openings, blocking=True, pool=DUCKDB_POOL,
                 description="White's score is between 0 and 1 and every opening has games.")
 def scores_in_range(duckdb: DuckDBResource) -> dg.AssetCheckResult:
-    with duckdb.get_connection() as connection:
-        bad = connection.execute(
-            f"select count(*) from {OPENINGS} where white_score not between 0 and 1 or games < 1"
-        ).fetchone()[0]
-    return dg.AssetCheckResult(passed=bad == 0, metadata={"rows_out_of_range": bad},
-                               description=f"{bad} opening row(s) out of range" if bad else None)
+    return _no_rows_where(duckdb, OPENINGS, "white_score not between 0 and 1 or games < 1", "out of range")

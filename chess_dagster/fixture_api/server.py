@@ -21,11 +21,11 @@ import re
 import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
+from typing import Iterator, TypeVar
 
 from chess_dagster.fixture_api.data import ChessUniverse, Month
 
@@ -252,16 +252,23 @@ class FixtureServer(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}/pub/"
 
 
+Server = TypeVar("Server", bound=ThreadingHTTPServer)
+
+
 @contextmanager
-def running_fixture_api(
-    universe: ChessUniverse | None = None, knobs: FixtureKnobs | None = None, port: int = 0
-) -> Iterator[FixtureServer]:
-    """Serve the fixture API on a background thread for as long as the block runs."""
-    server = FixtureServer(port, FixtureState(universe or ChessUniverse(), knobs or FixtureKnobs()))
-    thread = threading.Thread(target=server.serve_forever, name="chess-fixture-api", daemon=True)
+def serving(server: Server) -> Iterator[Server]:
+    """Serve ``server`` on a background thread for as long as the block runs."""
+    thread = threading.Thread(target=server.serve_forever, name=type(server).__name__, daemon=True)
     thread.start()
     try:
         yield server
     finally:
         server.shutdown()
         server.server_close()
+
+
+def running_fixture_api(
+    universe: ChessUniverse | None = None, knobs: FixtureKnobs | None = None, port: int = 0
+) -> AbstractContextManager[FixtureServer]:
+    """The fixture API on 127.0.0.1 (``port`` 0: a free one) for as long as the block runs."""
+    return serving(FixtureServer(port, FixtureState(universe or ChessUniverse(), knobs or FixtureKnobs())))

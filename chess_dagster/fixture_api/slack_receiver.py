@@ -11,9 +11,10 @@ import argparse
 import json
 import logging
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from chess_dagster.fixture_api.server import serving
 
 log = logging.getLogger(__name__)
 
@@ -67,16 +68,9 @@ class SlackReceiver(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}/services/{token}"
 
 
-@contextmanager
-def running_slack_receiver(port: int = 0) -> Iterator[SlackReceiver]:
-    server = SlackReceiver(port)
-    thread = threading.Thread(target=server.serve_forever, name="slack-receiver", daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
+def running_slack_receiver(port: int = 0) -> AbstractContextManager[SlackReceiver]:
+    """The receiver on 127.0.0.1 (``port`` 0: a free one) for as long as the block runs."""
+    return serving(SlackReceiver(port))
 
 
 def main() -> None:
