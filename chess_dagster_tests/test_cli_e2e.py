@@ -68,3 +68,12 @@ def test_dagster_dev_serves_the_ui_and_stops_cleanly(dagster_env):
         os.killpg(process.pid, signal.SIGINT)
         output, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output[-2000:]
+
+
+@pytest.mark.parametrize("month", ["2031-01", "2019-12", "2022-13"])
+def test_a_month_outside_the_partitions_is_refused_and_nothing_is_loaded(dagster_env, duckdb_path, month):
+    result = run_cli(["asset", "materialize", "-m", "chess_dagster.definitions", "--select", "chess/players_games",
+                      "--partition", month], dagster_env)
+    assert result.returncode != 0
+    assert f"containing the passed partition key `{month}`" in result.stderr
+    assert loaded_game_urls(duckdb_path) == set()
