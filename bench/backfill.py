@@ -30,8 +30,9 @@ import duckdb
 
 from chess_dagster.fixture_api import ChessUniverse, Month
 from chess_dagster.fixture_api.wait import wait_for
+from chess_dagster.settings import PROJECT_ROOT as ROOT
+from chess_dagster.settings import new_dagster_home
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DATA_TABLES = ("players", "players_profiles", "players_games")
 
@@ -174,9 +175,7 @@ def main() -> None:
         months.append(month.key)
         month = month.next()
     scratch = Path(tempfile.mkdtemp(prefix="chess-bench-"))
-    home = scratch / "dagster_home"
-    home.mkdir()
-    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    home = new_dagster_home(scratch / "dagster_home")
     project_db, baseline_db = str(scratch / "project" / "chess.duckdb"), str(scratch / "baseline.duckdb")
     players_per_title = max(args.players, 12)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -10,6 +11,13 @@ DATASET_NAME = "chess_data"
 PIPELINE_NAME = "chess"
 # Every asset that writes or reads the DuckDB file runs in this pool; the instance limits it to 1.
 DUCKDB_POOL = "chess_duckdb"
+
+
+def new_dagster_home(directory: Path) -> Path:
+    """A new Dagster home at ``directory`` with the project's instance config (tests, CI, benchmarks)."""
+    directory.mkdir(parents=True)
+    shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", directory / "dagster.yaml")
+    return directory
 
 
 def duckdb_path() -> str:

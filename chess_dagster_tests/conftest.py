@@ -16,6 +16,7 @@ from dagster_dlt import DagsterDltResource
 from dagster_duckdb import DuckDBResource
 
 from chess_dagster.fixture_api import ChessUniverse, FixtureKnobs, FixtureServer, Month, running_fixture_api
+from chess_dagster.settings import new_dagster_home
 
 PLAYERS = 3
 
@@ -56,6 +57,18 @@ def duckdb_path() -> str:
 @pytest.fixture
 def resources(duckdb_path: str) -> dict[str, object]:
     return {"dlt": DagsterDltResource(), "duckdb": DuckDBResource(database=duckdb_path)}
+
+
+@pytest.fixture
+def dagster_home(tmp_path: Path) -> Path:
+    """A Dagster home for the CLI and `dagster dev`, configured like the project's."""
+    return new_dagster_home(tmp_path / "dagster_home")
+
+
+@pytest.fixture
+def dagster_env(dagster_home: Path, api_env: FixtureServer) -> dict[str, str]:
+    """The environment `make` gives the CLI, pointed at the fixture API and this test's Dagster home."""
+    return {**os.environ, "DAGSTER_HOME": str(dagster_home)}
 
 
 @pytest.fixture

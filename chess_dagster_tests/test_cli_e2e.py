@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,15 +17,6 @@ from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls
 
 pytestmark = pytest.mark.e2e
 DAGSTER = str(Path(sys.executable).parent / "dagster")
-
-
-@pytest.fixture
-def dagster_env(tmp_path, api_env):
-    """The environment `make` gives the CLI: a Dagster home with the project's dagster.yaml."""
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    return {**os.environ, "DAGSTER_HOME": str(home)}
 
 
 def run_cli(args, env, timeout=240):

@@ -1,7 +1,6 @@
 """Faults from the API, a DuckDB file that cannot be used, and concurrent runs: no data lost."""
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -93,16 +92,12 @@ def test_an_unwritable_duckdb_path_fails_naming_the_setting(api_env, tmp_path, i
 
 
 @pytest.mark.e2e
-def test_two_cli_runs_at_once_take_turns_on_duckdb_and_both_land(api_env, universe, tmp_path, duckdb_path):
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    env = {**os.environ, "DAGSTER_HOME": str(home)}
+def test_two_cli_runs_at_once_take_turns_on_duckdb_and_both_land(dagster_env, universe, dagster_home, duckdb_path):
     # A Dagster home in use has its SQLite storage already; two processes creating it at once race.
-    dg.DagsterInstance.from_config(str(home)).dispose()
+    dg.DagsterInstance.from_config(str(dagster_home)).dispose()
     runs = [
         subprocess.Popen([DAGSTER, "asset", "materialize", "-m", "chess_dagster.definitions", "--select",
-                          "chess/players_games", "--partition", month], cwd=PROJECT_ROOT, env=env,
+                          "chess/players_games", "--partition", month], cwd=PROJECT_ROOT, env=dagster_env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         for month in ("2022-09", "2022-10")
     ]
@@ -119,12 +114,9 @@ def _normalized_package_exists(duckdb_path):
 @pytest.mark.e2e
 @pytest.mark.parametrize("phase", ["extract", "load"])
 def test_a_run_killed_mid_load_leaves_no_half_month_and_the_rerun_is_not_blocked(
-    phase, api_env, universe, tmp_path, duckdb_path
+    phase, api_env, dagster_env, universe, duckdb_path
 ):
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    env = {**os.environ, "DAGSTER_HOME": str(home), "SOURCES__CHESS__MAX_PLAYERS": "12"}
+    env = {**dagster_env, "SOURCES__CHESS__MAX_PLAYERS": "12"}
     command = [DAGSTER, "asset", "materialize", "-m", "chess_dagster.definitions", "--select",
                "chess/players_games", "--partition", "2022-10"]
     if phase == "extract":

@@ -34,19 +34,16 @@ pytestmark = [
 
 
 @pytest.fixture
-def dagster_ui(api_env, tmp_path):
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+def dagster_ui(dagster_env, dagster_home):
     port = free_port()
     process = subprocess.Popen(
         [DAGSTER, "dev", "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"],
-        cwd=PROJECT_ROOT, env={**os.environ, "DAGSTER_HOME": str(home)},
+        cwd=PROJECT_ROOT, env=dagster_env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/server_info", timeout_s=120)
-        yield f"http://127.0.0.1:{port}", home
+        yield f"http://127.0.0.1:{port}", dagster_home
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=60)

@@ -17,7 +17,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from chess_dagster.settings import new_dagster_home
+
 MONTHS = ("2022-01", "2022-03")  # a partition range: three months in one run
 log = logging.getLogger("check_load")
 
@@ -34,8 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="chess-checks-"))
     home = Path(args.dagster_home or scratch / "dagster_home")
     if not args.dagster_home:
-        home.mkdir()
-        shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+        new_dagster_home(home)
     os.environ["DAGSTER_HOME"] = str(home.resolve())
     os.environ["CHESS_DUCKDB_PATH"] = str(Path(args.duckdb or scratch / "chess.duckdb").resolve())
     try:
