@@ -7,7 +7,7 @@ DAGSTER_PORT ?= 3000
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export DO_NOT_TRACK := 1
 
-.PHONY: setup demo dev test check chromium bench lock clean
+.PHONY: setup demo dev load test check chromium bench lock clean
 
 # The stamp is rebuilt whenever the lock or the project metadata changes.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -23,6 +23,9 @@ demo: setup  ## offline: fixture Chess.com API + one month loaded + dagster dev 
 
 dev: setup  ## real Chess.com API: dagster dev on 127.0.0.1:3000
 	$(BIN)/dagster dev -h 127.0.0.1 -p $(DAGSTER_PORT)
+
+load: setup  ## load games for MONTHS (YYYY-MM or YYYY-MM...YYYY-MM) into data/chess.duckdb, e.g. make load MONTHS=2022-01
+	$(BIN)/chess-load games $(MONTHS)
 
 test: check chromium  ## asset checks on a fresh fixture load, then the whole test suite (CI runs this)
 	$(BIN)/python -m pytest

@@ -14,15 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import dagster as dg
-from dagster._utils.error import SerializableErrorInfo
 
 from chess_dagster.assets import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
+from chess_dagster.errors import reason_of
 from chess_dagster.load_history import TableColumns, drift_of
 from chess_dagster.notify import SlackDeliveryError, SlackWebhook, dagster_run_url, redact
+from chess_dagster.partitions import month_span
 
 WATCHED_ASSETS = (PLAYERS_KEY, PROFILES_KEY, GAMES_KEY)
-# Errors that already say, in one line, what was wrong and what to do.
-EXPLAINED_ERRORS = {"ChessApiError", "ChessConfigError", "UnknownPlayerError", "WarehouseError", "Failure"}
 RECENT_LOADS_KEPT = 50
 NO_WEBHOOK = "no Slack webhook configured: set runtime.slack_incoming_hook in .dlt/secrets.toml"
 
@@ -53,18 +52,13 @@ class SchemaChange:
         return f"{self.load_id}:{self.asset_key.to_user_string()}"
 
     def message(self) -> str:
-        partitions = f" (partition {_span(self.partitions)})" if self.partitions else ""
+        partitions = f" (partition {month_span(self.partitions)})" if self.partitions else ""
         lines = [f":warning: *Schema change* in `{self.asset_key.to_user_string()}`{partitions}"]
         for table, columns in sorted(self.drift.items()):
             described = ", ".join(f"`{name}` ({data_type})" for name, data_type in sorted(columns.items()))
             lines.append(f"New columns in `{table}`: {described}")
         lines.append(f"dlt load `{self.load_id}` · <{dagster_run_url(self.run_id)}|run {self.run_id[:8]}>")
         return "\n".join(lines)
-
-
-def _span(partitions: Sequence[str]) -> str:
-    ordered = sorted(partitions)
-    return ordered[0] if len(ordered) == 1 else f"{ordered[0]}...{ordered[-1]}"
 
 
 def _new_records(instance: dg.DagsterInstance, after_storage_id: int, limit: int = 1000) -> list[dg.EventLogRecord]:
@@ -150,18 +144,3 @@ def run_failure_to_slack(context: dg.RunFailureSensorContext, slack: SlackWebhoo
         f":x: *Run failed*: `{run.job_name}` <{dagster_run_url(run.run_id)}|run {run.run_id[:8]}>\n{redact(error)}"
     )
     return None
-
-
-def reason_of(error: SerializableErrorInfo) -> str:
-    """The one line that says what went wrong: the project's own error in the chain, if any.
-
-    After retries Dagster reports "Exceeded max_retries", and dlt wraps what a source raises twice;
-    the project's errors inside say what was wrong and what to do.
-    """
-    link: SerializableErrorInfo | None = error
-    while link is not None:
-        if link.cls_name in EXPLAINED_ERRORS:
-            line, marker = link.message.strip().splitlines()[0], f"{link.cls_name}: "
-            return line.split(marker, 1)[1] if marker in line else line
-        link = link.cause or link.context
-    return error.message.strip().splitlines()[0]

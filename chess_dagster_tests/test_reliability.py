@@ -10,7 +10,7 @@ import dagster as dg
 import pytest
 
 from chess_dagster.assets import chess_games, chess_roster
-from chess_dagster.sensors import reason_of
+from chess_dagster.errors import reason_of
 from chess_dagster.settings import PROJECT_ROOT
 from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls
 
