@@ -23,6 +23,7 @@ from chess_dagster.partitions import month_span
 
 WATCHED_ASSETS = (PLAYERS_KEY, PROFILES_KEY, GAMES_KEY)
 RECENT_LOADS_KEPT = 50
+FAILURES_PER_TICK = 50
 NO_WEBHOOK = "no Slack webhook configured: set runtime.slack_incoming_hook in .dlt/secrets.toml"
 
 
@@ -127,20 +128,46 @@ def _before(records: Sequence[dg.EventLogRecord], change: SchemaChange) -> int:
     return first - 1
 
 
-@dg.run_failure_sensor(
+@dg.sensor(
     name="run_failure_to_slack",
-    description="Posts failed runs, with their error, to Slack.",
+    description="Posts failed runs, with their one-line reason, to Slack; retries while Slack is down.",
     default_status=dg.DefaultSensorStatus.RUNNING,
-    monitor_all_code_locations=False,
+    minimum_interval_seconds=30,
 )
-def run_failure_to_slack(context: dg.RunFailureSensorContext, slack: SlackWebhook) -> dg.SkipReason | None:
+def run_failure_to_slack(context: dg.SensorEvaluationContext, slack: SlackWebhook) -> dg.SkipReason:
+    """A plain sensor over run-failure events, not ``@run_failure_sensor``: that one moves its
+    cursor past a run even when posting failed, so a failure that happens while Slack is down
+    would never be told. Here the cursor stops before the undelivered run and the next tick retries.
+    """
     if not slack.configured:
         return dg.SkipReason(NO_WEBHOOK)
-    run = context.dagster_run
-    step_errors = [reason_of(event.step_failure_data.error)
-                   for event in context.get_step_failure_events() if event.step_failure_data.error]
-    error = step_errors[0] if step_errors else context.failure_event.message
-    slack.post(
-        f":x: *Run failed*: `{run.job_name}` <{dagster_run_url(run.run_id)}|run {run.run_id[:8]}>\n{redact(error)}"
-    )
-    return None
+    if context.cursor is None:  # like Dagster's run-failure sensors: from now on, not the history
+        latest = _run_failures(context.instance, after_storage_id=None, limit=1, ascending=False)
+        context.update_cursor(str(latest[0].storage_id if latest else 0))
+        return dg.SkipReason("watching for failed runs from now on")
+    after, posted = int(context.cursor), 0
+    for record in _run_failures(context.instance, after_storage_id=after, limit=FAILURES_PER_TICK, ascending=True):
+        try:
+            slack.post(_failure_message(context.instance, record.run_id))
+        except SlackDeliveryError as exc:
+            context.update_cursor(str(after))
+            return dg.SkipReason(f"posted {posted} failed run(s); {exc}; will retry")
+        after, posted = record.storage_id, posted + 1
+    context.update_cursor(str(after))
+    return dg.SkipReason(f"posted {posted} failed run(s)")
+
+
+def _run_failures(
+    instance: dg.DagsterInstance, after_storage_id: int | None, limit: int, ascending: bool
+) -> Sequence[dg.EventLogRecord]:
+    records_filter = dg.RunStatusChangeRecordsFilter(dg.DagsterEventType.RUN_FAILURE, after_storage_id=after_storage_id)
+    return instance.fetch_run_status_changes(records_filter, limit=limit, ascending=ascending).records
+
+
+def _failure_message(instance: dg.DagsterInstance, run_id: str) -> str:
+    run = instance.get_run_by_id(run_id)
+    step_failures = instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
+    errors = [entry.dagster_event.step_failure_data.error for entry in step_failures]
+    run_failure = instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
+    error = reason_of(errors[0]) if errors and errors[0] else run_failure[-1].dagster_event.message
+    return f":x: *Run failed*: `{run.job_name}` <{dagster_run_url(run_id)}|run {run_id[:8]}>\n{redact(error)}"

@@ -32,14 +32,14 @@ def load_games(api_env, resources, instance):
 
 
 class Ticker:
-    """Evaluates the drift sensor the way the daemon does: each tick starts from the last cursor."""
+    """Evaluates a sensor the way the daemon does: each tick starts from the last cursor."""
 
-    def __init__(self, instance):
-        self.instance, self.cursor = instance, None
+    def __init__(self, instance, sensor=schema_drift_sensor):
+        self.instance, self.sensor, self.cursor = instance, sensor, None
 
     def tick(self):
         context = dg.build_sensor_context(instance=self.instance, cursor=self.cursor, resources={"slack": SlackWebhook()})
-        result = schema_drift_sensor(context)
+        result = self.sensor(context)
         self.cursor = context.cursor
         return result
 
@@ -103,20 +103,45 @@ def test_without_a_webhook_the_sensor_skips_with_a_reason(api_env, monkeypatch, 
     assert result.skip_message.startswith("no Slack webhook configured")
 
 
-def test_a_failed_run_posts_its_error(slack, monkeypatch, load_games, instance):
-    monkeypatch.setenv("SOURCES__CHESS__PLAYERS", '["no_such_player_xyz"]')
-    result = load_games("2022-10")
-    assert not result.success
-    run = instance.get_run_by_id(result.run_id)
-    failure = next(e for e in instance.all_logs(result.run_id) if e.dagster_event and e.dagster_event.is_run_failure)
-    context = dg.build_run_status_sensor_context(
-        sensor_name="run_failure_to_slack", dagster_event=failure.dagster_event, dagster_instance=instance,
-        dagster_run=run, resources={"slack": SlackWebhook()},
-    ).for_run_failure()
-    run_failure_to_slack(context)
+@pytest.fixture
+def failing_load(monkeypatch, load_games):
+    def load():
+        monkeypatch.setenv("SOURCES__CHESS__PLAYERS", '["no_such_player_xyz"]')
+        assert not load_games("2022-10").success
+    return load
+
+
+def test_a_failed_run_posts_its_one_line_reason(slack, failing_load, instance):
+    ticker = Ticker(instance, run_failure_to_slack)
+    assert ticker.tick().skip_message == "watching for failed runs from now on"
+    failing_load()
+    ticker.tick()
     assert len(slack.posts) == 1
     assert ":x: *Run failed*" in slack.posts[0]["text"]
     assert "no player 'no_such_player_xyz'" in slack.posts[0]["text"]
+    assert "Traceback" not in slack.posts[0]["text"]
+
+
+def test_failures_before_the_sensor_started_are_not_posted(slack, failing_load, instance):
+    failing_load()
+    ticker = Ticker(instance, run_failure_to_slack)
+    ticker.tick()
+    assert ticker.tick().skip_message == "posted 0 failed run(s)"
+    assert slack.posts == []
+
+
+def test_a_run_that_fails_while_slack_is_down_is_posted_once_slack_is_back(slack, failing_load, instance):
+    ticker = Ticker(instance, run_failure_to_slack)
+    ticker.tick()
+    failing_load()
+    slack.status = 503
+    skip = ticker.tick().skip_message
+    assert skip == "posted 0 failed run(s); Slack webhook answered HTTP 503; will retry"
+    assert TOKEN not in skip
+    slack.status = 200
+    ticker.tick()
+    ticker.tick()
+    assert len(slack.posts) == 1 and "no_such_player_xyz" in slack.posts[0]["text"]
 
 
 def all_text_in_duckdb(path):
