@@ -18,13 +18,19 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 setup: $(VENV)/.installed  ## create .venv with exactly the locked versions
 
-demo: setup  ## offline: fixture Chess.com API + one month loaded + dagster dev on 127.0.0.1:3000
+# Dagster creates the instance's SQLite storage on first use, and two runs started together on a
+# fresh home race to create it (one fails): create it once, before anything runs.
+INSTANCE_STORAGE := $(DAGSTER_HOME)/history/runs.db
+$(INSTANCE_STORAGE): | $(VENV)/.installed
+	$(BIN)/dagster instance migrate >/dev/null
+
+demo: setup $(INSTANCE_STORAGE)  ## offline: fixture Chess.com API + one month loaded + dagster dev on 127.0.0.1:3000
 	FIXTURE_PORT=$(FIXTURE_PORT) DAGSTER_PORT=$(DAGSTER_PORT) bash scripts/demo.sh
 
-dev: setup  ## real Chess.com API: dagster dev on 127.0.0.1:3000
+dev: setup $(INSTANCE_STORAGE)  ## real Chess.com API: dagster dev on 127.0.0.1:3000
 	$(BIN)/dagster dev -h 127.0.0.1 -p $(DAGSTER_PORT)
 
-load: setup  ## load games for MONTHS (YYYY-MM or YYYY-MM...YYYY-MM) into data/chess.duckdb, e.g. make load MONTHS=2022-01
+load: setup $(INSTANCE_STORAGE)  ## load games for MONTHS (YYYY-MM or YYYY-MM...YYYY-MM) into data/chess.duckdb, e.g. make load MONTHS=2022-01
 	$(BIN)/chess-load games $(MONTHS)
 
 test: check chromium  ## asset checks on a fresh fixture load, then the whole test suite (CI runs this)

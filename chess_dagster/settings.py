@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+import dagster as dg
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATASET_NAME = "chess_data"
 PIPELINE_NAME = "chess"
@@ -14,9 +16,14 @@ DUCKDB_POOL = "chess_duckdb"
 
 
 def new_dagster_home(directory: Path) -> Path:
-    """A new Dagster home at ``directory`` with the project's instance config (tests, CI, benchmarks)."""
+    """A new Dagster home at ``directory`` with the project's instance config (tests, CI, benchmarks).
+
+    Its SQLite storage is created here: Dagster creates it on first use, and two runs started
+    together on a fresh home race to create it (one fails).
+    """
     directory.mkdir(parents=True)
     shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", directory / "dagster.yaml")
+    dg.DagsterInstance.from_config(str(directory)).dispose()
     return directory
 
 

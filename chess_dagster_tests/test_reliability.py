@@ -92,9 +92,7 @@ def test_an_unwritable_duckdb_path_fails_naming_the_setting(api_env, tmp_path, i
 
 
 @pytest.mark.e2e
-def test_two_cli_runs_at_once_take_turns_on_duckdb_and_both_land(dagster_env, universe, dagster_home, duckdb_path):
-    # A Dagster home in use has its SQLite storage already; two processes creating it at once race.
-    dg.DagsterInstance.from_config(str(dagster_home)).dispose()
+def test_two_cli_runs_at_once_take_turns_on_duckdb_and_both_land(dagster_env, universe, duckdb_path):
     runs = [
         subprocess.Popen([DAGSTER, "asset", "materialize", "-m", "chess_dagster.definitions", "--select",
                           "chess/players_games", "--partition", month], cwd=PROJECT_ROOT, env=dagster_env,
