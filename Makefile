@@ -7,7 +7,7 @@ DAGSTER_PORT ?= 3000
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export DO_NOT_TRACK := 1
 
-.PHONY: setup demo dev load test check chromium bench lock clean
+.PHONY: setup demo dev load test check chromium bench soak lock clean
 
 # The stamp is rebuilt whenever the lock or the project metadata changes.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -44,6 +44,9 @@ check: setup  ## load a few fixture months into a throw-away DuckDB, run every a
 
 bench: setup  ## backfill benchmark: dlt example vs the project (cold, warm) vs the network floor
 	$(BIN)/python bench/backfill.py
+
+soak: setup  ## fault soak: chess-load runs under every fault the fixture API injects, rows checked after each
+	$(BIN)/python scripts/soak.py $(if $(ROUNDS),--rounds $(ROUNDS))
 
 lock:  ## re-resolve requirements.lock from pyproject.toml (needs network to PyPI)
 	$(BIN)/python -m pip install --quiet uv

@@ -94,10 +94,4 @@ def query(duckdb_path: str, sql: str) -> list[tuple]:
 
 def fixture_game_urls(universe: ChessUniverse, months: list[str], usernames: list[str] | None = None) -> set[str]:
     """What the fixture API holds for ``usernames`` (default: the GMs loaded) in ``months``: the truth."""
-    usernames = universe.titled("GM")[:PLAYERS] if usernames is None else usernames
-    return {
-        game["url"]
-        for username in usernames
-        for month in months
-        for game in universe.games(username, Month.parse(month))
-    }
+    return universe.game_urls(universe.titled("GM")[:PLAYERS] if usernames is None else usernames, months)

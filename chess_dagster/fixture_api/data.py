@@ -159,6 +159,15 @@ class ChessUniverse:
             months.append(current)
         return months
 
+    def game_urls(self, usernames: list[str], months: list[str]) -> set[str]:
+        """The urls of every game of ``usernames`` in ``months`` (``YYYY-MM``): what a load must hold."""
+        return {
+            game["url"]
+            for username in usernames
+            for month in months
+            for game in self.games(username, Month.parse(month)) or []
+        }
+
     def games(self, username: str, month: Month, now: float | None = None) -> list[dict] | None:
         """The player's games that ended in ``month``, ascending by end_time (None: no player)."""
         key = username.lower()

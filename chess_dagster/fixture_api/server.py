@@ -18,6 +18,7 @@ import json
 import logging
 import random
 import re
+import sys
 import threading
 import time
 from collections import Counter
@@ -250,6 +251,14 @@ class FixtureServer(ThreadingHTTPServer):
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/pub/"
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away (a killed run, a timeout) is normal here, not a stack trace."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            log.debug("client %s went away: %s", client_address, error)
+        else:
+            super().handle_error(request, client_address)
 
 
 Server = TypeVar("Server", bound=ThreadingHTTPServer)

@@ -1,0 +1,171 @@
+"""Fault soak: many `chess-load` runs against a misbehaving fixture API, rows checked after each.
+
+Each round loads two new months through the real CLI (a new Dagster home, a new DuckDB file)
+while the fixture API injects one kind of fault; one kind of round kills the run with SIGKILL
+halfway and runs it again. After every round the whole games table must equal the fixture's
+games for every month loaded so far: no month missing, no game twice, no game extra.
+
+    python scripts/soak.py [--rounds 16] [--players 8]     # what `make soak` runs
+
+Prints a markdown table (quoted in the README) and exits 1 if any round lost or duplicated rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from chess_dagster.fixture_api import ChessUniverse, FixtureServer, Month, running_fixture_api
+from chess_dagster.settings import PROJECT_ROOT, new_dagster_home
+
+CHESS_LOAD = str(Path(sys.executable).parent / "chess-load")
+FIRST_MONTH = Month(2022, 1)
+log = logging.getLogger("soak")
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    knobs: dict
+    kill: bool = False
+
+
+FAULTS = (
+    Fault("none", {}),
+    Fault("503 at random (30%)", {"error_rate": 0.3}),
+    Fault("429 + Retry-After at random (30%)", {"throttle_rate": 0.3}),
+    Fault("429 storm (2 in flight allowed)", {"max_in_flight": 2}),
+    Fault("malformed JSON + truncated bodies (15% each)", {"malformed_rate": 0.15, "truncate_rate": 0.15}),
+    Fault("slow responses (250 ms)", {"latency_ms": 250}),
+    Fault("everything at 8%", {"error_rate": 0.08, "throttle_rate": 0.08, "malformed_rate": 0.08,
+                               "truncate_rate": 0.08, "latency_ms": 20}),
+    Fault("SIGKILL mid-extract, then re-run", {"latency_ms": 150}, kill=True),
+)
+QUIET = {"latency_ms": 0, "error_rate": 0, "throttle_rate": 0, "max_in_flight": 0, "malformed_rate": 0,
+         "truncate_rate": 0}
+
+
+@dataclass
+class Round:
+    number: int
+    fault: str
+    months: str
+    exit_codes: str
+    requests: int
+    faults_injected: int
+    rows_expected: int
+    rows_found: int
+    exact: bool  # the urls in DuckDB are the fixture's, no more, no fewer
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.exact and self.rows_found == self.rows_expected and self.exit_codes.endswith("0")
+
+
+def injected(stats: dict) -> int:
+    """Answers that were not plain successes: 429s, 5xx, malformed and truncated bodies."""
+    bad_status = sum(n for status, n in stats["by_status"].items() if status not in ("200", "304", "404"))
+    broken = sum(n for key, n in stats["by_route_status"].items() if key.endswith(("malformed", "truncated")))
+    return bad_status + broken
+
+
+def loaded(duckdb_path: str) -> list[str]:
+    """The url of every game row in DuckDB (a url twice would be a duplicate)."""
+    with duckdb.connect(duckdb_path, read_only=True) as connection:
+        return [url for (url,) in connection.sql("select url from chess_data.players_games").fetchall()]
+
+
+def chess_load(months: str, env: dict, api: FixtureServer, kill: bool) -> list[int]:
+    """Exit codes of the runs it took: one, or the killed one and its re-run."""
+    command = [CHESS_LOAD, "games", months]
+    codes = []
+    if kill:
+        run = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while run.poll() is None and api.state.stats()["by_route"].get("month", 0) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(run.pid, signal.SIGKILL)
+        codes.append(run.wait())
+        api.state.configure(QUIET)
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    if result.returncode:
+        log.warning("%s", result.stderr.strip().splitlines()[-1])
+    return [*codes, result.returncode]
+
+
+def soak(rounds: int, players: int, scratch: Path) -> list[Round]:
+    universe = ChessUniverse(players_per_title=max(players, 12), games_per_month=25)
+    usernames = universe.titled("GM")[:players]
+    duckdb_path = str(scratch / "chess.duckdb")
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(new_dagster_home(scratch / "dagster_home")),
+        "CHESS_DUCKDB_PATH": duckdb_path,
+        "CHESS_RETRY_DELAY_S": "0.5",
+        "SOURCES__CHESS__MAX_PLAYERS": str(players),
+        "RUNTIME__REQUEST_BACKOFF_FACTOR": "0.05",
+        "RUNTIME__REQUEST_MAX_RETRY_DELAY": "2",
+        "RUNTIME__REQUEST_TIMEOUT": "10",
+    }
+    results, months_loaded, month = [], [], FIRST_MONTH
+    with running_fixture_api(universe) as api:
+        env["SOURCES__CHESS__CHESS_URL"] = api.base_url
+        for number in range(rounds):
+            fault = FAULTS[number % len(FAULTS)]
+            months, month = [month.key, month.next().key], month.next().next()
+            api.state.configure({**QUIET, **fault.knobs})
+            api.state.reset_stats()
+            started = time.monotonic()
+            codes = chess_load(f"{months[0]}...{months[1]}", env, api, fault.kill)
+            seconds = time.monotonic() - started
+            stats = api.state.stats()
+            months_loaded += months
+            truth = universe.game_urls(usernames, months_loaded)
+            urls = loaded(duckdb_path)
+            results.append(Round(number + 1, fault.name, f"{months[0]}...{months[1]}", "→".join(map(str, codes)),
+                                 stats["requests"], injected(stats), len(truth), len(urls), set(urls) == truth,
+                                 seconds))
+            log.info("%s", results[-1])
+    return results
+
+
+def table(results: list[Round]) -> str:
+    lines = ["| # | fault | months | exit | requests | faults injected | rows expected | rows found | same urls | s |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {r.number} | {r.fault} | {r.months} | {r.exit_codes} | {r.requests} | {r.faults_injected} | "
+              f"{r.rows_expected} | {r.rows_found} | {'yes' if r.exact else 'NO'} | {r.seconds:.1f} |" for r in results]
+    passed = sum(r.ok for r in results)
+    lines.append(f"\n{passed} of {len(results)} rounds hold exactly the fixture's games; "
+                 f"{sum(r.faults_injected for r in results)} faults injected in {sum(r.requests for r in results)} requests")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=2 * len(FAULTS))
+    parser.add_argument("--players", type=int, default=8)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    with tempfile.TemporaryDirectory(prefix="chess-soak-") as scratch:
+        results = soak(args.rounds, args.players, Path(scratch))
+    print(table(results))
+    out = PROJECT_ROOT / "bench" / "results" / f"soak-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.write_text(json.dumps([{**vars(r), "ok": r.ok} for r in results], indent=1))
+    return 0 if all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
