@@ -28,6 +28,16 @@ def chess_pipeline(database: str) -> dlt.Pipeline:
     )
 
 
+def waiting_packages(database: str, stage: str) -> list[str]:
+    """Load ids dlt holds for ``database`` between steps: ``stage`` "extracted" (normalize runs on
+    them next) or "normalized" (load runs on them next). Read from disk without opening the
+    pipeline, so another process can watch a run's progress (crash tests, the soak).
+    """
+    working_dir = Path(database).parent / "dlt_pipelines" / PIPELINE_NAME
+    folder = working_dir / {"extracted": "normalize/extracted", "normalized": "load/normalized"}[stage]
+    return sorted(entry.name for entry in folder.iterdir()) if folder.is_dir() else []
+
+
 def describing_pipeline() -> dlt.Pipeline:
     """A pipeline that only describes the assets (destination kind, names) when they are defined.
 

@@ -103,9 +103,10 @@ def test_unknown_configured_player_fails_once_with_a_clear_message(api_env, monk
     assert not any(e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY for e in result.all_events)
 
 
-def test_a_player_who_vanishes_after_listing_is_skipped(api_env, universe, resources, instance, duckdb_path):
+@pytest.mark.parametrize("knob", ["closed_players", "gone_players"])  # answered 404, 410
+def test_a_player_who_vanishes_after_listing_is_skipped(api_env, universe, resources, instance, duckdb_path, knob):
     vanished, *remaining = universe.titled("GM")[:PLAYERS]
-    api_env.state.configure({"gone_players": [vanished]})
+    api_env.state.configure({knob: [vanished]})
     result = materialize_games(resources, instance, "2022-10")
     assert result.success
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"], remaining)

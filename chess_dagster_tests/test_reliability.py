@@ -11,6 +11,7 @@ import pytest
 
 from chess_dagster.assets import chess_games, chess_roster
 from chess_dagster.errors import reason_of
+from chess_dagster.resources import waiting_packages
 from chess_dagster.settings import PROJECT_ROOT
 from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls
 
@@ -38,6 +39,17 @@ def test_malformed_and_truncated_bodies_are_retried_and_lose_nothing(api_env, un
     assert result.success, failure_of(result)
     broken = {k: v for k, v in api_env.state.stats()["by_route_status"].items() if k.endswith(("malformed", "truncated"))}
     assert broken  # the faults really happened
+    assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"])
+
+
+def test_responses_slower_than_the_timeout_are_retried_and_lose_nothing(
+    api_env, monkeypatch, universe, resources, instance, duckdb_path
+):
+    monkeypatch.setenv("RUNTIME__REQUEST_TIMEOUT", "0.5")
+    api_env.state.configure({"stall_rate": 0.2, "stall_s": 1.5})
+    result = materialize_month(resources, instance)
+    assert result.success, failure_of(result)
+    assert api_env.state.stats()["by_route_status"]["stalled"] > 0  # the timeouts really happened
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"])
 
 
@@ -104,11 +116,6 @@ def test_two_cli_runs_at_once_take_turns_on_duckdb_and_both_land(dagster_env, un
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-09", "2022-10"])
 
 
-def _normalized_package_exists(duckdb_path):
-    normalized = os.path.join(os.path.dirname(duckdb_path), "dlt_pipelines", "chess", "load", "normalized")
-    return os.path.isdir(normalized) and bool(os.listdir(normalized))
-
-
 @pytest.mark.e2e
 @pytest.mark.parametrize("phase", ["extract", "load"])
 def test_a_run_killed_mid_load_leaves_no_half_month_and_the_rerun_is_not_blocked(
@@ -124,7 +131,7 @@ def test_a_run_killed_mid_load_leaves_no_half_month_and_the_rerun_is_not_blocked
     deadline = time.monotonic() + 120
     while run.poll() is None and time.monotonic() < deadline:
         if (api_env.state.stats()["by_route"].get("month", 0) >= 2 if phase == "extract"
-                else _normalized_package_exists(duckdb_path)):
+                else waiting_packages(duckdb_path, "normalized")):
             break
         time.sleep(0.005)
     assert run.poll() is None, "the run finished before it could be killed"

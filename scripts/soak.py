@@ -1,8 +1,8 @@
 """Fault soak: many `chess-load` runs against a misbehaving fixture API, rows checked after each.
 
 Each round loads two new months through the real CLI (a new Dagster home, a new DuckDB file)
-while the fixture API injects one kind of fault; one kind of round kills the run with SIGKILL
-halfway and runs it again. After every round the whole games table must equal the fixture's
+while the fixture API injects one kind of fault; three kinds of round kill the run with SIGKILL
+during extract, normalize or load and run it again. After every round the whole games table must equal the fixture's
 games for every month loaded so far: no month missing, no game twice, no game extra.
 
     python scripts/soak.py [--rounds 16] [--players 8]     # what `make soak` runs
@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 
 from chess_dagster.fixture_api import ChessUniverse, FixtureServer, Month, running_fixture_api
+from chess_dagster.resources import waiting_packages
 from chess_dagster.settings import PROJECT_ROOT, new_dagster_home
 
 CHESS_LOAD = str(Path(sys.executable).parent / "chess-load")
@@ -38,7 +39,7 @@ log = logging.getLogger("soak")
 class Fault:
     name: str
     knobs: dict
-    kill: bool = False
+    kill_during: str = ""  # "extract", "normalize" or "load": SIGKILL the run then, and run it again
 
 
 FAULTS = (
@@ -48,12 +49,15 @@ FAULTS = (
     Fault("429 storm (2 in flight allowed)", {"max_in_flight": 2}),
     Fault("malformed JSON + truncated bodies (15% each)", {"malformed_rate": 0.15, "truncate_rate": 0.15}),
     Fault("slow responses (250 ms)", {"latency_ms": 250}),
+    Fault("stalls past the 2 s timeout (10%)", {"stall_rate": 0.1, "stall_s": 3}),
     Fault("everything at 8%", {"error_rate": 0.08, "throttle_rate": 0.08, "malformed_rate": 0.08,
                                "truncate_rate": 0.08, "latency_ms": 20}),
-    Fault("SIGKILL mid-extract, then re-run", {"latency_ms": 150}, kill=True),
+    Fault("SIGKILL during extract, then re-run", {"latency_ms": 150}, kill_during="extract"),
+    Fault("SIGKILL during normalize, then re-run", {}, kill_during="normalize"),
+    Fault("SIGKILL during load, then re-run", {}, kill_during="load"),
 )
 QUIET = {"latency_ms": 0, "error_rate": 0, "throttle_rate": 0, "max_in_flight": 0, "malformed_rate": 0,
-         "truncate_rate": 0}
+         "truncate_rate": 0, "stall_rate": 0}
 
 
 @dataclass
@@ -75,9 +79,9 @@ class Round:
 
 
 def injected(stats: dict) -> int:
-    """Answers that were not plain successes: 429s, 5xx, malformed and truncated bodies."""
+    """Answers that were not plain successes: 429s, 5xx, malformed or truncated bodies, stalls."""
     bad_status = sum(n for status, n in stats["by_status"].items() if status not in ("200", "304", "404"))
-    broken = sum(n for key, n in stats["by_route_status"].items() if key.endswith(("malformed", "truncated")))
+    broken = sum(n for key, n in stats["by_route_status"].items() if key.endswith(("malformed", "truncated", "stalled")))
     return bad_status + broken
 
 
@@ -87,17 +91,25 @@ def loaded(duckdb_path: str) -> list[str]:
         return [url for (url,) in connection.sql("select url from chess_data.players_games").fetchall()]
 
 
-def chess_load(months: str, env: dict, api: FixtureServer, kill: bool) -> list[int]:
-    """Exit codes of the runs it took: one, or the killed one and its re-run."""
+def reached(phase: str, api: FixtureServer, duckdb_path: str) -> bool:
+    """Whether a run has got into ``phase``, seen from outside its process."""
+    if phase == "extract":
+        return api.state.stats()["by_route"].get("month", 0) >= 3
+    return bool(waiting_packages(duckdb_path, "extracted" if phase == "normalize" else "normalized"))
+
+
+def chess_load(months: str, env: dict, api: FixtureServer, kill_during: str) -> list[int]:
+    """Exit codes of the runs it took: one, or the killed one (-9; 0 if it ended first) and its re-run."""
     command = [CHESS_LOAD, "games", months]
     codes = []
-    if kill:
+    if kill_during:
         run = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 120
-        while run.poll() is None and api.state.stats()["by_route"].get("month", 0) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        os.killpg(run.pid, signal.SIGKILL)
+        while run.poll() is None and not reached(kill_during, api, env["CHESS_DUCKDB_PATH"]) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
         codes.append(run.wait())
         api.state.configure(QUIET)
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
@@ -118,7 +130,7 @@ def soak(rounds: int, players: int, scratch: Path) -> list[Round]:
         "SOURCES__CHESS__MAX_PLAYERS": str(players),
         "RUNTIME__REQUEST_BACKOFF_FACTOR": "0.05",
         "RUNTIME__REQUEST_MAX_RETRY_DELAY": "2",
-        "RUNTIME__REQUEST_TIMEOUT": "10",
+        "RUNTIME__REQUEST_TIMEOUT": "2",
     }
     results, months_loaded, month = [], [], FIRST_MONTH
     with running_fixture_api(universe) as api:
@@ -129,7 +141,7 @@ def soak(rounds: int, players: int, scratch: Path) -> list[Round]:
             api.state.configure({**QUIET, **fault.knobs})
             api.state.reset_stats()
             started = time.monotonic()
-            codes = chess_load(f"{months[0]}...{months[1]}", env, api, fault.kill)
+            codes = chess_load(f"{months[0]}...{months[1]}", env, api, fault.kill_during)
             seconds = time.monotonic() - started
             stats = api.state.stats()
             months_loaded += months
@@ -158,7 +170,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2 * len(FAULTS))
     parser.add_argument("--players", type=int, default=8)
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    log.setLevel(logging.INFO)
     with tempfile.TemporaryDirectory(prefix="chess-soak-") as scratch:
         results = soak(args.rounds, args.players, Path(scratch))
     print(table(results))

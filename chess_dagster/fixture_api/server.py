@@ -1,9 +1,10 @@
 """A local stand-in for the Chess.com PubAPI, served over real HTTP on 127.0.0.1.
 
 Paths and JSON shapes follow the real API (see ``data.py``). Knobs make it misbehave the way the
-real one can: latency, ``429`` + ``Retry-After`` (at random, or above a number of requests in
-flight), ``5xx``, ``404`` for unknown players, ``410`` for gone ones, and a drift switch that gives
-games a new field. Conditional requests work: every ``200`` carries an ``ETag`` and
+real one can: latency, stalls longer than a client's timeout, ``429`` + ``Retry-After`` (at
+random, or above a number of requests in flight), ``5xx``, malformed and truncated bodies,
+``404`` for unknown players (or listed ones whose account closed), ``410`` for gone ones, and a
+drift switch that gives games a new field. Conditional requests work: every ``200`` carries an ``ETag`` and
 ``Last-Modified``, and a matching ``If-None-Match`` gets ``304``.
 
 Knobs can be changed while it runs (``POST /_fixture/config`` with a JSON object) and its request
@@ -51,7 +52,10 @@ class FixtureKnobs:
     malformed_rate: float = 0.0  # share of 200s whose body is not JSON
     truncate_rate: float = 0.0  # share of 200s cut short (Content-Length promises more)
     retry_after_s: int = 1
+    stall_rate: float = 0.0  # share of requests held for stall_s before the answer (client timeouts)
+    stall_s: float = 5.0
     gone_players: list[str] = field(default_factory=list)  # answered 410
+    closed_players: list[str] = field(default_factory=list)  # still listed as titled, answered 404
     drift: bool = False
     seed: int = 7
 
@@ -140,9 +144,12 @@ class FixtureHandler(BaseHTTPRequestHandler):
             state.max_in_flight_seen = max(state.max_in_flight_seen, state.in_flight)
             in_flight, knobs = state.in_flight, state.knobs
             roll_throttle, roll_error, roll_body = state.rng.random(), state.rng.random(), state.rng.random()
+            stalled = state.rng.random() < knobs.stall_rate
+            if stalled:
+                state.route_status_counts["stalled"] += 1
         try:
-            if knobs.latency_ms:
-                time.sleep(knobs.latency_ms / 1000)
+            if knobs.latency_ms or stalled:
+                time.sleep(knobs.latency_ms / 1000 + (knobs.stall_s if stalled else 0))
             if (knobs.max_in_flight and in_flight > knobs.max_in_flight) or roll_throttle < knobs.throttle_rate:
                 return self._send_json(429, {"message": "Too Many Requests"},
                                        {"Retry-After": str(knobs.retry_after_s)}, route="throttled")
@@ -169,6 +176,8 @@ class FixtureHandler(BaseHTTPRequestHandler):
             user = params.get("user", "").lower()
             if user and user in {p.lower() for p in knobs.gone_players}:
                 return route, 410, {"code": 0, "message": f"Data for user '{user}' is gone."}
+            if user and user in {p.lower() for p in knobs.closed_players}:
+                return self._no_user(route, user)
             if route == "titled":
                 players = universe.titled(params["title"].upper())
                 if players is None:
