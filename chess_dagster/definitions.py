@@ -7,8 +7,8 @@ import dagster as dg
 
 from chess_dagster.analytics import openings, player_month_stats, results_add_up, scores_in_range
 from chess_dagster.assets import chess_games, chess_roster
-from chess_dagster.console import chess_console_logger
 from chess_dagster.checks import freshness_checks, freshness_sensor, games_checks, roster_checks
+from chess_dagster.console import chess_console_logger
 from chess_dagster.executor import chess_executor
 from chess_dagster.jobs import chess_checks_job
 from chess_dagster.resources import default_resources

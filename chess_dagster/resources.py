@@ -13,17 +13,20 @@ from chess_dagster.notify import SlackWebhook
 from chess_dagster.settings import DATASET_NAME, PIPELINE_NAME, duckdb_path
 
 
+def _pipelines_dir(database: str) -> Path:
+    return Path(database).parent / "dlt_pipelines"
+
+
 def chess_pipeline(database: str) -> dlt.Pipeline:
     """The dlt pipeline loading into ``database``.
 
     Its working directory sits beside the DuckDB file, so each warehouse has its own dlt state
     and nothing lands in the home directory.
     """
-    database_path = Path(database)
     return dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
-        pipelines_dir=str(database_path.parent / "dlt_pipelines"),
-        destination=dlt.destinations.duckdb(str(database_path)),
+        pipelines_dir=str(_pipelines_dir(database)),
+        destination=dlt.destinations.duckdb(database),
         dataset_name=DATASET_NAME,
     )
 
@@ -33,7 +36,7 @@ def waiting_packages(database: str, stage: str) -> list[str]:
     them next) or "normalized" (load runs on them next). Read from disk without opening the
     pipeline, so another process can watch a run's progress (crash tests, the soak).
     """
-    working_dir = Path(database).parent / "dlt_pipelines" / PIPELINE_NAME
+    working_dir = _pipelines_dir(database) / PIPELINE_NAME
     folder = working_dir / {"extracted": "normalize/extracted", "normalized": "load/normalized"}[stage]
     return sorted(entry.name for entry in folder.iterdir()) if folder.is_dir() else []
 

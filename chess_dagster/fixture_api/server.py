@@ -4,8 +4,8 @@ Paths and JSON shapes follow the real API (see ``data.py``). Knobs make it misbe
 real one can: latency, stalls longer than a client's timeout, ``429`` + ``Retry-After`` (at
 random, or above a number of requests in flight), ``5xx``, malformed and truncated bodies,
 ``404`` for unknown players (or listed ones whose account closed), ``410`` for gone ones, and a
-drift switch that gives games a new field. Conditional requests work: every ``200`` carries an ``ETag`` and
-``Last-Modified``, and a matching ``If-None-Match`` gets ``304``.
+drift switch that gives games a new field. Conditional requests work: every ``200`` carries an
+``ETag`` and ``Last-Modified``, and a matching ``If-None-Match`` gets ``304``.
 
 Knobs can be changed while it runs (``POST /_fixture/config`` with a JSON object) and its request
 counters read (``GET /_fixture/stats``), so a running demo or a benchmark can steer and measure it.
