@@ -1,7 +1,6 @@
 """Faults from the API, a DuckDB file that cannot be used, and concurrent runs: no data lost."""
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ import pytest
 
 from chess_dagster.assets import chess_games, chess_roster
 from chess_dagster.errors import reason_of
+from chess_dagster.fixture_api.crash import PHASES, kill_in
 from chess_dagster.resources import waiting_packages
 from chess_dagster.settings import PROJECT_ROOT
 from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls
@@ -117,7 +117,7 @@ def test_two_cli_runs_at_once_take_turns_on_duckdb_and_both_land(dagster_env, un
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("phase", ["extract", "load"])
+@pytest.mark.parametrize("phase", PHASES)
 def test_a_run_killed_mid_load_leaves_no_half_month_and_the_rerun_is_not_blocked(
     phase, api_env, dagster_env, universe, duckdb_path
 ):
@@ -128,15 +128,9 @@ def test_a_run_killed_mid_load_leaves_no_half_month_and_the_rerun_is_not_blocked
         api_env.state.configure({"latency_ms": 300})
     run = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while run.poll() is None and time.monotonic() < deadline:
-        if (api_env.state.stats()["by_route"].get("month", 0) >= 2 if phase == "extract"
-                else waiting_packages(duckdb_path, "normalized")):
-            break
-        time.sleep(0.005)
-    assert run.poll() is None, "the run finished before it could be killed"
-    os.killpg(run.pid, signal.SIGKILL)
-    run.wait()
+    assert kill_in(phase, run, api_env, duckdb_path), "the run finished before it could be killed"
+    if phase == "normalize":  # normalize commits its package, then deletes the extracted one
+        assert waiting_packages(duckdb_path, "extracted") and not waiting_packages(duckdb_path, "normalized")
     api_env.state.configure({"latency_ms": 0})
 
     started = time.monotonic()

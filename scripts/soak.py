@@ -16,7 +16,6 @@ import argparse
 import json
 import logging
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from chess_dagster.fixture_api import ChessUniverse, FixtureServer, Month, running_fixture_api
-from chess_dagster.resources import waiting_packages
+from chess_dagster.fixture_api.crash import kill_in
 from chess_dagster.settings import PROJECT_ROOT, new_dagster_home
 
 CHESS_LOAD = str(Path(sys.executable).parent / "chess-load")
@@ -91,13 +90,6 @@ def loaded(duckdb_path: str) -> list[str]:
         return [url for (url,) in connection.sql("select url from chess_data.players_games").fetchall()]
 
 
-def reached(phase: str, api: FixtureServer, duckdb_path: str) -> bool:
-    """Whether a run has got into ``phase``, seen from outside its process."""
-    if phase == "extract":
-        return api.state.stats()["by_route"].get("month", 0) >= 3
-    return bool(waiting_packages(duckdb_path, "extracted" if phase == "normalize" else "normalized"))
-
-
 def chess_load(months: str, env: dict, api: FixtureServer, kill_during: str) -> list[int]:
     """Exit codes of the runs it took: one, or the killed one (-9; 0 if it ended first) and its re-run."""
     command = [CHESS_LOAD, "games", months]
@@ -105,12 +97,8 @@ def chess_load(months: str, env: dict, api: FixtureServer, kill_during: str) -> 
     if kill_during:
         run = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 120
-        while run.poll() is None and not reached(kill_during, api, env["CHESS_DUCKDB_PATH"]) and time.monotonic() < deadline:
-            time.sleep(0.002)
-        if run.poll() is None:
-            os.killpg(run.pid, signal.SIGKILL)
-        codes.append(run.wait())
+        kill_in(kill_during, run, api, env["CHESS_DUCKDB_PATH"])
+        codes.append(run.returncode)
         api.state.configure(QUIET)
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
     if result.returncode:
