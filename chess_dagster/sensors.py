@@ -168,6 +168,8 @@ def _failure_message(instance: dg.DagsterInstance, run_id: str) -> str:
     run = instance.get_run_by_id(run_id)
     step_failures = instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
     errors = [entry.dagster_event.step_failure_data.error for entry in step_failures]
-    run_failure = instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
-    error = reason_of(errors[0]) if errors and errors[0] else run_failure[-1].dagster_event.message
+    if errors and errors[0]:
+        error = reason_of(errors[0])
+    else:  # the run failed outside any step (e.g. its process died)
+        error = instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_FAILURE)[-1].dagster_event.message
     return f":x: *Run failed*: `{run.job_name}` <{dagster_run_url(run_id)}|run {run_id[:8]}>\n{redact(error)}"

@@ -1,11 +1,12 @@
 """Fault soak: many `chess-load` runs against a misbehaving fixture API, rows checked after each.
 
-Each round loads two new months through the real CLI (a new Dagster home, a new DuckDB file)
-while the fixture API injects one kind of fault; three kinds of round kill the run with SIGKILL
-during extract, normalize or load and run it again. After every round the whole games table must equal the fixture's
-games for every month loaded so far: no month missing, no game twice, no game extra.
+Each round loads two new months through the real CLI into one DuckDB file and one Dagster home
+(both new for the soak) while the fixture API injects one kind of fault; three kinds of round
+kill the run with SIGKILL during extract, normalize or load and run it again. After every round
+the whole games table must equal the fixture's games for every month loaded so far: no month
+missing, no game twice, no game extra.
 
-    python scripts/soak.py [--rounds 16] [--players 8]     # what `make soak` runs
+    python scripts/soak.py [--rounds 22] [--players 8]     # what `make soak` runs
 
 Prints a markdown table (quoted in the README) and exits 1 if any round lost or duplicated rows.
 """
