@@ -6,8 +6,10 @@ FIXTURE_PORT ?= 8765
 DAGSTER_PORT ?= 3000
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export DO_NOT_TRACK := 1
+# `dg` runs the project in the environment that is active: this one.
+export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 
-.PHONY: setup demo dev load test check chromium bench soak lock clean
+.PHONY: setup demo dev load lint test test-fast check chromium bench soak lock clean
 
 # The stamp is rebuilt whenever the lock or the project metadata changes.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -24,29 +26,38 @@ INSTANCE_STORAGE := $(DAGSTER_HOME)/history/runs.db
 $(INSTANCE_STORAGE): | $(VENV)/.installed
 	$(BIN)/dagster instance migrate >/dev/null
 
-demo: setup $(INSTANCE_STORAGE)  ## offline: fixture Chess.com API + one month loaded + dagster dev on 127.0.0.1:3000
+demo: setup $(INSTANCE_STORAGE)  ## offline: fixture Chess.com API + one month loaded (dg launch) + dg dev on 127.0.0.1:3000
 	FIXTURE_PORT=$(FIXTURE_PORT) DAGSTER_PORT=$(DAGSTER_PORT) bash scripts/demo.sh
 
-dev: setup $(INSTANCE_STORAGE)  ## real Chess.com API: dagster dev on 127.0.0.1:3000
-	$(BIN)/dagster dev -h 127.0.0.1 -p $(DAGSTER_PORT)
+dev: setup $(INSTANCE_STORAGE)  ## real Chess.com API: dg dev (UI, daemon) on 127.0.0.1:3000
+	$(BIN)/dg dev --host 127.0.0.1 --port $(DAGSTER_PORT)
 
 load: setup $(INSTANCE_STORAGE)  ## load games for MONTHS (YYYY-MM or YYYY-MM...YYYY-MM) into data/chess.duckdb, e.g. make load MONTHS=2022-01
 	$(BIN)/chess-load games $(MONTHS)
 
-test: check chromium  ## asset checks on a fresh fixture load, then the whole test suite (CI runs this)
+lint: setup  ## quality gates: ruff (lint, format), mypy, dg check defs
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/dg check defs
+
+test: lint check chromium  ## gates, asset checks on a fresh fixture load, then the whole test suite (CI runs this)
 	$(BIN)/python -m pytest
+
+test-fast: setup  ## the unit tests: pure logic, no subprocess, server or browser (seconds)
+	$(BIN)/python -m pytest chess_dagster_tests/unit
 
 chromium:  ## Debian's Chromium for the browser test (Playwright drives it; no browser download)
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 check: setup  ## load a few fixture months into a throw-away DuckDB, run every asset check, fail on ERROR
-	$(BIN)/python scripts/check_load.py
+	$(BIN)/python -m scripts.check_load
 
 bench: setup  ## backfill benchmark: dlt example vs the project (cold, warm) vs the network floor
-	$(BIN)/python bench/backfill.py
+	$(BIN)/python -m bench.backfill
 
 soak: setup  ## fault soak: chess-load runs under every fault the fixture API injects, rows checked after each
-	$(BIN)/python scripts/soak.py $(if $(ROUNDS),--rounds $(ROUNDS))
+	$(BIN)/python -m scripts.soak $(if $(ROUNDS),--rounds $(ROUNDS))
 
 lock:  ## re-resolve requirements.lock from pyproject.toml (needs network to PyPI)
 	$(BIN)/python -m pip install --quiet uv

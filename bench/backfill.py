@@ -28,10 +28,10 @@ from pathlib import Path
 
 import duckdb
 
-from chess_dagster.fixture_api import ChessUniverse, Month
-from chess_dagster.fixture_api.wait import wait_for
-from chess_dagster.settings import PROJECT_ROOT as ROOT
-from chess_dagster.settings import new_dagster_home
+from fixture import ChessUniverse, Month
+from fixture.wait import wait_for
+from chess_dagster.lib.settings import PROJECT_ROOT as ROOT
+from fixture.dagster_home import new_dagster_home
 
 BIN = Path(sys.executable).parent
 DATA_TABLES = ("players", "players_profiles", "players_games")
@@ -180,7 +180,7 @@ def main() -> None:
     players_per_title = max(args.players, 12)
 
     fixture_process = subprocess.Popen(
-        [sys.executable, "-m", "chess_dagster.fixture_api", "--port", str(args.port),
+        [sys.executable, "-m", "fixture", "--port", str(args.port),
          "--players-per-title", str(players_per_title), "--games-per-month", str(args.games_per_month),
          "--latency-ms", str(args.latency_ms), "--max-in-flight", str(args.allowed_in_flight)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -16,23 +16,19 @@ Exit status: 0 loaded, 1 the run failed, 2 the command line or the environment w
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import dagster as dg
 
-from chess_dagster.assets import GAMES_KEY
 from chess_dagster.definitions import defs
-from chess_dagster.errors import reason_of
-from chess_dagster.partitions import month_span, monthly_partitions
+from chess_dagster.defs.ingest.assets import GAMES_KEY
+from chess_dagster.defs.ingest.partitions import monthly_partitions
+from chess_dagster.lib.months import MonthRangeError, month_span, parse_month_range
+from chess_dagster.lib.settings import settings
+from chess_dagster.runs.dagster_private import ReconstructableJob
+from chess_dagster.runs.failures import first_failure_reason
 
-if TYPE_CHECKING:
-    from dagster._core.definitions.reconstruct import ReconstructableJob
-
-MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 # Dagster's console logger, told by run config to take the project's definition (see console.py).
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
@@ -47,25 +43,6 @@ def games_job() -> dg.JobDefinition:
 
 def roster_job() -> dg.JobDefinition:
     return defs.resolve_job_def("chess_roster_job")
-
-
-def month_range(spec: str) -> tuple[str, str]:
-    """``YYYY-MM`` or ``YYYY-MM...YYYY-MM``, checked against the games partitions."""
-    start, _, end = spec.partition("...")
-    end = end or start
-    months = monthly_partitions.get_partition_keys()
-    for month in (start, end):
-        if not MONTH.fullmatch(month):
-            raise UsageError(f"{month!r} is not a month: write YYYY-MM (2022-01) or a range (2022-01...2022-03)")
-        if month < months[0]:
-            raise UsageError(f"{month} is before the first games partition {months[0]}: "
-                             f"set CHESS_START_MONTH={month} to load it")
-        if month > months[-1]:
-            raise UsageError(f"{month} has not started yet: the last games partition is {months[-1]}, "
-                             "the month in progress")
-    if start > end:
-        raise UsageError(f"the range {spec} ends before it starts: write {end}...{start}")
-    return start, end
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -83,7 +60,7 @@ def run_request(args: argparse.Namespace) -> tuple[ReconstructableJob, dict[str,
     """The job, tags and run config to launch, once the months are known to be partitions."""
     if args.what == "roster":
         return dg.reconstructable(roster_job), {}, QUIET_CONSOLE
-    start, end = month_range(args.months)
+    start, end = parse_month_range(args.months, monthly_partitions.get_partition_keys())
     tags = ({"dagster/partition": start} if start == end else
             {"dagster/asset_partition_range_start": start, "dagster/asset_partition_range_end": end})
     run_config = {**QUIET_CONSOLE,
@@ -94,9 +71,7 @@ def run_request(args: argparse.Namespace) -> tuple[ReconstructableJob, dict[str,
 def summary(result) -> str:
     """What the run did, in one line."""
     if not result.success:
-        failures = [event for event in result.all_events if event.is_step_failure]
-        reason = reason_of(failures[0].step_failure_data.error) if failures else "see the run in the UI"
-        return f"run {result.run_id} failed: {reason}"
+        return f"run {result.run_id} failed: {first_failure_reason(result.all_events)}"
     games = [event.step_materialization_data.materialization for event in result.all_events
              if event.is_step_materialization and event.asset_key == GAMES_KEY]
     if not games:
@@ -110,11 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         job, tags, run_config = run_request(args)
-        if not os.environ.get("DAGSTER_HOME"):
+        if not settings().dagster_home:
             raise UsageError("DAGSTER_HOME is not set: export DAGSTER_HOME=$PWD/dagster_home (make does) and retry")
         with dg.DagsterInstance.get() as instance:
             result = dg.execute_job(job, instance=instance, tags=tags, run_config=run_config)
-    except UsageError as exc:
+    except (UsageError, MonthRangeError) as exc:
         print(f"chess-load: {exc}", file=sys.stderr)
         return 2
     print(f"chess-load: {summary(result)}", file=sys.stderr if not result.success else sys.stdout)

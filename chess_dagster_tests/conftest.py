@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-
-# Read when the assets are defined: keep the retry policy's waits short in tests.
-os.environ.setdefault("CHESS_RETRY_DELAY_S", "0.2")
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,12 +11,17 @@ import dagster as dg
 import duckdb
 import pytest
 from dagster_dlt import DagsterDltResource
-from dagster_duckdb import DuckDBResource
 
-from chess_dagster.fixture_api import ChessUniverse, FixtureKnobs, FixtureServer, Month, running_fixture_api
-from chess_dagster.settings import new_dagster_home
+from chess_dagster.defs.resources import DuckDBWarehouse
+from fixture import ChessUniverse, FixtureKnobs, FixtureServer, Month, running_fixture_api
+from fixture.dagster_home import new_dagster_home
 
 PLAYERS = 3
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Settings are read once, when the definitions load: keep the retry policy's waits short."""
+    os.environ.setdefault("CHESS_RETRY_DELAY_S", "0.2")
 
 
 @pytest.fixture
@@ -56,7 +59,7 @@ def duckdb_path() -> str:
 
 @pytest.fixture
 def resources(duckdb_path: str) -> dict[str, object]:
-    return {"dlt": DagsterDltResource(), "duckdb": DuckDBResource(database=duckdb_path)}
+    return {"dlt": DagsterDltResource(), "duckdb": DuckDBWarehouse(database=duckdb_path)}
 
 
 @pytest.fixture
@@ -68,7 +71,8 @@ def dagster_home(tmp_path: Path) -> Path:
 @pytest.fixture
 def dagster_env(dagster_home: Path, api_env: FixtureServer) -> dict[str, str]:
     """The environment `make` gives the CLI, pointed at the fixture API and this test's Dagster home."""
-    return {**os.environ, "DAGSTER_HOME": str(dagster_home)}
+    # VIRTUAL_ENV: `dg` runs the project in the environment the user activated (this one).
+    return {**os.environ, "DAGSTER_HOME": str(dagster_home), "VIRTUAL_ENV": sys.prefix}
 
 
 @pytest.fixture

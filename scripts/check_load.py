@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from chess_dagster.settings import new_dagster_home
+from fixture.dagster_home import new_dagster_home
 
 MONTHS = ("2022-01", "2022-03")  # a partition range: three months in one run
 log = logging.getLogger("check_load")
@@ -48,7 +48,7 @@ def run(checks_only: bool, players: int) -> int:
     import dagster as dg
 
     from chess_dagster.definitions import defs
-    from chess_dagster.fixture_api import running_fixture_api
+    from fixture import running_fixture_api
 
     with dg.DagsterInstance.get() as instance:
         if not checks_only:

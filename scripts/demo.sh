@@ -7,6 +7,8 @@ BIN=.venv/bin
 FIXTURE_PORT=${FIXTURE_PORT:-8765}
 SLACK_PORT=${SLACK_PORT:-8766}
 DAGSTER_PORT=${DAGSTER_PORT:-3000}
+# dg runs the project in its .venv; say it is the active one.
+export VIRTUAL_ENV="$PWD/.venv"
 
 export SOURCES__CHESS__CHESS_URL="http://127.0.0.1:${FIXTURE_PORT}/pub/"
 export SOURCES__CHESS__MAX_PLAYERS=${SOURCES__CHESS__MAX_PLAYERS:-5}
@@ -15,17 +17,17 @@ export CHESS_DUCKDB_PATH=${CHESS_DUCKDB_PATH:-data/demo/chess.duckdb}
 export RUNTIME__SLACK_INCOMING_HOOK="http://127.0.0.1:${SLACK_PORT}/services/T000/B000/demo"
 export DAGSTER_WEBSERVER_URL="http://127.0.0.1:${DAGSTER_PORT}"
 
-"$BIN/python" -m chess_dagster.fixture_api --port "$FIXTURE_PORT" &
+"$BIN/python" -m fixture --port "$FIXTURE_PORT" &
 fixture_pid=$!
-"$BIN/python" -m chess_dagster.fixture_api.slack_receiver --port "$SLACK_PORT" &
+"$BIN/python" -m fixture.slack_receiver --port "$SLACK_PORT" &
 receiver_pid=$!
 trap 'kill "$fixture_pid" "$receiver_pid" 2>/dev/null || true' EXIT
-"$BIN/python" -m chess_dagster.fixture_api.wait "http://127.0.0.1:${FIXTURE_PORT}/_fixture/stats"
+"$BIN/python" -m fixture.wait "http://127.0.0.1:${FIXTURE_PORT}/_fixture/stats"
 
 last_month=$("$BIN/python" -c "import datetime as d; t=d.date.today().replace(day=1)-d.timedelta(days=1); print(t.strftime('%Y-%m'))")
 echo "Loading players, profiles and ${last_month}'s games from the fixture API into ${CHESS_DUCKDB_PATH}"
-"$BIN/dagster" asset materialize -m chess_dagster.definitions --select 'chess/players,chess/players_profiles'
-"$BIN/dagster" asset materialize -m chess_dagster.definitions --select chess/players_games --partition "$last_month"
+"$BIN/dg" launch --assets chess/players,chess/players_profiles
+"$BIN/dg" launch --assets chess/players_games --partition "$last_month"
 
 echo "Dagster UI: http://127.0.0.1:${DAGSTER_PORT}  fixture API: ${SOURCES__CHESS__CHESS_URL}  Slack posts: http://127.0.0.1:${SLACK_PORT}/_posts"
-"$BIN/dagster" dev -h 127.0.0.1 -p "$DAGSTER_PORT" -w workspace.yaml
+"$BIN/dg" dev --host 127.0.0.1 --port "$DAGSTER_PORT"

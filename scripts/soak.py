@@ -26,9 +26,10 @@ from pathlib import Path
 
 import duckdb
 
-from chess_dagster.fixture_api import ChessUniverse, FixtureServer, Month, running_fixture_api
-from chess_dagster.fixture_api.crash import kill_in
-from chess_dagster.settings import PROJECT_ROOT, new_dagster_home
+from fixture import ChessUniverse, FixtureServer, Month, running_fixture_api
+from fixture.crash import kill_in
+from chess_dagster.lib.settings import PROJECT_ROOT
+from fixture.dagster_home import new_dagster_home
 
 CHESS_LOAD = str(Path(sys.executable).parent / "chess-load")
 FIRST_MONTH = Month(2022, 1)

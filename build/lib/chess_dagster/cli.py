@@ -1,0 +1,100 @@
+"""``chess-load``: load months of games, or the roster, from a shell; every error in one line.
+
+``dagster asset materialize`` works on these assets too, but it answers a month outside the
+partitions with Dagster's stack trace and prints the stack under every failed step. This front
+door checks the months against the partitions first, names the setting to change, runs the same
+job as the schedule through the Dagster instance in ``DAGSTER_HOME`` (the run shows in the UI),
+and tells a failed run by its reason::
+
+    chess-load games 2022-01              # one month
+    chess-load games 2022-01...2022-03    # a range, in one run (single-run backfill policy)
+    chess-load roster                     # titled players and their profiles
+
+Exit status: 0 loaded, 1 the run failed, 2 the command line or the environment was wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import dagster as dg
+
+from chess_dagster.definitions import defs
+from chess_dagster.defs.ingest.assets import GAMES_KEY
+from chess_dagster.defs.ingest.partitions import monthly_partitions
+from chess_dagster.lib.months import MonthRangeError, month_span, parse_month_range
+from chess_dagster.lib.settings import settings
+from chess_dagster.runs.dagster_private import ReconstructableJob
+from chess_dagster.runs.failures import first_failure_reason
+
+# Dagster's console logger, told by run config to take the project's definition (see console.py).
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+class UsageError(Exception):
+    """The command line or the environment is wrong; the message says how to fix it."""
+
+
+def games_job() -> dg.JobDefinition:
+    return defs.resolve_job_def("chess_games_job")
+
+
+def roster_job() -> dg.JobDefinition:
+    return defs.resolve_job_def("chess_roster_job")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="chess-load", description=__doc__.split("\n\n")[0])
+    what = parser.add_subparsers(dest="what", required=True)
+    games = what.add_parser("games", help="monthly game archives of the configured players")
+    games.add_argument("months", help="YYYY-MM, or a range YYYY-MM...YYYY-MM")
+    games.add_argument("--recheck-closed-months", action="store_true",
+                       help="ask Chess.com again (conditionally) for closed months already loaded")
+    what.add_parser("roster", help="titled players and their profiles")
+    return parser.parse_args(argv)
+
+
+def run_request(args: argparse.Namespace) -> tuple[ReconstructableJob, dict[str, str], dict]:
+    """The job, tags and run config to launch, once the months are known to be partitions."""
+    if args.what == "roster":
+        return dg.reconstructable(roster_job), {}, QUIET_CONSOLE
+    start, end = parse_month_range(args.months, monthly_partitions.get_partition_keys())
+    tags = ({"dagster/partition": start} if start == end else
+            {"dagster/asset_partition_range_start": start, "dagster/asset_partition_range_end": end})
+    run_config = {**QUIET_CONSOLE,
+                  "ops": {"chess_games": {"config": {"recheck_closed_months": args.recheck_closed_months}}}}
+    return dg.reconstructable(games_job), tags, run_config
+
+
+def summary(result) -> str:
+    """What the run did, in one line."""
+    if not result.success:
+        return f"run {result.run_id} failed: {first_failure_reason(result.all_events)}"
+    games = [event.step_materialization_data.materialization for event in result.all_events
+             if event.is_step_materialization and event.asset_key == GAMES_KEY]
+    if not games:
+        return f"run {result.run_id} loaded players and profiles"
+    months = month_span(m.partition for m in games)
+    rows = sum(games[0].metadata["rows_by_month"].value.values())  # one load for every month of the run
+    return f"run {result.run_id} loaded {months}: {rows} new or changed games"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        job, tags, run_config = run_request(args)
+        if not settings().dagster_home:
+            raise UsageError("DAGSTER_HOME is not set: export DAGSTER_HOME=$PWD/dagster_home (make does) and retry")
+        with dg.DagsterInstance.get() as instance:
+            result = dg.execute_job(job, instance=instance, tags=tags, run_config=run_config)
+    except (UsageError, MonthRangeError) as exc:
+        print(f"chess-load: {exc}", file=sys.stderr)
+        return 2
+    print(f"chess-load: {summary(result)}", file=sys.stderr if not result.success else sys.stdout)
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

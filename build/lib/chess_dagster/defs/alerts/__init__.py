@@ -1,0 +1,1 @@
+"""Alerts: schema drift and failed runs, posted to Slack."""

@@ -1,0 +1,168 @@
+"""The one HTTP client the chess source talks to Chess.com through.
+
+Built on dlt's retrying ``requests`` helper, so retries on ``429`` (honouring ``Retry-After``),
+``5xx``, timeouts and dropped connections, and their timeout, attempts and backoff, are dlt's
+``[runtime] request_*`` settings. This module adds what is Chess.com-specific: the base URL
+checked up front, a recognizable ``User-Agent`` (anonymous clients get ``403``), ``404``/``410``
+read as "no such data" rather than failures, conditional requests (``ETag`` -> ``304``), a bound
+on requests in flight that halves when the API answers ``429`` and grows back slowly, and one-line
+errors for everything else.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from dlt.sources.helpers import requests
+
+from chess_dagster.lib.errors import ChessApiError, ChessConfigError
+
+log = logging.getLogger(__name__)
+
+# Status codes the PubAPI uses for "there is no such data": 404 now, 410 never again.
+NO_DATA_STATUSES = (404, 410)
+
+DEFAULT_CHESS_URL = "https://api.chess.com/pub/"
+DEFAULT_USER_AGENT = "chess-dagster/0.1 (+https://github.com/chess-dagster/chess-dagster; data-team@example.com)"
+
+
+def validate_base_url(chess_url: str) -> str:
+    """Return ``chess_url`` with a trailing slash, or say in one line what is wrong with it."""
+    parts = urlsplit(chess_url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ChessConfigError(
+            f"sources.chess.chess_url={chess_url!r} is not an http(s) URL; set it to "
+            f"{DEFAULT_CHESS_URL} (or SOURCES__CHESS__CHESS_URL) and retry"
+        )
+    return chess_url if chess_url.endswith("/") else chess_url + "/"
+
+
+def _body_is_not_json(response: requests.Response | None, exception: BaseException | None) -> bool:
+    """Retry condition: a 200 whose body is not JSON (truncated, or garbled by a proxy).
+
+    The parsed body is kept on the response, so it is parsed once.
+    """
+    if response is None or response.status_code != 200:
+        return False
+    try:
+        response.parsed_json = response.json()  # type: ignore[attr-defined]
+    except ValueError:
+        return True
+    return False
+
+
+class AdaptiveLimit:
+    """At most ``limit`` requests in flight; ``429`` halves the limit, successes grow it back.
+
+    Chess.com serves serial requests without limit and may answer ``429`` to parallel ones: the
+    limit starts at the configured ``max_concurrency`` and backs off instead of storming.
+    """
+
+    def __init__(self, max_concurrency: int) -> None:
+        if max_concurrency < 1:
+            raise ChessConfigError(f"sources.chess.max_concurrency={max_concurrency} must be at least 1")
+        self.max = self.limit = max_concurrency
+        self.in_flight = 0
+        self.throttled = 0
+        self._successes = 0
+        self._cond = threading.Condition()
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: self.in_flight < self.limit)
+            self.in_flight += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.in_flight -= 1
+                self._cond.notify_all()
+
+    def record(self, status_code: int) -> None:
+        with self._cond:
+            if status_code == 429:
+                self.throttled += 1
+                self.limit = max(1, self.limit // 2)
+                self._successes = 0
+            elif status_code < 400:
+                self._successes += 1
+                if self.limit < self.max and self._successes >= 4 * self.limit:
+                    self.limit += 1
+                    self._successes = 0
+                    self._cond.notify_all()
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A 200 (``payload`` set) or a 304 (``payload`` None: unchanged since ``etag``)."""
+
+    payload: dict[str, Any] | None
+    etag: str | None
+
+
+class ChessApiClient:
+    """GETs PubAPI paths relative to ``base_url`` and returns their JSON."""
+
+    def __init__(self, base_url: str, user_agent: str, max_concurrency: int = 4) -> None:
+        self.base_url = validate_base_url(base_url)
+        self.limit = AdaptiveLimit(max_concurrency)
+        # Timeouts, attempts and backoff come from dlt's [runtime] config, injected by dlt. The hook
+        # sees every attempt, retried ones included, so 429s inside retries lower the limit too.
+        self._http = requests.Client(
+            raise_for_status=False,
+            retry_condition=_body_is_not_json,
+            session_attrs={
+                "headers": {"User-Agent": user_agent, "Accept": "application/json"},
+                "hooks": {"response": [self._on_response]},
+            },
+        )
+
+    def _on_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self.limit.record(response.status_code)
+
+    def url(self, path: str) -> str:
+        return urljoin(self.base_url, path)
+
+    def get_json(self, path: str) -> dict[str, Any] | None:
+        """The JSON at ``path``, or ``None`` when the API says there is no such data (404/410)."""
+        fetched = self.fetch(path)
+        return fetched.payload if fetched else None
+
+    def fetch(self, path: str, etag: str | None = None) -> Fetched | None:
+        """GET ``path``, conditionally when ``etag`` is given; ``None`` when there is no such data."""
+        url = self.url(path)
+        headers = {"If-None-Match": etag} if etag else {}
+        try:
+            with self.limit.slot():
+                response = self._http.get(url, headers=headers)
+        except requests.RequestException as exc:
+            raise ChessApiError(
+                f"cannot reach the Chess.com API at {url} after retries ({type(exc).__name__}); "
+                "check sources.chess.chess_url and the network"
+            ) from exc
+        if response.status_code in NO_DATA_STATUSES:
+            log.info("%s answered %s: no data", url, response.status_code)
+            return None
+        if response.status_code == 304:
+            return Fetched(None, etag)
+        if response.status_code != 200:
+            raise ChessApiError(
+                f"{url} answered HTTP {response.status_code} after retries; "
+                "try again later or lower sources.chess.max_concurrency"
+            )
+        payload = getattr(response, "parsed_json", None)
+        if payload is None:
+            raise ChessApiError(
+                f"{url} answered 200 with a body that is not JSON ({len(response.content)} bytes) after retries; "
+                "the API or a proxy is misbehaving: retry later"
+            )
+        if not isinstance(payload, dict):
+            raise ChessApiError(f"{url} answered JSON that is not an object; retry later")
+        return Fetched(payload, response.headers.get("ETag"))

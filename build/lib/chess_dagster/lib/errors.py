@@ -1,0 +1,50 @@
+"""The one kind of error the platform explains: its message says what was wrong and what to do.
+
+Anything raised as an :class:`ExplainedError` is told in one line everywhere (CLI, console log,
+Slack) without a stack trace; any other exception is a bug and keeps its trace. ``retryable``
+says whether a retry policy may run the step again: an API outage may pass, a bad setting or an
+unusable DuckDB file will not.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class ExplainedError(Exception):
+    """An error whose message is the whole story (what was wrong, what to do), in one line."""
+
+    retryable: ClassVar[bool] = False
+
+
+class ChessApiError(ExplainedError, RuntimeError):
+    """The Chess.com API could not give an answer the source can use; trying again may help."""
+
+    retryable = True
+
+
+class ChessConfigError(ExplainedError, ValueError):
+    """The source was configured with something that cannot work; trying again will not help."""
+
+
+class UnknownPlayerError(ChessConfigError):
+    """A player named in the configuration does not exist on Chess.com."""
+
+
+class WarehouseError(ExplainedError, RuntimeError):
+    """The DuckDB file cannot be used; the message names the file and the fix."""
+
+
+class SlackDeliveryError(ExplainedError, RuntimeError):
+    """Slack did not take the message; the text says why without the webhook URL."""
+
+    retryable = True
+
+
+def explained_in_chain(exc: BaseException | None) -> ExplainedError | None:
+    """The first :class:`ExplainedError` in ``exc``'s chain (dlt wraps what a source raises)."""
+    while exc is not None:
+        if isinstance(exc, ExplainedError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None

@@ -1,0 +1,165 @@
+"""The dlt ``chess`` source: Chess.com players, their profiles and their monthly game archives.
+
+Grown from dlt's chess production example, made safe to re-run and cheap to backfill:
+
+* players are replaced, profiles merged on ``player_id`` and games merged on ``url`` (the one id
+  every game has; ``uuid`` is absent from older archives), so loading a month twice leaves the
+  same rows;
+* profiles and game archives are fetched for several players at once (parallelized transformers),
+  never more than ``max_concurrency`` requests in flight, fewer after a ``429``;
+* a closed month, once loaded, is not downloaded again (dlt resource state, stored with the data);
+  the current month is re-checked with ``If-None-Match``, so an unchanged one costs a ``304``.
+
+Reads like the API::
+
+    titled/{title} ─ players ─┬─ player/{username}                      → players_profiles
+                              └─ player/{username}/games/archives
+                                 └─ player/{username}/games/{YYYY}/{MM} → players_games
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import dlt
+from dlt.sources import DltResource
+
+from chess_dagster.lib.client import DEFAULT_CHESS_URL, DEFAULT_USER_AGENT, ChessApiClient
+from chess_dagster.lib.errors import ChessApiError, ChessConfigError, UnknownPlayerError
+from chess_dagster.lib.months import current_month, is_closed, month_path
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_PLAYERS = 10
+DEFAULT_MAX_CONCURRENCY = 4
+TITLES = ("GM", "WGM", "IM", "WIM", "FM", "WFM", "NM", "WNM", "CM", "WCM")
+
+
+def _timestamps(*names: str) -> dict[str, dict[str, str]]:
+    """Column hints for fields the API gives as epoch seconds (a fresh dict each: dlt edits them)."""
+    return {name: {"data_type": "timestamp"} for name in names}
+
+
+@dlt.source(name="chess", max_table_nesting=1)
+def chess(
+    chess_url: str = DEFAULT_CHESS_URL,
+    user_agent: str = DEFAULT_USER_AGENT,
+    title: str = "GM",
+    max_players: int = DEFAULT_MAX_PLAYERS,
+    players: list[str] | None = None,
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+    months: Sequence[str] | None = None,
+    recheck_closed_months: bool = False,
+) -> Sequence[DltResource]:
+    """Chess.com data for titled players (or an explicit ``players`` list).
+
+    Args:
+        chess_url: PubAPI base URL, ``https://api.chess.com/pub/`` for the real API.
+        user_agent: sent with every request; Chess.com wants a contact in it.
+        title: which titled list to read (GM, IM, ...) when ``players`` is not given.
+        max_players: how many players of the titled list to load.
+        players: explicit usernames; replaces the titled list. Unknown names fail the load.
+        max_concurrency: most requests in flight at once (halved for a while after a 429).
+        months: ``YYYY-MM`` months whose game archives to load; the current month if not given.
+        recheck_closed_months: ask again (conditionally) for closed months already loaded.
+    """
+    title = title.upper()
+    if title not in TITLES:
+        raise ChessConfigError(
+            f"sources.chess.title={title!r} is not a Chess.com title; use one of {', '.join(TITLES)}"
+        )
+    if players is None and max_players <= 0:
+        raise ChessConfigError(f"sources.chess.max_players={max_players} must be at least 1")
+    api = ChessApiClient(chess_url, user_agent, max_concurrency)
+    wanted_months = list(months) if months is not None else [current_month()]
+    explicit = players is not None
+    # Shared by the transformer threads of one load.
+    lock = threading.Lock()
+    seen_urls: set[str] = set()
+
+    def missing(username: str, what: str) -> None:
+        """A configured player must exist; a listed one may vanish between list and fetch."""
+        if explicit:
+            raise UnknownPlayerError(
+                f"Chess.com has no player {username!r} ({what} answered 404); "
+                "remove it from sources.chess.players"
+            )
+        log.warning("player %r vanished from Chess.com between listing and %s; skipped", username, what)
+
+    @dlt.resource(name="players", write_disposition="replace", primary_key="username")
+    def players_resource() -> Iterator[dict[str, Any]]:
+        if explicit:
+            usernames = [name.lower() for name in players]  # type: ignore[union-attr]
+        else:
+            listed = api.get_json(f"titled/{title}")
+            if listed is None:
+                raise ChessApiError(f"{api.url(f'titled/{title}')} answered 404; check sources.chess.chess_url")
+            usernames = listed["players"][:max_players]
+        for username in dict.fromkeys(usernames):
+            yield {"username": username}
+
+    @dlt.transformer(
+        data_from=players_resource,
+        write_disposition="merge",
+        primary_key="player_id",
+        columns=_timestamps("joined", "last_online"),
+        parallelized=True,
+    )
+    def players_profiles(player: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        profile = api.get_json(f"player/{player['username']}")
+        if profile is None:
+            missing(player["username"], "player/{username}")
+            return
+        yield profile
+
+    @dlt.transformer(
+        data_from=players_resource,
+        write_disposition="merge",
+        primary_key="url",
+        columns=_timestamps("end_time", "start_time"),
+        parallelized=True,
+    )
+    def players_games(player: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+        """The player's games per month, tagged with the ``archive_month`` they were fetched for.
+
+        State (stored with the data, so it never claims more than DuckDB holds): the closed months
+        loaded per player, and the ETag of every archive fetched.
+        """
+        username = player["username"]
+        state = dlt.current.resource_state()
+        with lock:
+            closed_loaded = state.setdefault("closed_months_loaded", {}).setdefault(username, [])
+            etags = state.setdefault("etags", {})
+            todo = [m for m in wanted_months if recheck_closed_months or m not in closed_loaded]
+        if not todo:
+            return
+        archives = api.get_json(f"player/{username}/games/archives")
+        if archives is None:
+            missing(username, "games/archives")
+            return
+        # Archive URLs point at the real API host; only their YYYY/MM tails are used.
+        archived = {"-".join(url.rstrip("/").split("/")[-2:]) for url in archives["archives"]}
+        for month in todo:
+            path = month_path(username, month)
+            # A month missing from the archives list, or answered 404/410, has no games.
+            fetched = api.fetch(path, etags.get(path)) if month in archived else None
+            with lock:
+                if is_closed(month) and month not in closed_loaded:
+                    closed_loaded.append(month)
+                if fetched is None or fetched.payload is None:  # no games, or 304: DuckDB is current
+                    continue
+                if fetched.etag:
+                    etags[path] = fetched.etag
+                games = [
+                    {**game, "archive_month": month}
+                    for game in fetched.payload.get("games", [])
+                    if game["url"] not in seen_urls
+                ]
+                seen_urls.update(game["url"] for game in games)
+            if games:
+                yield games
+
+    return players_resource, players_profiles, players_games

@@ -1,0 +1,66 @@
+"""How a failed run is told in one line, wherever it is told (CLI, console log, Slack).
+
+The project's errors (:class:`~chess_dagster.lib.errors.ExplainedError`) already say what was
+wrong and what to do. At the step boundary, :func:`explained_as_failure` turns one into Dagster's
+own kind of explained failure, a ``dg.Failure`` whose description is the message: Dagster keeps it
+on the step-failure event as ``user_failure_data``, so everything that tells a failure later reads
+it from there instead of searching error chains for class names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import dagster as dg
+
+from chess_dagster.lib.errors import explained_in_chain
+
+
+@contextmanager
+def explained_as_failure() -> Iterator[None]:
+    """Re-raise an explained error (anywhere in the chain) as a ``dg.Failure`` carrying its message.
+
+    Its ``retryable`` decides whether the step's retry policy applies; anything else propagates
+    untouched and keeps its stack trace (a bug).
+    """
+    try:
+        yield
+    except dg.Failure:
+        raise
+    except Exception as exc:
+        explained = explained_in_chain(exc)
+        if explained is None:
+            raise
+        raise dg.Failure(description=str(explained), allow_retries=explained.retryable) from None
+
+
+def explained_reason(event: dg.DagsterEvent) -> str | None:
+    """The one-line reason of a failure raised as a ``dg.Failure``, else None.
+
+    A step failure carries it; a run failure carries the run's first step failure, and with it the
+    same reason.
+    """
+    if event.event_type == dg.DagsterEventType.RUN_FAILURE:
+        first_step_failure = event.job_failure_data.first_step_failure_event
+        return explained_reason(first_step_failure) if first_step_failure else None
+    if not event.is_step_failure:
+        return None
+    user_failure = event.step_failure_data.user_failure_data
+    return user_failure.description if user_failure and user_failure.description else None
+
+
+def first_failure_reason(events: Iterable[dg.DagsterEvent]) -> str:
+    """Why a run failed, in one line: its first step failure, else the run failure's message.
+
+    ``events`` are a run's events in order (an in-process result's, or the instance's logs).
+    """
+    run_failure = None
+    for event in events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            first_line = error.message.strip().splitlines()[0] if error else "a step failed"
+            return explained_reason(event) or first_line
+        if event.event_type == dg.DagsterEventType.RUN_FAILURE:
+            run_failure = event.message
+    return run_failure or "see the run in the Dagster UI"

@@ -1,0 +1,101 @@
+"""Real parts for every test: a fixture Chess.com API over HTTP, a DuckDB file, a Dagster instance."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from dagster_dlt import DagsterDltResource
+
+from chess_dagster.defs.resources import DuckDBWarehouse
+from fixture import ChessUniverse, FixtureKnobs, FixtureServer, Month, running_fixture_api
+from fixture.dagster_home import new_dagster_home
+
+PLAYERS = 3
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Settings are read once, when the definitions load: keep the retry policy's waits short."""
+    os.environ.setdefault("CHESS_RETRY_DELAY_S", "0.2")
+
+
+@pytest.fixture
+def universe() -> ChessUniverse:
+    return ChessUniverse(players_per_title=6, games_per_month=12, first_month=Month(2021, 6))
+
+
+@pytest.fixture
+def fixture_api(universe: ChessUniverse) -> Iterator[FixtureServer]:
+    with running_fixture_api(universe, FixtureKnobs()) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def chess_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep every test off the real API, the project's data folder and the user's Dagster home."""
+    monkeypatch.setenv("SOURCES__CHESS__CHESS_URL", "http://127.0.0.1:9/pub/")
+    monkeypatch.setenv("SOURCES__CHESS__MAX_PLAYERS", str(PLAYERS))
+    monkeypatch.setenv("CHESS_DUCKDB_PATH", str(tmp_path / "data" / "chess.duckdb"))
+    monkeypatch.setenv("RUNTIME__REQUEST_BACKOFF_FACTOR", "0.05")
+    monkeypatch.setenv("RUNTIME__REQUEST_TIMEOUT", "10")
+    monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
+
+
+@pytest.fixture
+def api_env(monkeypatch: pytest.MonkeyPatch, fixture_api: FixtureServer) -> FixtureServer:
+    monkeypatch.setenv("SOURCES__CHESS__CHESS_URL", fixture_api.base_url)
+    return fixture_api
+
+
+@pytest.fixture
+def duckdb_path() -> str:
+    return os.environ["CHESS_DUCKDB_PATH"]
+
+
+@pytest.fixture
+def resources(duckdb_path: str) -> dict[str, object]:
+    return {"dlt": DagsterDltResource(), "duckdb": DuckDBWarehouse(database=duckdb_path)}
+
+
+@pytest.fixture
+def dagster_home(tmp_path: Path) -> Path:
+    """A Dagster home for the CLI and `dagster dev`, configured like the project's."""
+    return new_dagster_home(tmp_path / "dagster_home")
+
+
+@pytest.fixture
+def dagster_env(dagster_home: Path, api_env: FixtureServer) -> dict[str, str]:
+    """The environment `make` gives the CLI, pointed at the fixture API and this test's Dagster home."""
+    # VIRTUAL_ENV: `dg` runs the project in the environment the user activated (this one).
+    return {**os.environ, "DAGSTER_HOME": str(dagster_home), "VIRTUAL_ENV": sys.prefix}
+
+
+@pytest.fixture
+def instance() -> Iterator[dg.DagsterInstance]:
+    with dg.instance_for_test(overrides={"concurrency": {"pools": {"default_limit": 1}}}) as instance:
+        yield instance
+
+
+def loaded_game_urls(duckdb_path: str) -> set[str]:
+    """Game urls in DuckDB; none when dlt has not created the table (nothing was ever loaded)."""
+    if not Path(duckdb_path).exists():
+        return set()
+    tables = query(duckdb_path, "select table_name from information_schema.tables where table_schema = 'chess_data'")
+    if ("players_games",) not in tables:
+        return set()
+    return {url for (url,) in query(duckdb_path, "select url from chess_data.players_games")}
+
+
+def query(duckdb_path: str, sql: str) -> list[tuple]:
+    with duckdb.connect(duckdb_path, read_only=True) as connection:
+        return connection.sql(sql).fetchall()
+
+
+def fixture_game_urls(universe: ChessUniverse, months: list[str], usernames: list[str] | None = None) -> set[str]:
+    """What the fixture API holds for ``usernames`` (default: the GMs loaded) in ``months``: the truth."""
+    return universe.game_urls(universe.titled("GM")[:PLAYERS] if usernames is None else usernames, months)

@@ -1,0 +1,85 @@
+"""Running itself: schedules, eager analytics, freshness, and the analytics tables' contents."""
+
+from datetime import datetime, timezone
+
+import dagster as dg
+import pytest
+
+from chess_dagster.definitions import defs
+from chess_dagster.defs.ingest.jobs import current_month_games_schedule
+from chess_dagster_tests.conftest import query
+
+GAMES, PLAYERS_KEY, PROFILES = (dg.AssetKey(["chess", n]) for n in ("players_games", "players", "players_profiles"))
+STATS, OPENINGS = dg.AssetKey(["chess", "player_month_stats"]), dg.AssetKey(["chess", "openings"])
+
+
+def run(instance, resources, keys, partition_key=None):
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection=set(keys))
+    return job.execute_in_process(instance=instance, resources=resources, partition_key=partition_key)
+
+
+@pytest.fixture
+def loaded_month(api_env, resources, instance):
+    run(instance, resources, {PLAYERS_KEY, PROFILES})
+    run(instance, resources, {GAMES}, "2022-10")
+    return "2022-10"
+
+
+def test_the_daily_schedule_loads_the_month_in_progress():
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 24, 6, tzinfo=timezone.utc))
+    request = current_month_games_schedule(context)
+    assert request.partition_key == "2026-11"
+
+
+def test_schedules_and_automation_run_by_default():
+    assert {s.name: s.default_status for s in defs.schedules} == {
+        "current_month_games_schedule": dg.DefaultScheduleStatus.RUNNING,
+        "weekly_roster_schedule": dg.DefaultScheduleStatus.RUNNING,
+    }
+    assert all(s.default_status == dg.DefaultSensorStatus.RUNNING for s in defs.sensors)
+
+
+def test_a_new_games_month_requests_its_analytics_and_nothing_else(api_env, resources, instance):
+    run(instance, resources, {PLAYERS_KEY, PROFILES})
+    before = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+    run(instance, resources, {GAMES}, "2022-10")
+    after = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=before.cursor)
+    assert after.get_requested_partitions(STATS) == {"2022-10"}
+    assert after.get_requested_partitions(OPENINGS) == {"2022-10"}
+
+
+def test_player_month_stats_count_every_game_of_every_player(loaded_month, resources, instance, duckdb_path):
+    result = run(instance, resources, {STATS}, loaded_month)
+    expected = query(duckdb_path, "select count(*), count(distinct p.username) from chess_data.players_games g "
+                                  "join chess_data.players p "
+                                  "on p.username in (lower(g.white__username), lower(g.black__username))")
+    assert query(duckdb_path, "select sum(games), count(*) from chess_analytics.player_month_stats") == expected
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks == {"results_add_up": True}
+    metadata = result.get_asset_materialization_events()[0].materialization.metadata
+    assert metadata["dagster/partition_row_count"].value == expected[0][1]
+    assert metadata["preview"].value.startswith("| month | player | games |")
+
+
+def test_openings_count_games_with_an_eco_and_score_for_white(loaded_month, resources, instance, duckdb_path):
+    run(instance, resources, {OPENINGS}, loaded_month)
+    with_eco = query(duckdb_path, "select count(*) from chess_data.players_games where eco is not null")[0][0]
+    assert query(duckdb_path, "select sum(games) from chess_analytics.openings") == [(with_eco,)]
+    assert query(duckdb_path, "select count(*) from chess_analytics.openings where white_score not between 0 and 1") == [(0,)]
+
+
+def test_rebuilding_an_analytics_month_replaces_it(loaded_month, resources, instance, duckdb_path):
+    run(instance, resources, {STATS}, loaded_month)
+    first = query(duckdb_path, "select count(*), sum(games) from chess_analytics.player_month_stats")
+    run(instance, resources, {STATS}, loaded_month)
+    assert query(duckdb_path, "select count(*), sum(games) from chess_analytics.player_month_stats") == first
+
+
+def test_fresh_games_pass_their_freshness_check(loaded_month, resources, instance):
+    freshness = [c for c in defs.asset_checks if GAMES in {k.asset_key for k in c.check_keys}
+                 and any(k.name.startswith("freshness") for k in c.check_keys)]
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(
+        asset_check_selection={k for c in freshness for k in c.check_keys}, asset_selection=set()
+    )
+    result = job.execute_in_process(instance=instance, resources=resources)
+    assert [e.passed for e in result.get_asset_check_evaluations()] == [True]

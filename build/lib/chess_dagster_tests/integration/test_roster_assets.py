@@ -1,0 +1,71 @@
+"""Players and profiles: the roster every games load hangs off."""
+
+import dagster as dg
+
+from chess_dagster.defs.ingest.assets import chess_games, chess_roster
+from chess_dagster.definitions import defs
+from chess_dagster_tests.conftest import PLAYERS, query
+
+
+def materialize_roster(resources, instance):
+    return dg.materialize([chess_roster], resources=resources, instance=instance)
+
+
+def test_players_are_the_first_titled_players_asked_for(api_env, universe, resources, instance, duckdb_path):
+    materialize_roster(resources, instance)
+    players = [name for (name,) in query(duckdb_path, "select username from chess_data.players order by 1")]
+    assert players == sorted(universe.titled("GM")[:PLAYERS])
+
+
+def test_an_explicit_players_list_replaces_the_titled_list(api_env, monkeypatch, universe, resources, instance, duckdb_path):
+    chosen = universe.titled("IM")[:2]
+    monkeypatch.setenv("SOURCES__CHESS__PLAYERS", str([name.upper() for name in chosen]).replace("'", '"'))
+    materialize_roster(resources, instance)
+    assert sorted(n for (n,) in query(duckdb_path, "select username from chess_data.players")) == sorted(chosen)
+
+
+def test_one_profile_per_player_after_repeated_loads(api_env, resources, instance, duckdb_path):
+    materialize_roster(resources, instance)
+    materialize_roster(resources, instance)
+    assert query(duckdb_path, "select count(*), count(distinct player_id) from chess_data.players_profiles") == [
+        (PLAYERS, PLAYERS)
+    ]
+    assert query(duckdb_path, "select count(*) from chess_data.players") == [(PLAYERS,)]
+
+
+def test_profile_epoch_fields_are_timestamps(api_env, resources, instance, duckdb_path):
+    materialize_roster(resources, instance)
+    types = dict(query(duckdb_path, "select column_name, data_type from information_schema.columns "
+                                    "where table_schema = 'chess_data' and table_name = 'players_profiles'"))
+    assert types["joined"].startswith("TIMESTAMP") and types["last_online"].startswith("TIMESTAMP")
+
+
+def test_asset_keys_group_and_lineage():
+    graph = defs.resolve_asset_graph()
+    players, profiles, games = (dg.AssetKey(["chess", n]) for n in ("players", "players_profiles", "players_games"))
+    assert {players, profiles, games} <= set(graph.get_all_asset_keys())
+    assert graph.get(players).parent_keys == set()
+    assert graph.get(profiles).parent_keys == {players}
+    assert graph.get(games).parent_keys == {players}
+    assert {graph.get(k).group_name for k in (players, profiles, games)} == {"chess"}
+
+
+def test_games_are_monthly_partitioned_from_the_start_month_to_the_current_month():
+    partitions = chess_games.partitions_def
+    keys = partitions.get_partition_keys()
+    assert keys[0] == "2022-01"
+    import time
+
+    assert keys[-1] == time.strftime("%Y-%m", time.gmtime())
+    assert chess_games.backfill_policy == dg.BackfillPolicy.single_run()
+
+
+def test_every_network_asset_has_an_exponential_retry_policy_with_jitter():
+    for assets_def in (chess_roster, chess_games):
+        policy = assets_def.op.retry_policy
+        assert policy.max_retries >= 3
+        assert policy.backoff == dg.Backoff.EXPONENTIAL and policy.jitter == dg.Jitter.PLUS_MINUS
+
+
+def test_every_duckdb_writer_is_in_the_duckdb_pool():
+    assert {assets_def.op.pool for assets_def in (chess_roster, chess_games)} == {"chess_duckdb"}

@@ -1,0 +1,203 @@
+"""The client's bound on requests in flight, and the base URL it is given."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from chess_dagster.lib.client import AdaptiveLimit, validate_base_url
+from chess_dagster.lib.errors import ChessConfigError
+
+WAIT_S = 2.0  # how long a thread that should get a slot may take to get it
+BLOCKED_S = 0.1  # how long a thread that should not get a slot is watched
+
+
+def successes(limit: AdaptiveLimit, count: int, status_code: int = 200) -> None:
+    for _ in range(count):
+        limit.record(status_code)
+
+
+class Waiter:
+    """A thread that takes a slot of ``limit`` and holds it until released."""
+
+    def __init__(self, limit: AdaptiveLimit) -> None:
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(limit,), daemon=True)
+        self.thread.start()
+
+    def _run(self, limit: AdaptiveLimit) -> None:
+        with limit.slot():
+            self.entered.set()
+            self.release.wait(WAIT_S)
+
+    def finish(self) -> None:
+        self.release.set()
+        self.thread.join(WAIT_S)
+
+
+@pytest.fixture
+def waiters() -> Iterator[list[Waiter]]:
+    started: list[Waiter] = []
+    yield started
+    for waiter in started:
+        waiter.finish()
+
+
+def test_the_limit_starts_at_the_configured_concurrency() -> None:
+    assert AdaptiveLimit(4).limit == 4
+
+
+@pytest.mark.parametrize("max_concurrency", [0, -1])
+def test_a_concurrency_below_one_is_a_config_error(max_concurrency: int) -> None:
+    with pytest.raises(ChessConfigError, match=f"sources.chess.max_concurrency={max_concurrency} must be at least 1"):
+        AdaptiveLimit(max_concurrency)
+
+
+def test_a_429_halves_the_limit() -> None:
+    limit = AdaptiveLimit(8)
+    limit.record(429)
+    assert limit.limit == 4
+
+
+def test_an_odd_limit_halves_downwards() -> None:
+    limit = AdaptiveLimit(5)
+    limit.record(429)
+    assert limit.limit == 2
+
+
+def test_429s_never_take_the_limit_below_one() -> None:
+    limit = AdaptiveLimit(4)
+    successes(limit, 5, status_code=429)
+    assert limit.limit == 1
+
+
+def test_each_429_is_counted_as_throttled() -> None:
+    limit = AdaptiveLimit(4)
+    successes(limit, 3, status_code=429)
+    assert limit.throttled == 3
+
+
+def test_successes_are_not_counted_as_throttled() -> None:
+    limit = AdaptiveLimit(4)
+    successes(limit, 10)
+    assert limit.throttled == 0
+
+
+def test_the_limit_grows_back_by_one_after_four_times_limit_successes() -> None:
+    limit = AdaptiveLimit(4)
+    limit.record(429)
+    successes(limit, 7)
+    assert limit.limit == 2
+    limit.record(200)
+    assert limit.limit == 3
+
+
+def test_growing_back_to_the_max_takes_four_times_each_limit_on_the_way() -> None:
+    limit = AdaptiveLimit(4)
+    limit.record(429)
+    successes(limit, 4 * 2 + 4 * 3 - 1)
+    assert limit.limit == 3
+    limit.record(200)
+    assert limit.limit == 4
+
+
+def test_the_limit_never_grows_above_the_configured_concurrency() -> None:
+    limit = AdaptiveLimit(2)
+    successes(limit, 100)
+    assert limit.limit == 2
+
+
+def test_a_429_restarts_the_count_of_successes() -> None:
+    limit = AdaptiveLimit(4)
+    limit.record(429)
+    successes(limit, 7)
+    limit.record(429)
+    successes(limit, 3)
+    assert limit.limit == 1
+    limit.record(200)
+    assert limit.limit == 2
+
+
+@pytest.mark.parametrize("status_code", [201, 301, 304])
+def test_any_status_below_400_counts_as_a_success(status_code: int) -> None:
+    limit = AdaptiveLimit(2)
+    limit.record(429)
+    successes(limit, 4, status_code=status_code)
+    assert limit.limit == 2
+
+
+@pytest.mark.parametrize("status_code", [403, 404, 410, 500, 503])
+def test_errors_other_than_429_neither_shrink_nor_grow_the_limit(status_code: int) -> None:
+    limit = AdaptiveLimit(2)
+    limit.record(429)
+    successes(limit, 10, status_code=status_code)
+    assert (limit.limit, limit.throttled) == (1, 1)
+
+
+def test_a_slot_counts_as_in_flight_while_it_is_held() -> None:
+    limit = AdaptiveLimit(2)
+    with limit.slot():
+        assert limit.in_flight == 1
+    assert limit.in_flight == 0
+
+
+def test_a_slot_is_given_back_when_the_request_raises() -> None:
+    limit = AdaptiveLimit(1)
+    with pytest.raises(RuntimeError), limit.slot():
+        raise RuntimeError("connection dropped")
+    assert limit.in_flight == 0
+
+
+def test_a_slot_waits_while_limit_requests_are_in_flight(waiters: list[Waiter]) -> None:
+    limit = AdaptiveLimit(2)
+    waiters.extend([Waiter(limit), Waiter(limit)])
+    assert all(waiter.entered.wait(WAIT_S) for waiter in waiters)
+    third = Waiter(limit)
+    waiters.append(third)
+    assert not third.entered.wait(BLOCKED_S)
+    waiters[0].finish()
+    assert third.entered.wait(WAIT_S)
+
+
+def test_after_a_429_new_slots_wait_for_the_lower_limit(waiters: list[Waiter]) -> None:
+    limit = AdaptiveLimit(2)
+    first = Waiter(limit)
+    waiters.append(first)
+    assert first.entered.wait(WAIT_S)
+    limit.record(429)
+    second = Waiter(limit)
+    waiters.append(second)
+    assert not second.entered.wait(BLOCKED_S)
+    first.finish()
+    assert second.entered.wait(WAIT_S)
+
+
+def test_a_slot_waiting_on_the_limit_enters_when_the_limit_grows_back(waiters: list[Waiter]) -> None:
+    limit = AdaptiveLimit(2)
+    limit.record(429)
+    first = Waiter(limit)
+    waiters.append(first)
+    assert first.entered.wait(WAIT_S)
+    second = Waiter(limit)
+    waiters.append(second)
+    assert not second.entered.wait(BLOCKED_S)
+    successes(limit, 4)
+    assert second.entered.wait(WAIT_S)
+
+
+def test_a_base_url_gets_a_trailing_slash() -> None:
+    assert validate_base_url("https://api.chess.com/pub") == "https://api.chess.com/pub/"
+
+
+def test_a_base_url_with_a_trailing_slash_is_kept() -> None:
+    assert validate_base_url("http://127.0.0.1:8000/pub/") == "http://127.0.0.1:8000/pub/"
+
+
+@pytest.mark.parametrize("chess_url", ["ftp://api.chess.com/pub/", "api.chess.com/pub", "https://", "", "pub/"])
+def test_a_base_url_that_is_not_http_is_a_config_error_naming_the_variable(chess_url: str) -> None:
+    with pytest.raises(ChessConfigError, match="SOURCES__CHESS__CHESS_URL") as refused:
+        validate_base_url(chess_url)
+    assert f"sources.chess.chess_url={chess_url!r} is not an http(s) URL" in str(refused.value)

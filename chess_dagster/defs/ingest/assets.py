@@ -1,0 +1,150 @@
+"""The chess source as Dagster assets, through dagster-dlt.
+
+Two multi-assets over one dlt pipeline:
+
+* ``chess_roster``: ``chess/players`` and ``chess/players_profiles``, unpartitioned;
+* ``chess_games``: ``chess/players_games``, one partition per month, and a backfill of any range
+  of months runs as a single run (one titled list, one archive list per player, for the range).
+
+Both write the same DuckDB file, so both run in the ``chess_duckdb`` concurrency pool.
+"""
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+
+import dagster as dg
+from dagster_dlt import DagsterDltResource, DagsterDltTranslator, build_dlt_asset_specs
+from dagster_dlt.translator import DltResourceTranslatorData
+
+from chess_dagster.defs.ingest.load_history import existing_tables, save_load_history, schema_metadata
+from chess_dagster.defs.ingest.partitions import monthly_partitions
+from chess_dagster.defs.resources import DuckDBWarehouse
+from chess_dagster.lib.client import DEFAULT_CHESS_URL
+from chess_dagster.lib.settings import DUCKDB_POOL, settings
+from chess_dagster.lib.source import chess
+from chess_dagster.lib.warehouse import chess_pipeline, describing_pipeline
+from chess_dagster.runs.failures import explained_as_failure
+
+ROSTER_RESOURCES = ("players", "players_profiles")
+GAMES_RESOURCES = ("players_games",)
+PLAYERS_KEY = dg.AssetKey(["chess", "players"])
+PROFILES_KEY = dg.AssetKey(["chess", "players_profiles"])
+GAMES_KEY = dg.AssetKey(["chess", "players_games"])
+
+# Network steps retry on their own (dlt's requests helper); this covers what outlives that:
+# an API outage of minutes, a DuckDB file briefly held by another process.
+NETWORK_RETRY_POLICY = dg.RetryPolicy(
+    max_retries=3, delay=settings().retry_delay_s, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
+
+
+class ChessDltTranslator(DagsterDltTranslator):
+    """Keys ``chess/<table>``, group ``chess``; everything hangs off ``chess/players``."""
+
+    def get_asset_spec(self, data: DltResourceTranslatorData) -> dg.AssetSpec:
+        resource = data.resource
+        return (
+            super()
+            .get_asset_spec(data)
+            .replace_attributes(
+                key=dg.AssetKey(["chess", resource.name]),
+                deps=[] if resource.name == "players" else [PLAYERS_KEY],
+                group_name="chess",
+            )
+        )
+
+
+def _chess_dlt_assets(
+    name: str, resources: Sequence[str], partitions_def: dg.PartitionsDefinition | None = None
+):
+    """``@dlt_assets`` with a retry policy, which ``@dlt_assets`` itself has no parameter for.
+
+    The specs come from dagster-dlt's ``build_dlt_asset_specs``, exactly as ``@dlt_assets``
+    builds them; the source and pipeline there only describe the assets: every run builds its
+    own (dagster-dlt mutates the schema of the source it runs).
+    """
+    # Explicit arguments, and a pipeline away from the data: a bad setting or DuckDB path fails a
+    # run, not the loading of the code location.
+    describing_source = chess(chess_url=DEFAULT_CHESS_URL, title="GM", max_players=1, players=None,
+                              max_concurrency=1, months=[])
+    specs = build_dlt_asset_specs(
+        dlt_source=describing_source.with_resources(*resources),
+        dlt_pipeline=describing_pipeline(),
+        dagster_dlt_translator=ChessDltTranslator(),
+    )
+    return dg.multi_asset(
+        name=name,
+        specs=specs,
+        can_subset=True,
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
+        retry_policy=NETWORK_RETRY_POLICY,
+        pool=DUCKDB_POOL,
+    )
+
+
+def _run_chess(
+    context: dg.AssetExecutionContext,
+    dlt: DagsterDltResource,
+    duckdb: DuckDBWarehouse,
+    resources: Sequence[str],
+    months: Sequence[str],
+    recheck_closed_months: bool = False,
+) -> Iterator[dg.MaterializeResult]:
+    """Load the chosen resources into ``duckdb``; explained errors fail in one line (see failures.py).
+
+    Games are counted per archive month on their way through extract; the counts go on the
+    materialization as ``rows_by_month`` for the row-count checks to compare with DuckDB.
+    """
+    rows_by_month: Counter[str] = Counter()
+
+    def count_month(game: dict) -> dict:
+        rows_by_month[game["archive_month"]] += 1
+        return game
+
+    with explained_as_failure():
+        duckdb.ensure_writable()
+        pipeline = chess_pipeline(duckdb.database)
+        tables_before = existing_tables(duckdb)
+        source = chess(months=months, recheck_closed_months=recheck_closed_months).with_resources(*resources)
+        if "players_games" in resources:
+            source.resources["players_games"].add_map(count_month)
+        # jsonl files: DuckDB reads them natively; the default INSERT statements cost ~3x the time
+        # and hold a backfill's worth of SQL text in memory.
+        results = list(
+            dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline, loader_file_format="jsonl")
+        )
+    load_info = pipeline.last_trace.last_load_info
+    save_load_history(pipeline, load_info)
+    for result in results:
+        metadata = {**(result.metadata or {}), **schema_metadata(load_info, result.asset_key.path[-1], tables_before)}
+        if result.asset_key == GAMES_KEY:
+            metadata["rows_by_month"] = dg.MetadataValue.json({month: rows_by_month[month] for month in months})
+        yield dg.MaterializeResult(asset_key=result.asset_key, metadata=metadata)
+
+
+@_chess_dlt_assets("chess_roster", ROSTER_RESOURCES)
+def chess_roster(context: dg.AssetExecutionContext, dlt: DagsterDltResource, duckdb: DuckDBWarehouse):
+    """Titled players (or the configured list) and their profiles."""
+    yield from _run_chess(context, dlt, duckdb, ROSTER_RESOURCES, months=[])
+
+
+class ChessGamesConfig(dg.Config):
+    """Run configuration of the games load (UI launchpad, or ``--config`` on the CLI)."""
+
+    recheck_closed_months: bool = False
+    """Ask Chess.com again (conditionally, ETag) for closed months already loaded."""
+
+
+@_chess_dlt_assets("chess_games", GAMES_RESOURCES, partitions_def=monthly_partitions)
+def chess_games(
+    context: dg.AssetExecutionContext, config: ChessGamesConfig, dlt: DagsterDltResource, duckdb: DuckDBWarehouse
+):
+    """Each player's games that ended in the partition's month (or every month of a backfill).
+
+    Closed months already loaded are skipped unless ``recheck_closed_months`` is set; the current
+    month is always asked for again.
+    """
+    months = context.partition_keys
+    context.log.info(f"loading games for {len(months)} month(s): {months[0]}..{months[-1]}")
+    yield from _run_chess(context, dlt, duckdb, GAMES_RESOURCES, months, config.recheck_closed_months)

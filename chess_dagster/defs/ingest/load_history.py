@@ -1,0 +1,76 @@
+"""What a dlt load changed, as Dagster metadata and as history tables in DuckDB.
+
+After each load, as in dlt's chess production example, the load info, the run's trace (dlt drops
+secret config values from it) and the schema updates are loaded beside the data as ``_load_info``,
+``_trace`` and ``_new_tables``: one extra, small dlt load per run.
+
+A schema update to a table that already existed before the load is *drift* (``schema_new_columns``
+on the materialization, what the Slack sensor reports); an update that creates a table is the
+baseline of the first load and is recorded, not reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+import dagster as dg
+import dlt
+from dagster_duckdb import DuckDBResource
+from dlt.common.pipeline import LoadInfo
+
+from chess_dagster.lib.settings import DATASET_NAME
+
+# Columns per table: {"players_games": {"termination": "text"}}
+TableColumns = dict[str, dict[str, str]]
+
+
+def existing_tables(duckdb: DuckDBResource) -> set[str]:
+    """Tables of the chess dataset in DuckDB now (empty before the first load)."""
+    with duckdb.get_connection() as connection:
+        rows = connection.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [DATASET_NAME]
+        ).fetchall()
+    return {name for (name,) in rows}
+
+
+def schema_update_for(load_info: LoadInfo, table: str) -> TableColumns:
+    """New tables and columns the load made for ``table`` and its child tables."""
+    update: TableColumns = {}
+    for package in load_info.load_packages:
+        for name, table_schema in package.schema_update.items():
+            if name == table or name.startswith(f"{table}__"):
+                columns = update.setdefault(name, {})
+                columns.update({col: spec.get("data_type", "?") for col, spec in table_schema.get("columns", {}).items()})
+    return update
+
+
+def schema_metadata(load_info: LoadInfo, table: str, tables_before: Collection[str]) -> dict[str, object]:
+    """Materialization metadata: load id, stored schema hash, the update and the drift within it."""
+    update = schema_update_for(load_info, table)
+    drift = {name: columns for name, columns in update.items() if name in tables_before and columns}
+    packages = load_info.load_packages
+    return {
+        "dlt_load_id": packages[-1].load_id if packages else "",
+        # The package's schema hash is the one stored with the data; the live pipeline's changes.
+        "dlt_schema_hash": packages[-1].schema_hash if packages else "",
+        "dlt_schema_update": dg.MetadataValue.json(update),
+        "schema_new_columns": dg.MetadataValue.json(drift),
+    }
+
+
+def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo) -> None:
+    """Load ``_load_info``, ``_trace`` and ``_new_tables`` for ``load_info`` in one small load."""
+    trace = pipeline.last_trace
+    new_tables = [package.asdict()["tables"] for package in load_info.load_packages]
+    pipeline.run(
+        [
+            dlt.resource([load_info], name="_load_info"),
+            dlt.resource([trace], name="_trace"),
+            dlt.resource(new_tables, name="_new_tables"),
+        ]
+    )
+
+
+def drift_of(metadata: Mapping[str, dg.MetadataValue]) -> TableColumns:
+    value = metadata.get("schema_new_columns")
+    return dict(value.value) if value is not None else {}

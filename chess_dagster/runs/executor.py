@@ -1,0 +1,70 @@
+"""The code location's executor: Dagster's in-process executor that first frees what dead runs hold.
+
+A run killed with SIGKILL never gives back its ``chess_duckdb`` pool slot, and the next run then
+waits forever on "Step blocked by limit for pool". The daemon's run monitoring frees such slots
+(``dagster_home/dagster.yaml``); this does it without the daemon too, at the start of every run:
+a run that holds a slot but whose process is gone is marked failed and its slots are freed.
+
+Processes are checked on this machine, which is where the instance's default run launcher and the
+CLI run them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+
+import dagster as dg
+
+from chess_dagster.runs.dagster_private import InProcessExecutor, RetryMode
+
+log = logging.getLogger(__name__)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _last_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
+    """The process that wrote the run's latest Dagster event (log lines carry no pid)."""
+    for record in instance.get_records_for_run(run_id, ascending=False, limit=50).records:
+        event = record.event_log_entry.dagster_event
+        if event is not None and event.pid is not None:
+            return event.pid
+    return None
+
+
+def free_slots_of_dead_runs(instance: dg.DagsterInstance, current_run_id: str) -> list[str]:
+    """Free the pool slots of runs that finished or whose process died; return their ids."""
+    freed = []
+    for run_id in instance.event_log_storage.get_concurrency_run_ids() - {current_run_id}:
+        run = instance.get_run_by_id(run_id)
+        if run is not None and not run.is_finished:
+            pid = _last_pid(instance, run_id)
+            if pid is None or pid == os.getpid() or _alive(pid):
+                continue
+            instance.report_run_failed(run, f"its process (pid {pid}) died; its pool slots were freed")
+        instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+        freed.append(run_id)
+    return freed
+
+
+class SlotFreeingInProcessExecutor(InProcessExecutor):
+    def execute(self, plan_context, execution_plan) -> Iterator[dg.DagsterEvent]:
+        freed = free_slots_of_dead_runs(plan_context.instance, plan_context.run_id)
+        if freed:
+            log.warning("freed the pool slots of %d dead run(s): %s", len(freed), ", ".join(freed))
+        yield from super().execute(plan_context, execution_plan)
+
+
+@dg.executor(name="in_process_freeing_dead_slots")
+def chess_executor(_init_context) -> SlotFreeingInProcessExecutor:
+    """In-process execution; dead runs' pool slots are freed before the steps start."""
+    return SlotFreeingInProcessExecutor(retries=RetryMode.ENABLED, marker_to_close=None)
