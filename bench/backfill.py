@@ -28,10 +28,10 @@ from pathlib import Path
 
 import duckdb
 
-from fixture import ChessUniverse, Month
-from fixture.wait import wait_for
 from chess_dagster.lib.settings import PROJECT_ROOT as ROOT
+from fixture import ChessUniverse, Month
 from fixture.dagster_home import new_dagster_home
+from fixture.wait import wait_for
 
 BIN = Path(sys.executable).parent
 DATA_TABLES = ("players", "players_profiles", "players_games")
@@ -103,7 +103,9 @@ class Fixture:
 
     def call(self, path: str, body: dict | None = None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
-        with urllib.request.urlopen(urllib.request.Request(self.base + path, data=data), timeout=30) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(self.base + path, data=data), timeout=30
+        ) as response:
             return json.load(response)
 
 
@@ -116,7 +118,8 @@ def rows_since(database: str, since: float) -> int:
         for table in DATA_TABLES:
             total += connection.execute(
                 f"select count(*) from chess_data.{table} where _dlt_load_id in "
-                "(select load_id from chess_data._dlt_loads where inserted_at >= to_timestamp(?))", [since]
+                "(select load_id from chess_data._dlt_loads where inserted_at >= to_timestamp(?))",
+                [since],
             ).fetchone()[0]
         return total
 
@@ -136,17 +139,28 @@ def run_phase(name: str, commands: list[list[str]], env: dict, fixture: Fixture,
     started = time.time()
     peak = 0.0
     for command in commands:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         sampler = TreeRss(process.pid)
         _, stderr = process.communicate()
         peak = max(peak, sampler.stop())
         if process.returncode != 0:
-            raise SystemExit(f"{name}: {' '.join(command[:4])} failed (exit {process.returncode}):\n{stderr[-3000:]}")
+            raise SystemExit(
+                f"{name}: {' '.join(command[:4])} failed (exit {process.returncode}):\n{stderr[-3000:]}"
+            )
     wall = time.time() - started
     stats = fixture.call("/_fixture/stats")
     by_route_status = stats["by_route_status"]
-    return Phase(name, round(wall, 2), stats["requests"], stats["by_status"],
-                 by_route_status.get("month 200", 0), rows_since(database, started), peak)
+    return Phase(
+        name,
+        round(wall, 2),
+        stats["requests"],
+        stats["by_status"],
+        by_route_status.get("month 200", 0),
+        rows_since(database, started),
+        peak,
+    )
 
 
 def minimum_requests(universe: ChessUniverse, players: int, months: list[str]) -> int:
@@ -159,7 +173,9 @@ def minimum_requests(universe: ChessUniverse, players: int, months: list[str]) -
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--players", type=int, default=50)
     parser.add_argument("--months", type=int, default=18)
     parser.add_argument("--first-month", default="2024-01")
@@ -180,10 +196,24 @@ def main() -> None:
     players_per_title = max(args.players, 12)
 
     fixture_process = subprocess.Popen(
-        [sys.executable, "-m", "fixture", "--port", str(args.port),
-         "--players-per-title", str(players_per_title), "--games-per-month", str(args.games_per_month),
-         "--latency-ms", str(args.latency_ms), "--max-in-flight", str(args.allowed_in_flight)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "fixture",
+            "--port",
+            str(args.port),
+            "--players-per-title",
+            str(players_per_title),
+            "--games-per-month",
+            str(args.games_per_month),
+            "--latency-ms",
+            str(args.latency_ms),
+            "--max-in-flight",
+            str(args.allowed_in_flight),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_for(f"http://127.0.0.1:{args.port}/_fixture/stats")
@@ -195,20 +225,52 @@ def main() -> None:
         for key in months:
             fixture.call(f"/pub/player/{first_player}/games/{key.replace('-', '/')}")
 
-        env = {**os.environ, "DAGSTER_HOME": str(home), "CHESS_DUCKDB_PATH": project_db,
-               "SOURCES__CHESS__CHESS_URL": base_url, "SOURCES__CHESS__MAX_PLAYERS": str(args.players),
-               "SOURCES__CHESS__MAX_CONCURRENCY": str(args.allowed_in_flight), "RUNTIME__LOG_LEVEL": "ERROR"}
+        env = {
+            **os.environ,
+            "DAGSTER_HOME": str(home),
+            "CHESS_DUCKDB_PATH": project_db,
+            "SOURCES__CHESS__CHESS_URL": base_url,
+            "SOURCES__CHESS__MAX_PLAYERS": str(args.players),
+            "SOURCES__CHESS__MAX_CONCURRENCY": str(args.allowed_in_flight),
+            "RUNTIME__LOG_LEVEL": "ERROR",
+        }
         dagster = [str(BIN / "dagster"), "asset", "materialize"]
         project = [
-            dagster + ["-m", "chess_dagster.definitions", "--select", "chess/players,chess/players_profiles"],
-            dagster + ["-m", "chess_dagster.definitions", "--select", "chess/players_games",
-                       "--partition-range", f"{months[0]}...{months[-1]}"],
+            [*dagster, "-m", "chess_dagster.definitions", "--select", "chess/players,chess/players_profiles"],
+            [
+                *dagster,
+                "-m",
+                "chess_dagster.definitions",
+                "--select",
+                "chess/players_games",
+                "--partition-range",
+                f"{months[0]}...{months[-1]}",
+            ],
         ]
         phases = [
-            run_phase("baseline (dlt example)", [[sys.executable, "bench/baseline_example.py", base_url, baseline_db,
-                                                  str(args.players), *months]], env, fixture, baseline_db),
-            run_phase("start-up (no-op run)", [dagster + ["-m", "bench.noop_location", "--select", "noop"]],
-                      env, fixture, project_db),
+            run_phase(
+                "baseline (dlt example)",
+                [
+                    [
+                        sys.executable,
+                        "bench/baseline_example.py",
+                        base_url,
+                        baseline_db,
+                        str(args.players),
+                        *months,
+                    ]
+                ],
+                env,
+                fixture,
+                baseline_db,
+            ),
+            run_phase(
+                "start-up (no-op run)",
+                [[*dagster, "-m", "bench.noop_location", "--select", "noop"]],
+                env,
+                fixture,
+                project_db,
+            ),
             run_phase("project cold", project, env, fixture, project_db),
         ]
         load_s = normalize_and_load_s(project_db)
@@ -221,7 +283,9 @@ def main() -> None:
     report(args, months, phases, minimum_requests(universe, args.players, months), load_s)
 
 
-def report(args: argparse.Namespace, months: list[str], phases: list[Phase], floor_requests: int, load_s: float) -> None:
+def report(
+    args: argparse.Namespace, months: list[str], phases: list[Phase], floor_requests: int, load_s: float
+) -> None:
     baseline, startup, cold, warm = phases
     floor_s = round(floor_requests * args.latency_ms / 1000 / args.allowed_in_flight, 2)
     runs_per_project_phase = 2
@@ -242,31 +306,54 @@ def report(args: argparse.Namespace, months: list[str], phases: list[Phase], flo
         "cold 429s": figures["cold 429s"] <= 5,
         "peak RSS MiB (max)": figures["peak RSS MiB (max)"] < 1024,
     }
-    print(f"\n{args.players} players x {len(months)} months ({months[0]}..{months[-1]}), {args.latency_ms:g} ms latency, "
-          f"{args.allowed_in_flight} requests in flight allowed, {os.cpu_count()} cores")
-    print(f"floor: {floor_requests} requests x {args.latency_ms:g} ms / {args.allowed_in_flight} = {floor_s} s; "
-          f"DuckDB normalize+load in the cold run: {load_s} s; start-up of one run: {startup.wall_s} s\n")
-    header = f"| {'phase':24} | {'wall s':>7} | {'work s':>7} | {'requests':>8} | {'200':>5} | {'304':>4} | {'429':>4} | " \
-             f"{'5xx':>4} | {'rows':>7} | {'rows/s':>8} | {'peak RSS MiB':>12} |"
+    print(
+        f"\n{args.players} players x {len(months)} months ({months[0]}..{months[-1]}), "
+        f"{args.latency_ms:g} ms latency, "
+        f"{args.allowed_in_flight} requests in flight allowed, {os.cpu_count()} cores"
+    )
+    print(
+        f"floor: {floor_requests} requests x {args.latency_ms:g} ms / {args.allowed_in_flight} "
+        f"= {floor_s} s; "
+        f"DuckDB normalize+load in the cold run: {load_s} s; start-up of one run: {startup.wall_s} s\n"
+    )
+    header = (
+        f"| {'phase':24} | {'wall s':>7} | {'work s':>7} | {'requests':>8} | {'200':>5} | {'304':>4} | "
+        f"{'429':>4} | "
+        f"{'5xx':>4} | {'rows':>7} | {'rows/s':>8} | {'peak RSS MiB':>12} |"
+    )
     print(header)
     print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
     for phase in phases:
         s = phase.by_status
         fivexx = sum(v for k, v in s.items() if k.startswith("5"))
         phase_work = work.get(phase.name, "")
-        print(f"| {phase.name:24} | {phase.wall_s:7.2f} | {phase_work!s:>7} | {phase.requests:8} | {s.get('200', 0):5} | "
-              f"{s.get('304', 0):4} | {s.get('429', 0):4} | {fivexx:4} | {phase.rows:7} | {phase.rows_per_s:8} | "
-              f"{phase.peak_rss_mib:12} |")
+        print(
+            f"| {phase.name:24} | {phase.wall_s:7.2f} | {phase_work!s:>7} | {phase.requests:8} | "
+            f"{s.get('200', 0):5} | {s.get('304', 0):4} | {s.get('429', 0):4} | {fivexx:4} | "
+            f"{phase.rows:7} | {phase.rows_per_s:8} | {phase.peak_rss_mib:12} |"
+        )
     print()
     for name, value in figures.items():
         print(f"{name:38} {value!s:>8}   target {'met' if targets[name] else 'NOT met'}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"backfill-{time.strftime('%Y%m%dT%H%M%S')}.json"
-    path.write_text(json.dumps({"args": vars(args), "months": months, "floor_requests": floor_requests,
-                                "floor_s": floor_s, "normalize_and_load_s": load_s, "work_s": work,
-                                "figures": figures, "targets_met": targets,
-                                "phases": [asdict(p) for p in phases]}, indent=2))
+    path.write_text(
+        json.dumps(
+            {
+                "args": vars(args),
+                "months": months,
+                "floor_requests": floor_requests,
+                "floor_s": floor_s,
+                "normalize_and_load_s": load_s,
+                "work_s": work,
+                "figures": figures,
+                "targets_met": targets,
+                "phases": [asdict(p) for p in phases],
+            },
+            indent=2,
+        )
+    )
     print(f"\nwritten to {path.relative_to(ROOT)}")
 
 

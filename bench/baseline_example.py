@@ -35,7 +35,9 @@ def chess(chess_url: str, max_players: int, year: int, month: int, title: str = 
 
 def main(chess_url: str, database: str, max_players: str, *months: str) -> None:
     pipeline = dlt.pipeline(
-        pipeline_name="chess_baseline", destination=dlt.destinations.duckdb(database), dataset_name="chess_data",
+        pipeline_name="chess_baseline",
+        destination=dlt.destinations.duckdb(database),
+        dataset_name="chess_data",
         pipelines_dir=database + ".dlt",
     )
     for month in months:

@@ -50,8 +50,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     what = parser.add_subparsers(dest="what", required=True)
     games = what.add_parser("games", help="monthly game archives of the configured players")
     games.add_argument("months", help="YYYY-MM, or a range YYYY-MM...YYYY-MM")
-    games.add_argument("--recheck-closed-months", action="store_true",
-                       help="ask Chess.com again (conditionally) for closed months already loaded")
+    games.add_argument(
+        "--recheck-closed-months",
+        action="store_true",
+        help="ask Chess.com again (conditionally) for closed months already loaded",
+    )
     what.add_parser("roster", help="titled players and their profiles")
     return parser.parse_args(argv)
 
@@ -61,10 +64,15 @@ def run_request(args: argparse.Namespace) -> tuple[ReconstructableJob, dict[str,
     if args.what == "roster":
         return dg.reconstructable(roster_job), {}, QUIET_CONSOLE
     start, end = parse_month_range(args.months, monthly_partitions.get_partition_keys())
-    tags = ({"dagster/partition": start} if start == end else
-            {"dagster/asset_partition_range_start": start, "dagster/asset_partition_range_end": end})
-    run_config = {**QUIET_CONSOLE,
-                  "ops": {"chess_games": {"config": {"recheck_closed_months": args.recheck_closed_months}}}}
+    tags = (
+        {"dagster/partition": start}
+        if start == end
+        else {"dagster/asset_partition_range_start": start, "dagster/asset_partition_range_end": end}
+    )
+    run_config = {
+        **QUIET_CONSOLE,
+        "ops": {"chess_games": {"config": {"recheck_closed_months": args.recheck_closed_months}}},
+    }
     return dg.reconstructable(games_job), tags, run_config
 
 
@@ -72,8 +80,11 @@ def summary(result) -> str:
     """What the run did, in one line."""
     if not result.success:
         return f"run {result.run_id} failed: {first_failure_reason(result.all_events)}"
-    games = [event.step_materialization_data.materialization for event in result.all_events
-             if event.is_step_materialization and event.asset_key == GAMES_KEY]
+    games = [
+        event.step_materialization_data.materialization
+        for event in result.all_events
+        if event.is_step_materialization and event.asset_key == GAMES_KEY
+    ]
     if not games:
         return f"run {result.run_id} loaded players and profiles"
     months = month_span(m.partition for m in games)
@@ -86,7 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         job, tags, run_config = run_request(args)
         if not settings().dagster_home:
-            raise UsageError("DAGSTER_HOME is not set: export DAGSTER_HOME=$PWD/dagster_home (make does) and retry")
+            raise UsageError(
+                "DAGSTER_HOME is not set: export DAGSTER_HOME=$PWD/dagster_home (make does) and retry"
+            )
         with dg.DagsterInstance.get() as instance:
             result = dg.execute_job(job, instance=instance, tags=tags, run_config=run_config)
     except (UsageError, MonthRangeError) as exc:

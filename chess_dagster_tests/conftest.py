@@ -85,7 +85,9 @@ def loaded_game_urls(duckdb_path: str) -> set[str]:
     """Game urls in DuckDB; none when dlt has not created the table (nothing was ever loaded)."""
     if not Path(duckdb_path).exists():
         return set()
-    tables = query(duckdb_path, "select table_name from information_schema.tables where table_schema = 'chess_data'")
+    tables = query(
+        duckdb_path, "select table_name from information_schema.tables where table_schema = 'chess_data'"
+    )
     if ("players_games",) not in tables:
         return set()
     return {url for (url,) in query(duckdb_path, "select url from chess_data.players_games")}
@@ -96,6 +98,8 @@ def query(duckdb_path: str, sql: str) -> list[tuple]:
         return connection.sql(sql).fetchall()
 
 
-def fixture_game_urls(universe: ChessUniverse, months: list[str], usernames: list[str] | None = None) -> set[str]:
+def fixture_game_urls(
+    universe: ChessUniverse, months: list[str], usernames: list[str] | None = None
+) -> set[str]:
     """What the fixture API holds for ``usernames`` (default: the GMs loaded) in ``months``: the truth."""
     return universe.game_urls(universe.titled("GM")[:PLAYERS] if usernames is None else usernames, months)

@@ -24,7 +24,9 @@ log = logging.getLogger("check_load")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--checks-only", action="store_true", help="check existing data, load nothing")
     parser.add_argument("--duckdb", help="DuckDB file (default: a temporary one)")
     parser.add_argument("--dagster-home", help="Dagster home (default: a temporary one)")
@@ -58,8 +60,13 @@ def run(checks_only: bool, players: int) -> int:
                 log.info("loading players and %s..%s from the fixture API at %s", *MONTHS, api.base_url)
                 for selection, tags in (
                     ("chess/players chess/players_profiles", {}),
-                    ("chess/players_games", {"dagster/asset_partition_range_start": MONTHS[0],
-                                             "dagster/asset_partition_range_end": MONTHS[1]}),
+                    (
+                        "chess/players_games",
+                        {
+                            "dagster/asset_partition_range_start": MONTHS[0],
+                            "dagster/asset_partition_range_end": MONTHS[1],
+                        },
+                    ),
                 ):
                     job = defs.resolve_implicit_global_asset_job_def().get_subset(
                         asset_selection={dg.AssetKey.from_user_string(key) for key in selection.split()}
@@ -67,11 +74,16 @@ def run(checks_only: bool, players: int) -> int:
                     result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
                     failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
                     if not result.success and not failed_checks:
-                        log.error("loading %s failed before its checks ran: %s", selection,
-                                  _first_error(result) or "see the run's events")
+                        log.error(
+                            "loading %s failed before its checks ran: %s",
+                            selection,
+                            _first_error(result) or "see the run's events",
+                        )
                         return 1
         # A blocking check that fails stops its load run; the checks job then reports every check.
-        result = defs.resolve_job_def("chess_checks").execute_in_process(instance=instance, raise_on_error=False)
+        result = defs.resolve_job_def("chess_checks").execute_in_process(
+            instance=instance, raise_on_error=False
+        )
     return report(result.get_asset_check_evaluations())
 
 
@@ -86,14 +98,18 @@ def report(evaluations) -> int:
 
     evaluations = sorted(evaluations, key=lambda e: (e.asset_key.to_user_string(), e.check_name))
     rows = [
-        (e.asset_key.to_user_string(), e.check_name, "PASS" if e.passed else f"FAIL ({e.severity.value})",
-         e.description or _figures(e.metadata))
+        (
+            e.asset_key.to_user_string(),
+            e.check_name,
+            "PASS" if e.passed else f"FAIL ({e.severity.value})",
+            e.description or _figures(e.metadata),
+        )
         for e in evaluations
     ]
     header = ("asset", "check", "result", "figures / reason")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
     for row in [header, *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3])
     failed = [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
     for e in failed:
         print(f"ERROR {e.asset_key.to_user_string()}:{e.check_name}: {e.description}", file=sys.stderr)

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import duckdb
 
+from chess_dagster.lib.settings import PROJECT_ROOT
 from fixture import ChessUniverse, FixtureServer, Month, running_fixture_api
 from fixture.crash import kill_in
-from chess_dagster.lib.settings import PROJECT_ROOT
 from fixture.dagster_home import new_dagster_home
 
 CHESS_LOAD = str(Path(sys.executable).parent / "chess-load")
@@ -51,14 +51,29 @@ FAULTS = (
     Fault("malformed JSON + truncated bodies (15% each)", {"malformed_rate": 0.15, "truncate_rate": 0.15}),
     Fault("slow responses (250 ms)", {"latency_ms": 250}),
     Fault("stalls past the 2 s timeout (10%)", {"stall_rate": 0.1, "stall_s": 3}),
-    Fault("everything at 8%", {"error_rate": 0.08, "throttle_rate": 0.08, "malformed_rate": 0.08,
-                               "truncate_rate": 0.08, "latency_ms": 20}),
+    Fault(
+        "everything at 8%",
+        {
+            "error_rate": 0.08,
+            "throttle_rate": 0.08,
+            "malformed_rate": 0.08,
+            "truncate_rate": 0.08,
+            "latency_ms": 20,
+        },
+    ),
     Fault("SIGKILL during extract, then re-run", {"latency_ms": 150}, kill_during="extract"),
     Fault("SIGKILL during normalize, then re-run", {}, kill_during="normalize"),
     Fault("SIGKILL during load, then re-run", {}, kill_during="load"),
 )
-QUIET = {"latency_ms": 0, "error_rate": 0, "throttle_rate": 0, "max_in_flight": 0, "malformed_rate": 0,
-         "truncate_rate": 0, "stall_rate": 0}
+QUIET = {
+    "latency_ms": 0,
+    "error_rate": 0,
+    "throttle_rate": 0,
+    "max_in_flight": 0,
+    "malformed_rate": 0,
+    "truncate_rate": 0,
+    "stall_rate": 0,
+}
 
 
 @dataclass
@@ -82,7 +97,11 @@ class Round:
 def injected(stats: dict) -> int:
     """Answers that were not plain successes: 429s, 5xx, malformed or truncated bodies, stalls."""
     bad_status = sum(n for status, n in stats["by_status"].items() if status not in ("200", "304", "404"))
-    broken = sum(n for key, n in stats["by_route_status"].items() if key.endswith(("malformed", "truncated", "stalled")))
+    broken = sum(
+        n
+        for key, n in stats["by_route_status"].items()
+        if key.endswith(("malformed", "truncated", "stalled"))
+    )
     return bad_status + broken
 
 
@@ -97,8 +116,14 @@ def chess_load(months: str, env: dict, api: FixtureServer, kill_during: str) -> 
     command = [CHESS_LOAD, "games", months]
     codes = []
     if kill_during:
-        run = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+        run = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         kill_in(kill_during, run, api, env["CHESS_DUCKDB_PATH"])
         codes.append(run.returncode)
         api.state.configure(QUIET)
@@ -137,26 +162,48 @@ def soak(rounds: int, players: int, scratch: Path) -> list[Round]:
             months_loaded += months
             truth = universe.game_urls(usernames, months_loaded)
             urls = loaded(duckdb_path)
-            results.append(Round(number + 1, fault.name, f"{months[0]}...{months[1]}", "→".join(map(str, codes)),
-                                 stats["requests"], injected(stats), len(truth), len(urls), set(urls) == truth,
-                                 seconds))
+            results.append(
+                Round(
+                    number + 1,
+                    fault.name,
+                    f"{months[0]}...{months[1]}",
+                    "→".join(map(str, codes)),
+                    stats["requests"],
+                    injected(stats),
+                    len(truth),
+                    len(urls),
+                    set(urls) == truth,
+                    seconds,
+                )
+            )
             log.info("%s", results[-1])
     return results
 
 
 def table(results: list[Round]) -> str:
-    lines = ["| # | fault | months | exit | requests | faults injected | rows expected | rows found | same urls | s |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
-    lines += [f"| {r.number} | {r.fault} | {r.months} | {r.exit_codes} | {r.requests} | {r.faults_injected} | "
-              f"{r.rows_expected} | {r.rows_found} | {'yes' if r.exact else 'NO'} | {r.seconds:.1f} |" for r in results]
+    lines = [
+        "| # | fault | months | exit | requests | faults injected | rows expected | rows found "
+        "| same urls | s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r.number} | {r.fault} | {r.months} | {r.exit_codes} | {r.requests} | {r.faults_injected} | "
+        f"{r.rows_expected} | {r.rows_found} | {'yes' if r.exact else 'NO'} | {r.seconds:.1f} |"
+        for r in results
+    ]
     passed = sum(r.ok for r in results)
-    lines.append(f"\n{passed} of {len(results)} rounds hold exactly the fixture's games; "
-                 f"{sum(r.faults_injected for r in results)} faults injected in {sum(r.requests for r in results)} requests")
+    lines.append(
+        f"\n{passed} of {len(results)} rounds hold exactly the fixture's games; "
+        f"{sum(r.faults_injected for r in results)} faults injected "
+        f"in {sum(r.requests for r in results)} requests"
+    )
     return "\n".join(lines)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rounds", type=int, default=2 * len(FAULTS))
     parser.add_argument("--players", type=int, default=8)
     args = parser.parse_args()

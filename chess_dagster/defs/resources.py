@@ -49,7 +49,9 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "dlt": DagsterDltResource(),
-            "duckdb": DuckDBWarehouse(database=config.duckdb_path, lock_timeout_s=config.duckdb_lock_timeout_s),
+            "duckdb": DuckDBWarehouse(
+                database=config.duckdb_path, lock_timeout_s=config.duckdb_lock_timeout_s
+            ),
             "slack": SlackWebhook(dagster_webserver_url=config.dagster_webserver_url),
         }
     )

@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 NO_DATA_STATUSES = (404, 410)
 
 DEFAULT_CHESS_URL = "https://api.chess.com/pub/"
-DEFAULT_USER_AGENT = "chess-dagster/0.1 (+https://github.com/chess-dagster/chess-dagster; data-team@example.com)"
+DEFAULT_USER_AGENT = (
+    "chess-dagster/0.1 (+https://github.com/chess-dagster/chess-dagster; data-team@example.com)"
+)
 
 
 def validate_base_url(chess_url: str) -> str:
@@ -160,7 +162,8 @@ class ChessApiClient:
         payload = getattr(response, "parsed_json", None)
         if payload is None:
             raise ChessApiError(
-                f"{url} answered 200 with a body that is not JSON ({len(response.content)} bytes) after retries; "
+                f"{url} answered 200 with a body that is not JSON ({len(response.content)} bytes) "
+                "after retries; "
                 "the API or a proxy is misbehaving: retry later"
             )
         if not isinstance(payload, dict):

@@ -96,7 +96,9 @@ def chess(
         else:
             listed = api.get_json(f"titled/{title}")
             if listed is None:
-                raise ChessApiError(f"{api.url(f'titled/{title}')} answered 404; check sources.chess.chess_url")
+                raise ChessApiError(
+                    f"{api.url(f'titled/{title}')} answered 404; check sources.chess.chess_url"
+                )
             usernames = listed["players"][:max_players]
         for username in dict.fromkeys(usernames):
             yield {"username": username}

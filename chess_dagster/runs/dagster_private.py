@@ -2,9 +2,10 @@
 
 Dagster has no public way to extend its in-process executor (to free dead runs' pool slots first,
 see ``executor.py``) or to type a reconstructable job or a serialized error, and its console logger
-hands the event to filters only as a private attribute of the log record. ``chess_dagster_tests/unit/test_dagster_private_api.py``
-checks each of these against the installed Dagster and fails naming what changed, so an upgrade
-that moves them fails in CI rather than in a user's run.
+hands the event to filters only as a private attribute of the log record.
+``chess_dagster_tests/unit/test_dagster_private_api.py`` checks each of these against the installed
+Dagster and fails naming what changed, so an upgrade that moves them fails in CI rather than in a
+user's run.
 """
 
 from __future__ import annotations
@@ -27,4 +28,11 @@ def dagster_event_of(record: logging.LogRecord) -> dg.DagsterEvent | None:
     return meta.get("dagster_event")
 
 
-__all__ = ["DAGSTER_META_ATTRIBUTE", "InProcessExecutor", "ReconstructableJob", "RetryMode", "SerializableErrorInfo", "dagster_event_of"]
+__all__ = [
+    "DAGSTER_META_ATTRIBUTE",
+    "InProcessExecutor",
+    "ReconstructableJob",
+    "RetryMode",
+    "SerializableErrorInfo",
+    "dagster_event_of",
+]

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import urllib.request
 import zipfile
-from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -23,7 +22,9 @@ pytestmark = pytest.mark.e2e
 
 
 def dg_cli(args, env, timeout=240):
-    return subprocess.run([DG, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [DG, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def test_dg_check_defs_passes(dagster_env):
@@ -37,18 +38,33 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
     assert result.returncode == 0, result.stderr[-2000:]
     listed = json.loads(result.stdout)
     assert {a["asset_key"] for a in listed["assets"]} == {
-        "chess/players", "chess/players_profiles", "chess/players_games", "chess/player_month_stats", "chess/openings",
+        "chess/players",
+        "chess/players_profiles",
+        "chess/players_games",
+        "chess/player_month_stats",
+        "chess/openings",
     }
-    assert {"chess/players_games:rows_match_dlt", "chess/players:players_row_count",
-            "chess/openings:scores_in_range"} <= {c["key"] for c in listed["asset_checks"]}
+    assert {
+        "chess/players_games:rows_match_dlt",
+        "chess/players:players_row_count",
+        "chess/openings:scores_in_range",
+    } <= {c["key"] for c in listed["asset_checks"]}
     assert {j["name"] for j in listed["jobs"]} == {"chess_games_job", "chess_roster_job", "chess_checks"}
-    assert {s["name"] for s in listed["schedules"]} == {"current_month_games_schedule", "weekly_roster_schedule"}
+    assert {s["name"] for s in listed["schedules"]} == {
+        "current_month_games_schedule",
+        "weekly_roster_schedule",
+    }
     assert {s["name"] for s in listed["sensors"]} == {
-        "schema_drift_sensor", "run_failure_to_slack", "freshness_checks_sensor", "chess_analytics_automation",
+        "schema_drift_sensor",
+        "run_failure_to_slack",
+        "freshness_checks_sensor",
+        "chess_analytics_automation",
     }
 
 
-def test_dg_launch_partition_range_loads_exactly_those_months(dagster_env, dagster_home, universe, duckdb_path):
+def test_dg_launch_partition_range_loads_exactly_those_months(
+    dagster_env, dagster_home, universe, duckdb_path
+):
     args = ["launch", "--assets", "chess/players_games", "--partition-range", "2022-01...2022-03"]
     result = dg_cli(args, dagster_env)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -70,7 +86,11 @@ def test_dg_dev_serves_the_ui_and_stops_cleanly(dagster_env):
     port = free_port()
     process = subprocess.Popen(
         [DG, "dev", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_ROOT, env=dagster_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=PROJECT_ROOT,
+        env=dagster_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
     )
     try:
@@ -86,27 +106,48 @@ def test_dg_dev_serves_the_ui_and_stops_cleanly(dagster_env):
 
 def test_the_wheel_ships_the_code_location_without_test_support(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), "."],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=240,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            ".",
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     (wheel,) = tmp_path.glob("chess_dagster-*.whl")
     modules = {name for name in zipfile.ZipFile(wheel).namelist() if name.endswith(".py")}
     assert "chess_dagster/definitions.py" in modules and "chess_dagster/lib/source.py" in modules
-    assert not {m for m in modules if not m.startswith("chess_dagster/")}, "only the chess_dagster package ships"
+    assert not {m for m in modules if not m.startswith("chess_dagster/")}, (
+        "only the chess_dagster package ships"
+    )
     assert not {m for m in modules if "fixture" in m or "crash" in m or "dagster_home" in m}
 
 
 def chess_load(args, env):
-    return subprocess.run([CHESS_LOAD, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=240)
+    return subprocess.run(
+        [CHESS_LOAD, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=240
+    )
 
 
-@pytest.mark.parametrize(("months", "fix"), [
-    ("2031-01", "has not started yet: the last games partition is"),
-    ("2019-12", "set CHESS_START_MONTH=2019-12 to load it"),
-    ("2022-13", "is not a month: write YYYY-MM"),
-    ("2022-03...2022-01", "ends before it starts: write 2022-01...2022-03"),
-])
+@pytest.mark.parametrize(
+    ("months", "fix"),
+    [
+        ("2031-01", "has not started yet: the last games partition is"),
+        ("2019-12", "set CHESS_START_MONTH=2019-12 to load it"),
+        ("2022-13", "is not a month: write YYYY-MM"),
+        ("2022-03...2022-01", "ends before it starts: write 2022-01...2022-03"),
+    ],
+)
 def test_chess_load_refuses_a_month_outside_the_partitions_in_one_line(dagster_env, duckdb_path, months, fix):
     result = chess_load(["games", months], dagster_env)
     assert result.returncode == 2
@@ -120,12 +161,17 @@ def test_chess_load_tells_a_bad_setting_in_one_line_without_a_stack_trace(dagste
     assert result.returncode == 1
     output = result.stdout + result.stderr
     assert "Traceback" not in output and "Stack Trace" not in output
-    assert re.search(r"chess-load: run [0-9a-f-]+ failed: sources\.chess\.chess_url='ftp://nope' is not an http\(s\) "
-                     r"URL; set it to https://api\.chess\.com/pub/", result.stderr.splitlines()[-1])
+    assert re.search(
+        r"chess-load: run [0-9a-f-]+ failed: sources\.chess\.chess_url='ftp://nope' is not an http\(s\) "
+        r"URL; set it to https://api\.chess\.com/pub/",
+        result.stderr.splitlines()[-1],
+    )
     assert loaded_game_urls(duckdb_path) == set()
 
 
-def test_chess_load_loads_a_month_range_in_one_run_of_the_instance(dagster_env, dagster_home, universe, duckdb_path):
+def test_chess_load_loads_a_month_range_in_one_run_of_the_instance(
+    dagster_env, dagster_home, universe, duckdb_path
+):
     result = chess_load(["games", "2022-01...2022-03"], dagster_env)
     assert result.returncode == 0, result.stderr[-3000:]
     months = ["2022-01", "2022-02", "2022-03"]

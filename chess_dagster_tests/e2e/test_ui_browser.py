@@ -5,6 +5,7 @@ Starts the demo setup (fixture API + `dg dev`), opens the asset graph, launches 
 Screenshots go to data/ui-screenshots/.
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -15,16 +16,24 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from fixture.wait import wait_for
 from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster_tests.e2e.commands import DG, free_port
+from fixture.wait import wait_for
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = PROJECT_ROOT / "data" / "ui-screenshots"
 # As this machine's Chromium needs them: no sandbox as root, and no calls home on a closed network.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 MONTH = "2022-10"
 
 pytestmark = [
@@ -38,8 +47,11 @@ def dagster_ui(dagster_env, dagster_home):
     port = free_port()
     process = subprocess.Popen(
         [DG, "dev", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_ROOT, env=dagster_env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        cwd=PROJECT_ROOT,
+        env=dagster_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/server_info", timeout_s=120)
@@ -60,14 +72,15 @@ def test_a_month_launched_from_the_ui_lands_with_its_checks_passed(dagster_ui):
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(f"{base}/assets/chess/players_games?view=lineage")
         page.get_by_text("player_month_stats").first.wait_for(timeout=60_000)
-        try:  # the newsletter dialog of a first visit shows up a moment after the page
+        # The newsletter dialog of a first visit shows up a moment after the page.
+        with contextlib.suppress(PlaywrightTimeout):
             page.get_by_role("button", name="Skip").click(timeout=10_000)
-        except PlaywrightTimeout:
-            pass
         page.screenshot(path=SCREENSHOTS / "asset-graph.png")
 
         page.get_by_role("button", name="Materialize…").click()
-        page.get_by_role("button", name="Confirm").click()  # players not loaded yet: fine, games read the list
+        page.get_by_role(
+            "button", name="Confirm"
+        ).click()  # players not loaded yet: fine, games read the list
         page.get_by_placeholder("ex: 2022-01").fill(MONTH)
         page.keyboard.press("Enter")
         dialog = page.locator("[role=dialog]")

@@ -17,7 +17,9 @@ ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 def loaded(api_env, resources, instance, duckdb_path):
     """Players, profiles and two months of games, loaded with their checks."""
     job = defs.resolve_implicit_global_asset_job_def()
-    roster = job.get_subset(asset_selection={dg.AssetKey(["chess", "players"]), dg.AssetKey(["chess", "players_profiles"])})
+    roster = job.get_subset(
+        asset_selection={dg.AssetKey(["chess", "players"]), dg.AssetKey(["chess", "players_profiles"])}
+    )
     games = job.get_subset(asset_selection={dg.AssetKey(["chess", "players_games"])})
     roster.execute_in_process(instance=instance, resources=resources)
     for month in ("2022-09", "2022-10"):
@@ -27,7 +29,9 @@ def loaded(api_env, resources, instance, duckdb_path):
 
 def run_checks(instance, resources):
     result = defs.resolve_job_def("chess_checks").execute_in_process(
-        instance=instance, resources=resources, raise_on_error=False  # a failed blocking check fails its step
+        instance=instance,
+        resources=resources,
+        raise_on_error=False,  # a failed blocking check fails its step
     )
     return {e.check_name: e for e in result.get_asset_check_evaluations()}
 
@@ -44,11 +48,19 @@ def test_a_clean_load_passes_every_check(loaded, instance, resources):
 
 
 def test_checks_run_with_every_load_and_carry_figures(api_env, resources, instance):
-    job = defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection={dg.AssetKey(["chess", "players_games"])})
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(
+        asset_selection={dg.AssetKey(["chess", "players_games"])}
+    )
     result = job.execute_in_process(instance=instance, resources=resources, partition_key="2022-10")
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
-    assert set(evaluations) == {"rows_match_dlt", "month_not_empty", "url_unique", "end_time_in_month",
-                                "key_columns_not_null", "freshness_check"}
+    assert set(evaluations) == {
+        "rows_match_dlt",
+        "month_not_empty",
+        "url_unique",
+        "end_time_in_month",
+        "key_columns_not_null",
+        "freshness_check",
+    }
     figures = evaluations["rows_match_dlt"].metadata
     assert figures["rows_in_duckdb"].value == figures["rows_from_dlt"].value
     assert figures["rows_in_duckdb"].value["2022-10"] > 0
@@ -62,8 +74,11 @@ def test_duplicated_game_fails_url_unique_as_error(loaded, instance, resources):
 
 
 def test_game_outside_its_month_fails_end_time_in_month(loaded, instance, resources):
-    break_data(loaded, "update chess_data.players_games set end_time = '2021-01-15'::timestamptz "
-                       "where url = (select min(url) from chess_data.players_games where archive_month = '2022-10')")
+    break_data(
+        loaded,
+        "update chess_data.players_games set end_time = '2021-01-15'::timestamptz "
+        "where url = (select min(url) from chess_data.players_games where archive_month = '2022-10')",
+    )
     failed = run_checks(instance, resources)["end_time_in_month"]
     assert not failed.passed and failed.severity == ERROR
     assert failed.description == "2022-10: 1 game(s) ended outside the month"
@@ -77,8 +92,11 @@ def test_empty_players_table_fails_players_row_count(loaded, instance, resources
 
 
 def test_rows_missing_from_duckdb_fail_rows_match_dlt_naming_the_month(loaded, instance, resources):
-    break_data(loaded, "delete from chess_data.players_games where url = "
-                       "(select min(url) from chess_data.players_games where archive_month = '2022-09')")
+    break_data(
+        loaded,
+        "delete from chess_data.players_games where url = "
+        "(select min(url) from chess_data.players_games where archive_month = '2022-09')",
+    )
     failed = run_checks(instance, resources)["rows_match_dlt"]
     assert not failed.passed and failed.severity == ERROR
     assert failed.description.startswith("2022-09: DuckDB has ")
@@ -86,21 +104,30 @@ def test_rows_missing_from_duckdb_fail_rows_match_dlt_naming_the_month(loaded, i
 
 
 def test_null_key_column_fails_key_columns_not_null(loaded, instance, resources):
-    break_data(loaded, "update chess_data.players_games set white__username = null "
-                       "where url = (select min(url) from chess_data.players_games)")
+    break_data(
+        loaded,
+        "update chess_data.players_games set white__username = null "
+        "where url = (select min(url) from chess_data.players_games)",
+    )
     failed = run_checks(instance, resources)["key_columns_not_null"]
     assert not failed.passed and failed.description == "1 null white__username"
 
 
 def test_duplicate_profile_fails_player_id_unique(loaded, instance, resources):
-    break_data(loaded, "insert into chess_data.players_profiles select * from chess_data.players_profiles limit 1")
+    break_data(
+        loaded, "insert into chess_data.players_profiles select * from chess_data.players_profiles limit 1"
+    )
     failed = run_checks(instance, resources)["player_id_unique"]
     assert not failed.passed and failed.severity == ERROR
 
 
 def test_a_month_empty_at_the_source_only_warns(api_env, universe, resources, instance):
-    job = defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection={dg.AssetKey(["chess", "players_games"])})
-    job.execute_in_process(instance=instance, resources=resources, partition_key="2022-10")  # creates the table
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(
+        asset_selection={dg.AssetKey(["chess", "players_games"])}
+    )
+    job.execute_in_process(
+        instance=instance, resources=resources, partition_key="2022-10"
+    )  # creates the table
     result = job.execute_in_process(instance=instance, resources=resources, partition_key="2022-01")
     api_env.state.configure({"gone_players": universe.titled("GM")})  # nobody left: an empty month
     result = job.execute_in_process(instance=instance, resources=resources, partition_key="2022-02")
@@ -112,12 +139,27 @@ def test_a_month_empty_at_the_source_only_warns(api_env, universe, resources, in
 
 def test_check_command_fails_with_one_line_per_failed_check(loaded, instance, duckdb_path):
     break_data(loaded, "delete from chess_data.players")
-    break_data(loaded, "insert into chess_data.players_games select * from chess_data.players_games "
-                       "where archive_month = '2022-10' order by url limit 1")
+    break_data(
+        loaded,
+        "insert into chess_data.players_games select * from chess_data.players_games "
+        "where archive_month = '2022-10' order by url limit 1",
+    )
     home = instance.root_directory
     result = subprocess.run(
-        [sys.executable, "-m", "scripts.check_load", "--checks-only", "--duckdb", duckdb_path, "--dagster-home", home],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=180,
+        [
+            sys.executable,
+            "-m",
+            "scripts.check_load",
+            "--checks-only",
+            "--duckdb",
+            duckdb_path,
+            "--dagster-home",
+            home,
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR ")]
@@ -134,7 +176,8 @@ def test_check_command_fails_with_one_line_per_failed_check(loaded, instance, du
 def games_checks_only(instance, resources, tags):
     """A run of the games checks alone (no load), as the UI launches one for a partition."""
     job = dg.define_asset_job(
-        "games_checks_only", selection=dg.AssetSelection.checks_for_assets(dg.AssetKey(["chess", "players_games"]))
+        "games_checks_only",
+        selection=dg.AssetSelection.checks_for_assets(dg.AssetKey(["chess", "players_games"])),
     )
     checks_defs = dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))
     result = checks_defs.resolve_job_def("games_checks_only").execute_in_process(

@@ -45,7 +45,12 @@ def test_month_games_ascend_by_end_time_and_keep_display_case(fixture_api, unive
 
 
 def test_optional_fields_are_really_optional(universe):
-    games = [g for p in universe.titled("GM") for m in ("2022-03", "2022-09") for g in universe.games(p, Month.parse(m))]
+    games = [
+        g
+        for p in universe.titled("GM")
+        for m in ("2022-03", "2022-09")
+        for g in universe.games(p, Month.parse(m))
+    ]
     assert any("uuid" not in g for g in games) and any("uuid" in g for g in games)
     assert any("start_time" in g for g in games)  # daily games
     assert any(g["rules"] == "chess960" for g in games)
@@ -65,7 +70,9 @@ def test_matching_etag_gets_304(fixture_api):
 
 
 def test_requests_above_max_in_flight_get_429_with_retry_after():
-    with running_fixture_api(ChessUniverse(), FixtureKnobs(latency_ms=300, max_in_flight=1, retry_after_s=3)) as server:
+    with running_fixture_api(
+        ChessUniverse(), FixtureKnobs(latency_ms=300, max_in_flight=1, retry_after_s=3)
+    ) as server:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(4) as pool:

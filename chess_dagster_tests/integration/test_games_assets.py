@@ -6,8 +6,8 @@ import dagster as dg
 import pytest
 
 from chess_dagster.defs.ingest.assets import ChessGamesConfig, chess_games, chess_roster
-from fixture import ChessUniverse, Month, running_fixture_api
 from chess_dagster_tests.conftest import PLAYERS, fixture_game_urls, loaded_game_urls, query
+from fixture import ChessUniverse, Month, running_fixture_api
 
 ALL_ASSETS = [chess_roster, chess_games]
 
@@ -24,7 +24,9 @@ def materialize_games(resources, instance, partition_key=None, tags=None, raise_
     )
 
 
-def test_one_partition_loads_exactly_the_fixture_games_of_its_month(api_env, universe, resources, instance, duckdb_path):
+def test_one_partition_loads_exactly_the_fixture_games_of_its_month(
+    api_env, universe, resources, instance, duckdb_path
+):
     materialize_games(resources, instance, "2022-10")
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"])
     month_bounds = query(
@@ -52,16 +54,23 @@ def test_a_partition_range_loads_every_month_in_one_run(api_env, universe, resou
     result = materialize_games(
         resources,
         instance,
-        tags={"dagster/asset_partition_range_start": "2022-01", "dagster/asset_partition_range_end": "2022-04"},
+        tags={
+            "dagster/asset_partition_range_start": "2022-01",
+            "dagster/asset_partition_range_end": "2022-04",
+        },
     )
-    assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-01", "2022-02", "2022-03", "2022-04"])
+    assert loaded_game_urls(duckdb_path) == fixture_game_urls(
+        universe, ["2022-01", "2022-02", "2022-03", "2022-04"]
+    )
     assert api_env.state.stats()["by_route"]["titled"] == 1  # the titled list once for the range
     materialized = instance.get_materialized_partitions(dg.AssetKey(["chess", "players_games"]))
     assert materialized == {"2022-01", "2022-02", "2022-03", "2022-04"}
     assert result.success
 
 
-def test_a_month_without_games_succeeds_and_loads_nothing(monkeypatch, universe, resources, instance, duckdb_path):
+def test_a_month_without_games_succeeds_and_loads_nothing(
+    monkeypatch, universe, resources, instance, duckdb_path
+):
     late_universe = ChessUniverse(players_per_title=6, games_per_month=12, first_month=Month(2022, 6))
     with running_fixture_api(late_universe) as server:
         monkeypatch.setenv("SOURCES__CHESS__CHESS_URL", server.base_url)
@@ -93,7 +102,9 @@ def test_throttling_and_server_errors_lose_no_games(api_env, universe, resources
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"])
 
 
-def test_unknown_configured_player_fails_once_with_a_clear_message(api_env, monkeypatch, resources, instance, duckdb_path):
+def test_unknown_configured_player_fails_once_with_a_clear_message(
+    api_env, monkeypatch, resources, instance, duckdb_path
+):
     monkeypatch.setenv("SOURCES__CHESS__PLAYERS", '["no_such_player_xyz"]')
     result = materialize_games(resources, instance, "2022-10", raise_on_error=False)
     assert not result.success
@@ -104,7 +115,9 @@ def test_unknown_configured_player_fails_once_with_a_clear_message(api_env, monk
 
 
 @pytest.mark.parametrize("knob", ["closed_players", "gone_players"])  # answered 404, 410
-def test_a_player_who_vanishes_after_listing_is_skipped(api_env, universe, resources, instance, duckdb_path, knob):
+def test_a_player_who_vanishes_after_listing_is_skipped(
+    api_env, universe, resources, instance, duckdb_path, knob
+):
     vanished, *remaining = universe.titled("GM")[:PLAYERS]
     api_env.state.configure({knob: [vanished]})
     result = materialize_games(resources, instance, "2022-10")
@@ -112,11 +125,14 @@ def test_a_player_who_vanishes_after_listing_is_skipped(api_env, universe, resou
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"], remaining)
 
 
-@pytest.mark.parametrize("setting,value,expected", [
-    ("SOURCES__CHESS__CHESS_URL", "ftp//nowhere", "sources.chess.chess_url"),
-    ("SOURCES__CHESS__TITLE", "XYZ", "sources.chess.title"),
-    ("SOURCES__CHESS__MAX_PLAYERS", "0", "sources.chess.max_players"),
-])
+@pytest.mark.parametrize(
+    "setting,value,expected",
+    [
+        ("SOURCES__CHESS__CHESS_URL", "ftp//nowhere", "sources.chess.chess_url"),
+        ("SOURCES__CHESS__TITLE", "XYZ", "sources.chess.title"),
+        ("SOURCES__CHESS__MAX_PLAYERS", "0", "sources.chess.max_players"),
+    ],
+)
 def test_bad_configuration_fails_without_retries_naming_the_setting(
     api_env, monkeypatch, resources, instance, setting, value, expected
 ):
@@ -127,7 +143,9 @@ def test_bad_configuration_fails_without_retries_naming_the_setting(
     assert not any(e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY for e in result.all_events)
 
 
-def test_a_closed_month_already_loaded_is_not_downloaded_again(api_env, universe, resources, instance, duckdb_path):
+def test_a_closed_month_already_loaded_is_not_downloaded_again(
+    api_env, universe, resources, instance, duckdb_path
+):
     materialize_games(resources, instance, "2022-10")
     api_env.state.reset_stats()
     materialize_games(resources, instance, "2022-10")
@@ -135,15 +153,24 @@ def test_a_closed_month_already_loaded_is_not_downloaded_again(api_env, universe
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"])
 
 
-def test_rechecking_closed_months_asks_with_etags_and_gets_304s(api_env, universe, resources, instance, duckdb_path):
+def test_rechecking_closed_months_asks_with_etags_and_gets_304s(
+    api_env, universe, resources, instance, duckdb_path
+):
     materialize_games(resources, instance, "2022-10")
     api_env.state.reset_stats()
     dg.materialize(
-        ALL_ASSETS, selection="chess/players_games", partition_key="2022-10", resources=resources, instance=instance,
+        ALL_ASSETS,
+        selection="chess/players_games",
+        partition_key="2022-10",
+        resources=resources,
+        instance=instance,
         run_config=dg.RunConfig({"chess_games": ChessGamesConfig(recheck_closed_months=True)}),
     )
     stats = api_env.state.stats()
-    assert stats["by_route"]["month"] > 0 and stats["by_status"].get("200", 0) == 1 + stats["by_route"]["archives"]
+    assert (
+        stats["by_route"]["month"] > 0
+        and stats["by_status"].get("200", 0) == 1 + stats["by_route"]["archives"]
+    )
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"])
 
 
@@ -158,20 +185,36 @@ def test_the_current_month_is_always_asked_for_again(api_env, universe, resource
     assert stats["by_status"].get("304", 0) >= 1  # ...conditionally: unchanged archives cost a 304
 
 
-def test_requests_in_flight_stay_within_max_concurrency(api_env, monkeypatch, universe, resources, instance, duckdb_path):
+def test_requests_in_flight_stay_within_max_concurrency(
+    api_env, monkeypatch, universe, resources, instance, duckdb_path
+):
     monkeypatch.setenv("SOURCES__CHESS__MAX_CONCURRENCY", "2")
     api_env.state.configure({"latency_ms": 30})
-    materialize_games(resources, instance, tags={"dagster/asset_partition_range_start": "2022-01",
-                                                  "dagster/asset_partition_range_end": "2022-06"})
+    materialize_games(
+        resources,
+        instance,
+        tags={
+            "dagster/asset_partition_range_start": "2022-01",
+            "dagster/asset_partition_range_end": "2022-06",
+        },
+    )
     assert api_env.state.stats()["max_in_flight_seen"] == 2
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, [f"2022-0{m}" for m in range(1, 7)])
 
 
-def test_a_429_storm_lowers_concurrency_and_loses_nothing(api_env, monkeypatch, universe, resources, instance, duckdb_path):
+def test_a_429_storm_lowers_concurrency_and_loses_nothing(
+    api_env, monkeypatch, universe, resources, instance, duckdb_path
+):
     monkeypatch.setenv("SOURCES__CHESS__MAX_CONCURRENCY", "8")
     api_env.state.configure({"latency_ms": 30, "max_in_flight": 1, "retry_after_s": 1})
-    materialize_games(resources, instance, tags={"dagster/asset_partition_range_start": "2022-01",
-                                                  "dagster/asset_partition_range_end": "2022-03"})
+    materialize_games(
+        resources,
+        instance,
+        tags={
+            "dagster/asset_partition_range_start": "2022-01",
+            "dagster/asset_partition_range_end": "2022-03",
+        },
+    )
     stats = api_env.state.stats()
     assert int(stats["by_status"]["429"]) < stats["requests"] / 2  # backed off instead of storming
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-01", "2022-02", "2022-03"])

@@ -1,6 +1,6 @@
 """Running itself: schedules, eager analytics, freshness, and the analytics tables' contents."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 import pytest
@@ -9,7 +9,9 @@ from chess_dagster.definitions import defs
 from chess_dagster.defs.ingest.jobs import current_month_games_schedule
 from chess_dagster_tests.conftest import query
 
-GAMES, PLAYERS_KEY, PROFILES = (dg.AssetKey(["chess", n]) for n in ("players_games", "players", "players_profiles"))
+GAMES, PLAYERS_KEY, PROFILES = (
+    dg.AssetKey(["chess", n]) for n in ("players_games", "players", "players_profiles")
+)
 STATS, OPENINGS = dg.AssetKey(["chess", "player_month_stats"]), dg.AssetKey(["chess", "openings"])
 
 
@@ -26,7 +28,7 @@ def loaded_month(api_env, resources, instance):
 
 
 def test_the_daily_schedule_loads_the_month_in_progress():
-    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 24, 6, tzinfo=timezone.utc))
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 24, 6, tzinfo=UTC))
     request = current_month_games_schedule(context)
     assert request.partition_key == "2026-11"
 
@@ -50,10 +52,15 @@ def test_a_new_games_month_requests_its_analytics_and_nothing_else(api_env, reso
 
 def test_player_month_stats_count_every_game_of_every_player(loaded_month, resources, instance, duckdb_path):
     result = run(instance, resources, {STATS}, loaded_month)
-    expected = query(duckdb_path, "select count(*), count(distinct p.username) from chess_data.players_games g "
-                                  "join chess_data.players p "
-                                  "on p.username in (lower(g.white__username), lower(g.black__username))")
-    assert query(duckdb_path, "select sum(games), count(*) from chess_analytics.player_month_stats") == expected
+    expected = query(
+        duckdb_path,
+        "select count(*), count(distinct p.username) from chess_data.players_games g "
+        "join chess_data.players p "
+        "on p.username in (lower(g.white__username), lower(g.black__username))",
+    )
+    assert (
+        query(duckdb_path, "select sum(games), count(*) from chess_analytics.player_month_stats") == expected
+    )
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert checks == {"results_add_up": True}
     metadata = result.get_asset_materialization_events()[0].materialization.metadata
@@ -65,7 +72,9 @@ def test_openings_count_games_with_an_eco_and_score_for_white(loaded_month, reso
     run(instance, resources, {OPENINGS}, loaded_month)
     with_eco = query(duckdb_path, "select count(*) from chess_data.players_games where eco is not null")[0][0]
     assert query(duckdb_path, "select sum(games) from chess_analytics.openings") == [(with_eco,)]
-    assert query(duckdb_path, "select count(*) from chess_analytics.openings where white_score not between 0 and 1") == [(0,)]
+    assert query(
+        duckdb_path, "select count(*) from chess_analytics.openings where white_score not between 0 and 1"
+    ) == [(0,)]
 
 
 def test_rebuilding_an_analytics_month_replaces_it(loaded_month, resources, instance, duckdb_path):
@@ -76,8 +85,12 @@ def test_rebuilding_an_analytics_month_replaces_it(loaded_month, resources, inst
 
 
 def test_fresh_games_pass_their_freshness_check(loaded_month, resources, instance):
-    freshness = [c for c in defs.asset_checks if GAMES in {k.asset_key for k in c.check_keys}
-                 and any(k.name.startswith("freshness") for k in c.check_keys)]
+    freshness = [
+        c
+        for c in defs.asset_checks
+        if GAMES in {k.asset_key for k in c.check_keys}
+        and any(k.name.startswith("freshness") for k in c.check_keys)
+    ]
     job = defs.resolve_implicit_global_asset_job_def().get_subset(
         asset_check_selection={k for c in freshness for k in c.check_keys}, asset_selection=set()
     )

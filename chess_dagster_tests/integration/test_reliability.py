@@ -11,18 +11,22 @@ from dagster_dlt import DagsterDltResource
 
 from chess_dagster.defs.ingest.assets import chess_games, chess_roster
 from chess_dagster.defs.resources import DuckDBWarehouse
-from chess_dagster.runs.failures import first_failure_reason
-from fixture.crash import PHASES, kill_in
-from fixture.crash import waiting_packages
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.e2e.commands import DG
+from chess_dagster.runs.failures import first_failure_reason
 from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls
-
+from chess_dagster_tests.e2e.commands import DG
+from fixture.crash import PHASES, kill_in, waiting_packages
 
 
 def materialize_month(resources, instance, month="2022-10"):
-    return dg.materialize([chess_roster, chess_games], selection="chess/players_games", partition_key=month,
-                          resources=resources, instance=instance, raise_on_error=False)
+    return dg.materialize(
+        [chess_roster, chess_games],
+        selection="chess/players_games",
+        partition_key=month,
+        resources=resources,
+        instance=instance,
+        raise_on_error=False,
+    )
 
 
 def failure_of(result):
@@ -34,11 +38,17 @@ def retries_of(result):
     return sum(e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY for e in result.all_events)
 
 
-def test_malformed_and_truncated_bodies_are_retried_and_lose_nothing(api_env, universe, resources, instance, duckdb_path):
+def test_malformed_and_truncated_bodies_are_retried_and_lose_nothing(
+    api_env, universe, resources, instance, duckdb_path
+):
     api_env.state.configure({"malformed_rate": 0.15, "truncate_rate": 0.15})
     result = materialize_month(resources, instance)
     assert result.success, failure_of(result)
-    broken = {k: v for k, v in api_env.state.stats()["by_route_status"].items() if k.endswith(("malformed", "truncated"))}
+    broken = {
+        k: v
+        for k, v in api_env.state.stats()["by_route_status"].items()
+        if k.endswith(("malformed", "truncated"))
+    }
     assert broken  # the faults really happened
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"])
 
@@ -54,7 +64,9 @@ def test_responses_slower_than_the_timeout_are_retried_and_lose_nothing(
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"])
 
 
-def test_an_api_that_refuses_connections_fails_clearly_after_retries(monkeypatch, resources, instance, duckdb_path):
+def test_an_api_that_refuses_connections_fails_clearly_after_retries(
+    monkeypatch, resources, instance, duckdb_path
+):
     monkeypatch.setenv("SOURCES__CHESS__CHESS_URL", "http://127.0.0.1:9/pub/")
     monkeypatch.setenv("RUNTIME__REQUEST_MAX_ATTEMPTS", "2")
     result = materialize_month(resources, instance)
@@ -69,8 +81,14 @@ def test_a_duckdb_file_locked_by_another_process_fails_naming_the_file_and_the_f
 ):
     os.makedirs(os.path.dirname(duckdb_path), exist_ok=True)
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({duckdb_path!r}); print('ok', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({duckdb_path!r}); "
+            "print('ok', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ok"
@@ -96,7 +114,10 @@ def test_a_corrupted_duckdb_file_fails_with_the_fix(api_env, resources, instance
 def test_an_unwritable_duckdb_path_fails_naming_the_setting(api_env, tmp_path, instance):
     a_file = tmp_path / "a_file"
     a_file.write_text("")
-    resources = {"dlt": DagsterDltResource(), "duckdb": DuckDBWarehouse(database=str(a_file / "chess.duckdb"))}
+    resources = {
+        "dlt": DagsterDltResource(),
+        "duckdb": DuckDBWarehouse(database=str(a_file / "chess.duckdb")),
+    }
     message = failure_of(materialize_month(resources, instance))
     assert "cannot create the folder of DuckDB file" in message and "CHESS_DUCKDB_PATH" in message
 
@@ -104,13 +125,20 @@ def test_an_unwritable_duckdb_path_fails_naming_the_setting(api_env, tmp_path, i
 @pytest.mark.e2e
 def test_two_cli_runs_at_once_take_turns_on_duckdb_and_both_land(dagster_env, universe, duckdb_path):
     runs = [
-        subprocess.Popen([DG, "launch", "--assets", "chess/players_games", "--partition", month],
-                         cwd=PROJECT_ROOT, env=dagster_env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [DG, "launch", "--assets", "chess/players_games", "--partition", month],
+            cwd=PROJECT_ROOT,
+            env=dagster_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for month in ("2022-09", "2022-10")
     ]
     errors = [run.communicate(timeout=240)[1] for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], [line for e in errors for line in e.splitlines() if "Error" in line]
+    assert [run.returncode for run in runs] == [0, 0], [
+        line for e in errors for line in e.splitlines() if "Error" in line
+    ]
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-09", "2022-10"])
 
 
@@ -123,8 +151,14 @@ def test_a_run_killed_mid_load_leaves_no_half_month_and_the_rerun_is_not_blocked
     command = [DG, "launch", "--assets", "chess/players_games", "--partition", "2022-10"]
     if phase == "extract":
         api_env.state.configure({"latency_ms": 300})
-    run = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, start_new_session=True)
+    run = subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     assert kill_in(phase, run, api_env, duckdb_path), "the run finished before it could be killed"
     if phase == "normalize":  # normalize commits its package, then deletes the extracted one
         assert waiting_packages(duckdb_path, "extracted") and not waiting_packages(duckdb_path, "normalized")
@@ -141,10 +175,24 @@ def test_a_run_killed_mid_load_leaves_no_half_month_and_the_rerun_is_not_blocked
 def test_bad_settings_fail_runs_not_the_loading_of_the_code_location(tmp_path):
     a_file = tmp_path / "a_file"
     a_file.write_text("")
-    env = {**os.environ, "SOURCES__CHESS__TITLE": "XX", "SOURCES__CHESS__MAX_PLAYERS": "0",
-           "CHESS_DUCKDB_PATH": str(a_file / "chess.duckdb")}
-    result = subprocess.run([sys.executable, "-c", "from chess_dagster.definitions import defs; "
-                             "print(len(defs.resolve_asset_graph().get_all_asset_keys()))"],
-                            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "SOURCES__CHESS__TITLE": "XX",
+        "SOURCES__CHESS__MAX_PLAYERS": "0",
+        "CHESS_DUCKDB_PATH": str(a_file / "chess.duckdb"),
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from chess_dagster.definitions import defs; "
+            "print(len(defs.resolve_asset_graph().get_all_asset_keys()))",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-1500:]
     assert result.stdout.strip() == "5"

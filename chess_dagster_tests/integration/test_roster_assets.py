@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from chess_dagster.defs.ingest.assets import chess_games, chess_roster
 from chess_dagster.definitions import defs
+from chess_dagster.defs.ingest.assets import chess_games, chess_roster
 from chess_dagster_tests.conftest import PLAYERS, query
 
 
@@ -17,32 +17,43 @@ def test_players_are_the_first_titled_players_asked_for(api_env, universe, resou
     assert players == sorted(universe.titled("GM")[:PLAYERS])
 
 
-def test_an_explicit_players_list_replaces_the_titled_list(api_env, monkeypatch, universe, resources, instance, duckdb_path):
+def test_an_explicit_players_list_replaces_the_titled_list(
+    api_env, monkeypatch, universe, resources, instance, duckdb_path
+):
     chosen = universe.titled("IM")[:2]
     monkeypatch.setenv("SOURCES__CHESS__PLAYERS", str([name.upper() for name in chosen]).replace("'", '"'))
     materialize_roster(resources, instance)
-    assert sorted(n for (n,) in query(duckdb_path, "select username from chess_data.players")) == sorted(chosen)
+    assert sorted(n for (n,) in query(duckdb_path, "select username from chess_data.players")) == sorted(
+        chosen
+    )
 
 
 def test_one_profile_per_player_after_repeated_loads(api_env, resources, instance, duckdb_path):
     materialize_roster(resources, instance)
     materialize_roster(resources, instance)
-    assert query(duckdb_path, "select count(*), count(distinct player_id) from chess_data.players_profiles") == [
-        (PLAYERS, PLAYERS)
-    ]
+    assert query(
+        duckdb_path, "select count(*), count(distinct player_id) from chess_data.players_profiles"
+    ) == [(PLAYERS, PLAYERS)]
     assert query(duckdb_path, "select count(*) from chess_data.players") == [(PLAYERS,)]
 
 
 def test_profile_epoch_fields_are_timestamps(api_env, resources, instance, duckdb_path):
     materialize_roster(resources, instance)
-    types = dict(query(duckdb_path, "select column_name, data_type from information_schema.columns "
-                                    "where table_schema = 'chess_data' and table_name = 'players_profiles'"))
+    types = dict(
+        query(
+            duckdb_path,
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'chess_data' and table_name = 'players_profiles'",
+        )
+    )
     assert types["joined"].startswith("TIMESTAMP") and types["last_online"].startswith("TIMESTAMP")
 
 
 def test_asset_keys_group_and_lineage():
     graph = defs.resolve_asset_graph()
-    players, profiles, games = (dg.AssetKey(["chess", n]) for n in ("players", "players_profiles", "players_games"))
+    players, profiles, games = (
+        dg.AssetKey(["chess", n]) for n in ("players", "players_profiles", "players_games")
+    )
     assert {players, profiles, games} <= set(graph.get_all_asset_keys())
     assert graph.get(players).parent_keys == set()
     assert graph.get(profiles).parent_keys == {players}

@@ -5,9 +5,9 @@ import duckdb
 import pytest
 
 from chess_dagster.definitions import defs
-from fixture.slack_receiver import running_slack_receiver
-from chess_dagster.defs.resources import SlackWebhook
 from chess_dagster.defs.alerts.sensors import run_failure_to_slack, schema_drift_sensor
+from chess_dagster.defs.resources import SlackWebhook
+from fixture.slack_receiver import running_slack_receiver
 
 TOKEN = "T000/B000/very-secret-token-42"
 
@@ -21,12 +21,19 @@ def slack(monkeypatch):
 
 @pytest.fixture
 def load_games(api_env, resources, instance):
-    job = defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection={dg.AssetKey(["chess", "players_games"])})
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(
+        asset_selection={dg.AssetKey(["chess", "players_games"])}
+    )
 
     def load(partition_key=None, drift=False, tags=None):
         api_env.state.configure({"drift": drift})
-        return job.execute_in_process(instance=instance, resources=resources, partition_key=partition_key,
-                                      tags=tags, raise_on_error=False)
+        return job.execute_in_process(
+            instance=instance,
+            resources=resources,
+            partition_key=partition_key,
+            tags=tags,
+            raise_on_error=False,
+        )
 
     return load
 
@@ -38,7 +45,9 @@ class Ticker:
         self.instance, self.sensor, self.cursor = instance, sensor, None
 
     def tick(self):
-        context = dg.build_sensor_context(instance=self.instance, cursor=self.cursor, resources={"slack": SlackWebhook()})
+        context = dg.build_sensor_context(
+            instance=self.instance, cursor=self.cursor, resources={"slack": SlackWebhook()}
+        )
         result = self.sensor(context)
         self.cursor = context.cursor
         return result
@@ -90,8 +99,13 @@ def test_slack_down_then_up_delivers_the_change_once(slack, load_games, instance
 def test_a_backfill_range_with_drift_posts_one_message_for_all_its_months(slack, load_games, instance):
     ticker = Ticker(instance)
     load_games("2022-09")
-    load_games(tags={"dagster/asset_partition_range_start": "2022-01", "dagster/asset_partition_range_end": "2022-03"},
-               drift=True)
+    load_games(
+        tags={
+            "dagster/asset_partition_range_start": "2022-01",
+            "dagster/asset_partition_range_end": "2022-03",
+        },
+        drift=True,
+    )
     ticker.tick()
     assert len(slack.posts) == 1
     assert "(partition 2022-01...2022-03)" in slack.posts[0]["text"]
@@ -108,6 +122,7 @@ def failing_load(monkeypatch, load_games):
     def load():
         monkeypatch.setenv("SOURCES__CHESS__PLAYERS", '["no_such_player_xyz"]')
         assert not load_games("2022-10").success
+
     return load
 
 
@@ -148,7 +163,8 @@ def all_text_in_duckdb(path):
     with duckdb.connect(path, read_only=True) as connection:
         columns = connection.execute(
             "select table_schema, table_name, column_name from information_schema.columns "
-            "where data_type = 'VARCHAR'").fetchall()
+            "where data_type = 'VARCHAR'"
+        ).fetchall()
         return "\n".join(
             str(value)
             for schema, table, column in columns
@@ -156,7 +172,9 @@ def all_text_in_duckdb(path):
         )
 
 
-def test_the_webhook_url_never_reaches_logs_metadata_or_duckdb(slack, load_games, instance, duckdb_path, caplog):
+def test_the_webhook_url_never_reaches_logs_metadata_or_duckdb(
+    slack, load_games, instance, duckdb_path, caplog
+):
     ticker = Ticker(instance)
     load_games("2022-09")
     load_games("2022-10", drift=True)

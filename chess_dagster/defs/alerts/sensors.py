@@ -38,7 +38,12 @@ class DriftCursor:
         return cls(**json.loads(raw)) if raw else cls()
 
     def dump(self) -> str:
-        return json.dumps({"after_storage_id": self.after_storage_id, "posted_loads": self.posted_loads[-RECENT_LOADS_KEPT:]})
+        return json.dumps(
+            {
+                "after_storage_id": self.after_storage_id,
+                "posted_loads": self.posted_loads[-RECENT_LOADS_KEPT:],
+            }
+        )
 
 
 @dataclass
@@ -63,17 +68,23 @@ class SchemaChange:
         return "\n".join(lines)
 
 
-def _new_records(instance: dg.DagsterInstance, after_storage_id: int, limit: int = 1000) -> list[dg.EventLogRecord]:
+def _new_records(
+    instance: dg.DagsterInstance, after_storage_id: int, limit: int = 1000
+) -> list[dg.EventLogRecord]:
     """Watched materializations after the cursor, in storage order, with no gaps between assets."""
     records, horizon = [], None
     for asset_key in WATCHED_ASSETS:
         batch = instance.fetch_materializations(
-            dg.AssetRecordsFilter(asset_key=asset_key, after_storage_id=after_storage_id), limit=limit, ascending=True
+            dg.AssetRecordsFilter(asset_key=asset_key, after_storage_id=after_storage_id),
+            limit=limit,
+            ascending=True,
         ).records
         records.extend(batch)
         if len(batch) == limit:  # more to come for this asset: read nobody past its last one yet
             horizon = min(horizon or batch[-1].storage_id, batch[-1].storage_id)
-    return sorted((r for r in records if horizon is None or r.storage_id <= horizon), key=lambda r: r.storage_id)
+    return sorted(
+        (r for r in records if horizon is None or r.storage_id <= horizon), key=lambda r: r.storage_id
+    )
 
 
 def _group_changes(records: Sequence[dg.EventLogRecord]) -> list[SchemaChange]:
@@ -124,8 +135,11 @@ def schema_drift_sensor(context: dg.SensorEvaluationContext, slack: SlackWebhook
 
 def _before(records: Sequence[dg.EventLogRecord], change: SchemaChange) -> int:
     """The storage id just before ``change``'s first materialization: the cursor to retry from."""
-    first = next(r.storage_id for r in records if r.run_id == change.run_id
-                 and r.asset_materialization.asset_key == change.asset_key)
+    first = next(
+        r.storage_id
+        for r in records
+        if r.run_id == change.run_id and r.asset_materialization.asset_key == change.asset_key
+    )
     return first - 1
 
 
@@ -147,7 +161,9 @@ def run_failure_to_slack(context: dg.SensorEvaluationContext, slack: SlackWebhoo
         context.update_cursor(str(latest[0].storage_id if latest else 0))
         return dg.SkipReason("watching for failed runs from now on")
     after, posted = int(context.cursor), 0
-    for record in _run_failures(context.instance, after_storage_id=after, limit=FAILURES_PER_TICK, ascending=True):
+    for record in _run_failures(
+        context.instance, after_storage_id=after, limit=FAILURES_PER_TICK, ascending=True
+    ):
         try:
             slack.post(_failure_message(context.instance, record.run_id, slack))
         except SlackDeliveryError as exc:
@@ -161,7 +177,9 @@ def run_failure_to_slack(context: dg.SensorEvaluationContext, slack: SlackWebhoo
 def _run_failures(
     instance: dg.DagsterInstance, after_storage_id: int | None, limit: int, ascending: bool
 ) -> Sequence[dg.EventLogRecord]:
-    records_filter = dg.RunStatusChangeRecordsFilter(dg.DagsterEventType.RUN_FAILURE, after_storage_id=after_storage_id)
+    records_filter = dg.RunStatusChangeRecordsFilter(
+        dg.DagsterEventType.RUN_FAILURE, after_storage_id=after_storage_id
+    )
     return instance.fetch_run_status_changes(records_filter, limit=limit, ascending=ascending).records
 
 
@@ -169,6 +187,8 @@ def _failure_message(instance: dg.DagsterInstance, run_id: str, slack: SlackWebh
     run = instance.get_run_by_id(run_id)
     job_name = run.job_name if run else "?"
     failures = {dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.RUN_FAILURE}
-    events = [entry.dagster_event for entry in instance.all_logs(run_id, of_type=failures) if entry.dagster_event]
+    events = [
+        entry.dagster_event for entry in instance.all_logs(run_id, of_type=failures) if entry.dagster_event
+    ]
     reason = redact(first_failure_reason(events))
     return f":x: *Run failed*: `{job_name}` <{slack.run_url(run_id)}|run {run_id[:8]}>\n{reason}"

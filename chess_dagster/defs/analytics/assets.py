@@ -41,13 +41,15 @@ with sides as (
     join chess_data.players p on p.username in (lower(g.white__username), lower(g.black__username))
     where g.archive_month = $month
 ), scored as (
-    select *, case when result = 'win' then 'win' when result in {DRAWS} then 'draw' else 'loss' end as outcome
+    select *,
+           case when result = 'win' then 'win' when result in {DRAWS} then 'draw' else 'loss' end as outcome
     from sides
 )
 select $month, player, count(*),
        count(*) filter (as_white and outcome = 'win'), count(*) filter (as_white and outcome = 'draw'),
        count(*) filter (as_white and outcome = 'loss'),
-       count(*) filter (not as_white and outcome = 'win'), count(*) filter (not as_white and outcome = 'draw'),
+       count(*) filter (not as_white and outcome = 'win'),
+       count(*) filter (not as_white and outcome = 'draw'),
        count(*) filter (not as_white and outcome = 'loss'),
        count(*) filter (time_class = 'bullet'), count(*) filter (time_class = 'blitz'),
        count(*) filter (time_class = 'rapid'), count(*) filter (time_class = 'daily'),
@@ -68,7 +70,8 @@ select $month,
        split_part(regexp_extract(eco, '/openings/([^/?#]+)', 1), '/', 1) as eco,
        regexp_extract(eco, '/openings/([^/?#]+)', 1) as opening,
        count(*),
-       round(avg(case when white__result = 'win' then 1.0 when white__result in {DRAWS} then 0.5 else 0.0 end), 3)
+       round(avg(case when white__result = 'win' then 1.0
+                      when white__result in {DRAWS} then 0.5 else 0.0 end), 3)
 from chess_data.players_games
 where archive_month = $month and eco is not null
 group by all
@@ -91,8 +94,9 @@ def _markdown(columns: Sequence[str], rows: Sequence[tuple]) -> str:
     return "\n".join(lines)
 
 
-def _rebuild_month(duckdb: DuckDBResource, table: str, ddl: str, insert_sql: str, month: str,
-                   order_by: str) -> dg.MaterializeResult:
+def _rebuild_month(
+    duckdb: DuckDBResource, table: str, ddl: str, insert_sql: str, month: str, order_by: str
+) -> dg.MaterializeResult:
     with duckdb.get_connection() as connection:
         connection.execute(f"create schema if not exists {SCHEMA}")
         connection.execute(ddl)
@@ -101,7 +105,9 @@ def _rebuild_month(duckdb: DuckDBResource, table: str, ddl: str, insert_sql: str
         connection.execute(insert_sql, {"month": month})
         connection.execute("commit")
         rows = connection.execute(f"select count(*) from {table} where month = ?", [month]).fetchone()[0]
-        preview = connection.execute(f"select * from {table} where month = ? order by {order_by} limit 5", [month])
+        preview = connection.execute(
+            f"select * from {table} where month = ? order by {order_by} limit 5", [month]
+        )
         columns = [description[0] for description in preview.description]
         markdown = _markdown(columns, preview.fetchall())
     return dg.MaterializeResult(
@@ -122,39 +128,60 @@ def _analytics_asset(name: str, description: str, upstream: Sequence[dg.AssetKey
     )
 
 
-@_analytics_asset("player_month_stats", "Per player and month: results by colour and time class, "
-                  "average opponent rating, rating at month end.", [GAMES_KEY, PLAYERS_KEY])
+@_analytics_asset(
+    "player_month_stats",
+    "Per player and month: results by colour and time class, average opponent rating, rating at month end.",
+    [GAMES_KEY, PLAYERS_KEY],
+)
 def player_month_stats(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    return _rebuild_month(duckdb, PLAYER_MONTH_STATS, PLAYER_MONTH_STATS_DDL, PLAYER_MONTH_STATS_SQL,
-                          context.partition_key, order_by="games desc, player")
+    return _rebuild_month(
+        duckdb,
+        PLAYER_MONTH_STATS,
+        PLAYER_MONTH_STATS_DDL,
+        PLAYER_MONTH_STATS_SQL,
+        context.partition_key,
+        order_by="games desc, player",
+    )
 
 
 @_analytics_asset("openings", "Per month and ECO opening: games played and white's score.", [GAMES_KEY])
 def openings(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    return _rebuild_month(duckdb, OPENINGS, OPENINGS_DDL, OPENINGS_SQL, context.partition_key,
-                          order_by="games desc, opening")
+    return _rebuild_month(
+        duckdb, OPENINGS, OPENINGS_DDL, OPENINGS_SQL, context.partition_key, order_by="games desc, opening"
+    )
 
 
 def _no_rows_where(duckdb: DuckDBResource, table: str, condition: str, problem: str) -> dg.AssetCheckResult:
     """Pass when no row of ``table`` matches ``condition``; else say how many rows have ``problem``."""
     with duckdb.get_connection() as connection:
         bad = connection.execute(f"select count(*) from {table} where {condition}").fetchone()[0]
-    return dg.AssetCheckResult(passed=bad == 0, metadata={"bad_rows": bad},
-                               description=f"{bad} row(s) {problem}" if bad else None)
+    return dg.AssetCheckResult(
+        passed=bad == 0, metadata={"bad_rows": bad}, description=f"{bad} row(s) {problem}" if bad else None
+    )
 
 
-@dg.asset_check(asset=player_month_stats, blocking=True, pool=DUCKDB_POOL,
-                description="Wins, draws and losses add up to the games of each player and month.")
+@dg.asset_check(
+    asset=player_month_stats,
+    blocking=True,
+    pool=DUCKDB_POOL,
+    description="Wins, draws and losses add up to the games of each player and month.",
+)
 def results_add_up(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     return _no_rows_where(
-        duckdb, PLAYER_MONTH_STATS,
-        "games != wins_as_white + draws_as_white + losses_as_white + wins_as_black + draws_as_black + losses_as_black",
+        duckdb,
+        PLAYER_MONTH_STATS,
+        "games != wins_as_white + draws_as_white + losses_as_white"
+        " + wins_as_black + draws_as_black + losses_as_black",
         "where results do not add up to games",
     )
 
 
-@dg.asset_check(asset=openings, blocking=True, pool=DUCKDB_POOL,
-                description="White's score is between 0 and 1 and every opening has games.")
+@dg.asset_check(
+    asset=openings,
+    blocking=True,
+    pool=DUCKDB_POOL,
+    description="White's score is between 0 and 1 and every opening has games.",
+)
 def scores_in_range(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     return _no_rows_where(duckdb, OPENINGS, "white_score not between 0 and 1 or games < 1", "out of range")
 

@@ -65,8 +65,9 @@ def _chess_dlt_assets(
     """
     # Explicit arguments, and a pipeline away from the data: a bad setting or DuckDB path fails a
     # run, not the loading of the code location.
-    describing_source = chess(chess_url=DEFAULT_CHESS_URL, title="GM", max_players=1, players=None,
-                              max_concurrency=1, months=[])
+    describing_source = chess(
+        chess_url=DEFAULT_CHESS_URL, title="GM", max_players=1, players=None, max_concurrency=1, months=[]
+    )
     specs = build_dlt_asset_specs(
         dlt_source=describing_source.with_resources(*resources),
         dlt_pipeline=describing_pipeline(),
@@ -117,9 +118,14 @@ def _run_chess(
     load_info = pipeline.last_trace.last_load_info
     save_load_history(pipeline, load_info)
     for result in results:
-        metadata = {**(result.metadata or {}), **schema_metadata(load_info, result.asset_key.path[-1], tables_before)}
+        metadata = {
+            **(result.metadata or {}),
+            **schema_metadata(load_info, result.asset_key.path[-1], tables_before),
+        }
         if result.asset_key == GAMES_KEY:
-            metadata["rows_by_month"] = dg.MetadataValue.json({month: rows_by_month[month] for month in months})
+            metadata["rows_by_month"] = dg.MetadataValue.json(
+                {month: rows_by_month[month] for month in months}
+            )
         yield dg.MaterializeResult(asset_key=result.asset_key, metadata=metadata)
 
 
@@ -138,7 +144,10 @@ class ChessGamesConfig(dg.Config):
 
 @_chess_dlt_assets("chess_games", GAMES_RESOURCES, partitions_def=monthly_partitions)
 def chess_games(
-    context: dg.AssetExecutionContext, config: ChessGamesConfig, dlt: DagsterDltResource, duckdb: DuckDBWarehouse
+    context: dg.AssetExecutionContext,
+    config: ChessGamesConfig,
+    dlt: DagsterDltResource,
+    duckdb: DuckDBWarehouse,
 ):
     """Each player's games that ended in the partition's month (or every month of a backfill).
 

@@ -34,7 +34,11 @@ def _spec(asset: dg.AssetKey, name: str, description: str) -> dg.AssetCheckSpec:
 
 
 GAMES_CHECKS = [
-    _spec(GAMES_KEY, "rows_match_dlt", "Rows each month's latest load wrote to DuckDB equal the rows dlt extracted."),
+    _spec(
+        GAMES_KEY,
+        "rows_match_dlt",
+        "Rows each month's latest load wrote to DuckDB equal the rows dlt extracted.",
+    ),
     _spec(GAMES_KEY, "month_not_empty", "Each month has games (WARN: a month can be empty at the source)."),
     _spec(GAMES_KEY, "url_unique", "No game twice: url, the merge key, is unique."),
     _spec(GAMES_KEY, "end_time_in_month", "Every game ended inside the month partition it was loaded for."),
@@ -47,7 +51,9 @@ ROSTER_CHECKS = [
 ]
 
 
-def _result(check: str, asset: dg.AssetKey, failures: list[str], severity=ERROR, **metadata) -> dg.AssetCheckResult:
+def _result(
+    check: str, asset: dg.AssetKey, failures: list[str], severity=ERROR, **metadata
+) -> dg.AssetCheckResult:
     """Pass when ``failures`` is empty; else fail with them as a one-line description."""
     return dg.AssetCheckResult(
         check_name=check,
@@ -65,8 +71,13 @@ def _scalar(connection, sql: str, params: Sequence = ()) -> int:
 
 def _table_exists(connection, table: str) -> bool:
     schema, name = table.split(".")
-    return bool(_scalar(connection, "select count(*) from information_schema.tables where table_schema = ? "
-                                    "and table_name = ?", (schema, name)))
+    return bool(
+        _scalar(
+            connection,
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            (schema, name),
+        )
+    )
 
 
 @contextmanager
@@ -106,7 +117,9 @@ def _latest_load(instance: dg.DagsterInstance, month: str) -> tuple[str, int] | 
 
 
 @dg.multi_asset_check(specs=GAMES_CHECKS, can_subset=True, pool=DUCKDB_POOL)
-def games_checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBWarehouse) -> Iterator[dg.AssetCheckResult]:
+def games_checks(
+    context: dg.AssetCheckExecutionContext, duckdb: DuckDBWarehouse
+) -> Iterator[dg.AssetCheckResult]:
     with _connection(duckdb) as connection:
         if not _table_exists(connection, GAMES_TABLE):
             missing = [f"{GAMES_TABLE} does not exist: materialize chess/players_games first"]
@@ -114,9 +127,13 @@ def games_checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBWarehouse
                 yield _result(spec.name, GAMES_KEY, missing)
             return
         months = _checked_months(context, connection)
-        counts = dict(connection.execute(
-            f"select archive_month, count(*) from {GAMES_TABLE} where archive_month in "
-            f"(select unnest(?::varchar[])) group by 1", [months]).fetchall())
+        counts = dict(
+            connection.execute(
+                f"select archive_month, count(*) from {GAMES_TABLE} where archive_month in "
+                f"(select unnest(?::varchar[])) group by 1",
+                [months],
+            ).fetchall()
+        )
         rows = {month: counts.get(month, 0) for month in months}
 
         # Rows a load writes carry its load id (merge replaces a re-fetched game's row), so the
@@ -128,33 +145,61 @@ def games_checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBWarehouse
                 mismatches.append(f"{month}: no load recorded by dlt")
                 continue
             load_id, extracted[month] = latest
-            loaded[month] = _scalar(connection, f"select count(*) from {GAMES_TABLE} where archive_month = ? "
-                                                "and _dlt_load_id = ?", (month, load_id))
+            loaded[month] = _scalar(
+                connection,
+                f"select count(*) from {GAMES_TABLE} where archive_month = ? and _dlt_load_id = ?",
+                (month, load_id),
+            )
             if loaded[month] != extracted[month]:
-                mismatches.append(f"{month}: DuckDB has {loaded[month]} rows from load {load_id}, "
-                                  f"dlt extracted {extracted[month]}")
-        yield _result("rows_match_dlt", GAMES_KEY, mismatches,
-                      rows_in_duckdb=dg.MetadataValue.json(loaded), rows_from_dlt=dg.MetadataValue.json(extracted))
+                mismatches.append(
+                    f"{month}: DuckDB has {loaded[month]} rows from load {load_id}, "
+                    f"dlt extracted {extracted[month]}"
+                )
+        yield _result(
+            "rows_match_dlt",
+            GAMES_KEY,
+            mismatches,
+            rows_in_duckdb=dg.MetadataValue.json(loaded),
+            rows_from_dlt=dg.MetadataValue.json(extracted),
+        )
 
         empty = [f"{month}: 0 games" for month in months if not rows[month]]
         yield _result("month_not_empty", GAMES_KEY, empty, severity=WARN, months_checked=len(months))
 
         duplicates = _scalar(connection, f"select count(*) - count(distinct url) from {GAMES_TABLE}")
-        yield _result("url_unique", GAMES_KEY, _nonzero(f"{duplicates} duplicate url(s)", duplicates),
-                      duplicate_urls=duplicates)
+        yield _result(
+            "url_unique",
+            GAMES_KEY,
+            _nonzero(f"{duplicates} duplicate url(s)", duplicates),
+            duplicate_urls=duplicates,
+        )
 
-        outside = dict(connection.execute(
-            f"select archive_month, count(*) from {GAMES_TABLE} where archive_month in "
-            f"(select unnest(?::varchar[])) and strftime(end_time, '%Y-%m') is distinct from archive_month "
-            f"group by 1", [months]).fetchall())
-        yield _result("end_time_in_month", GAMES_KEY,
-                      [f"{month}: {n} game(s) ended outside the month" for month, n in sorted(outside.items())],
-                      games_outside_month=sum(outside.values()))
+        outside = dict(
+            connection.execute(
+                f"select archive_month, count(*) from {GAMES_TABLE} where archive_month in "
+                f"(select unnest(?::varchar[])) "
+                f"and strftime(end_time, '%Y-%m') is distinct from archive_month "
+                f"group by 1",
+                [months],
+            ).fetchall()
+        )
+        yield _result(
+            "end_time_in_month",
+            GAMES_KEY,
+            [f"{month}: {n} game(s) ended outside the month" for month, n in sorted(outside.items())],
+            games_outside_month=sum(outside.values()),
+        )
 
-        nulls = {column: _scalar(connection, f"select count(*) from {GAMES_TABLE} where {column} is null")
-                 for column in GAMES_KEY_COLUMNS}
-        yield _result("key_columns_not_null", GAMES_KEY,
-                      [f"{n} null {column}" for column, n in nulls.items() if n], **nulls)
+        nulls = {
+            column: _scalar(connection, f"select count(*) from {GAMES_TABLE} where {column} is null")
+            for column in GAMES_KEY_COLUMNS
+        }
+        yield _result(
+            "key_columns_not_null",
+            GAMES_KEY,
+            [f"{n} null {column}" for column, n in nulls.items() if n],
+            **nulls,
+        )
 
 
 def players_asked_for() -> int:
@@ -166,33 +211,58 @@ def players_asked_for() -> int:
 
 
 @dg.multi_asset_check(specs=ROSTER_CHECKS, can_subset=True, pool=DUCKDB_POOL)
-def roster_checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBWarehouse) -> Iterator[dg.AssetCheckResult]:
+def roster_checks(
+    context: dg.AssetCheckExecutionContext, duckdb: DuckDBWarehouse
+) -> Iterator[dg.AssetCheckResult]:
     players_table, profiles_table = f"{DATASET_NAME}.players", f"{DATASET_NAME}.players_profiles"
     with _connection(duckdb) as connection:
         present = {table: _table_exists(connection, table) for table in (players_table, profiles_table)}
-        players = _scalar(connection, f"select count(*) from {players_table}") if present[players_table] else 0
+        players = (
+            _scalar(connection, f"select count(*) from {players_table}") if present[players_table] else 0
+        )
         asked = players_asked_for()
-        yield _result("players_row_count", PLAYERS_KEY,
-                      [f"{players} player row(s), {asked} asked for"] if players != asked else [],
-                      players=players, asked_for=asked)
+        yield _result(
+            "players_row_count",
+            PLAYERS_KEY,
+            [f"{players} player row(s), {asked} asked for"] if players != asked else [],
+            players=players,
+            asked_for=asked,
+        )
 
         if not present[profiles_table]:
             missing = [f"{profiles_table} does not exist: materialize chess/players_profiles first"]
-            yield from (_result(name, PROFILES_KEY, missing) for name in ("one_profile_per_player", "player_id_unique"))
+            yield from (
+                _result(name, PROFILES_KEY, missing)
+                for name in ("one_profile_per_player", "player_id_unique")
+            )
             return
-        without_profile = _scalar(
-            connection,
-            f"select count(*) from {players_table} p left join {profiles_table} f on f.username = p.username "
-            f"where f.username is null",
-        ) if present[players_table] else 0
+        without_profile = (
+            _scalar(
+                connection,
+                f"select count(*) from {players_table} p "
+                f"left join {profiles_table} f on f.username = p.username "
+                f"where f.username is null",
+            )
+            if present[players_table]
+            else 0
+        )
         profiles = _scalar(connection, f"select count(*) from {profiles_table}")
-        yield _result("one_profile_per_player", PROFILES_KEY,
-                      _nonzero(f"{without_profile} player(s) without a profile", without_profile),
-                      profiles=profiles, players_without_profile=without_profile)
-        duplicate_ids = _scalar(connection, f"select count(*) - count(distinct player_id) from {profiles_table}")
-        yield _result("player_id_unique", PROFILES_KEY,
-                      _nonzero(f"{duplicate_ids} duplicate player_id(s)", duplicate_ids),
-                      duplicate_player_ids=duplicate_ids)
+        yield _result(
+            "one_profile_per_player",
+            PROFILES_KEY,
+            _nonzero(f"{without_profile} player(s) without a profile", without_profile),
+            profiles=profiles,
+            players_without_profile=without_profile,
+        )
+        duplicate_ids = _scalar(
+            connection, f"select count(*) - count(distinct player_id) from {profiles_table}"
+        )
+        yield _result(
+            "player_id_unique",
+            PROFILES_KEY,
+            _nonzero(f"{duplicate_ids} duplicate player_id(s)", duplicate_ids),
+            duplicate_player_ids=duplicate_ids,
+        )
 
 
 def _nonzero(message: str, count: int) -> list[str]:

@@ -6,7 +6,7 @@
 * ``chess_checks``: every check of the raw tables against what DuckDB holds, loading nothing.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -18,7 +18,9 @@ from chess_dagster.lib.settings import settings
 games_job = dg.define_asset_job(
     "chess_games_job", selection=dg.AssetSelection.assets(GAMES_KEY), partitions_def=monthly_partitions
 )
-roster_job = dg.define_asset_job("chess_roster_job", selection=dg.AssetSelection.assets(PLAYERS_KEY, PROFILES_KEY))
+roster_job = dg.define_asset_job(
+    "chess_roster_job", selection=dg.AssetSelection.assets(PLAYERS_KEY, PROFILES_KEY)
+)
 chess_checks_job = dg.define_asset_job(
     "chess_checks",
     # Freshness checks and the analytics' own checks run on their own schedule and assets.
@@ -35,7 +37,7 @@ chess_checks_job = dg.define_asset_job(
     description="Loads the month in progress (its archive keeps growing).",
 )
 def current_month_games_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    now = context.scheduled_execution_time or datetime.now(timezone.utc)
+    now = context.scheduled_execution_time or datetime.now(UTC)
     month = now.strftime("%Y-%m")
     return dg.RunRequest(run_key=f"{month}@{now:%Y-%m-%dT%H:%M}", partition_key=month)
 

@@ -40,7 +40,9 @@ def schema_update_for(load_info: LoadInfo, table: str) -> TableColumns:
         for name, table_schema in package.schema_update.items():
             if name == table or name.startswith(f"{table}__"):
                 columns = update.setdefault(name, {})
-                columns.update({col: spec.get("data_type", "?") for col, spec in table_schema.get("columns", {}).items()})
+                columns.update(
+                    {col: spec.get("data_type", "?") for col, spec in table_schema.get("columns", {}).items()}
+                )
     return update
 
 

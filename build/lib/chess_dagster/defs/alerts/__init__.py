@@ -1,1 +1,0 @@
-"""Alerts: schema drift and failed runs, posted to Slack."""

@@ -1,1 +1,0 @@
-"""Analytics: SQL assets over the raw chess tables, their checks and their automation."""

@@ -1,1 +1,0 @@
-"""Ingest: the dlt chess source as Dagster assets, their checks, partitions, jobs and schedules."""
