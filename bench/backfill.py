@@ -116,21 +116,25 @@ def rows_since(database: str, since: float) -> int:
     with duckdb.connect(database, read_only=True) as connection:
         total = 0
         for table in DATA_TABLES:
-            total += connection.execute(
+            row = connection.execute(
                 f"select count(*) from chess_data.{table} where _dlt_load_id in "
                 "(select load_id from chess_data._dlt_loads where inserted_at >= to_timestamp(?))",
                 [since],
-            ).fetchone()[0]
+            ).fetchone()
+            assert row is not None  # an aggregate without group by returns exactly one row
+            total += row[0]
         return total
 
 
 def normalize_and_load_s(database: str) -> float:
     """Seconds dlt spent normalizing and loading into DuckDB, from the traces the project stores."""
     with duckdb.connect(database, read_only=True) as connection:
-        seconds = connection.execute(
+        row = connection.execute(
             "select sum(epoch(finished_at) - epoch(started_at)) from chess_data._trace__steps "
             "where step in ('normalize', 'load')"
-        ).fetchone()[0]
+        ).fetchone()
+    assert row is not None  # an aggregate without group by returns exactly one row
+    seconds = row[0]
     return round(seconds or 0.0, 2)
 
 
@@ -165,7 +169,7 @@ def run_phase(name: str, commands: list[list[str]], env: dict, fixture: Fixture,
 
 def minimum_requests(universe: ChessUniverse, players: int, months: list[str]) -> int:
     """Titled list + profiles + the cheaper of (archives + months with games) and (every month)."""
-    usernames = universe.titled("GM")[:players]
+    usernames = universe.titled_usernames("GM")[:players]
     with_games = sum(
         1 for username in usernames for month in months if universe.games(username, Month.parse(month))
     )
@@ -221,7 +225,7 @@ def main() -> None:
         base_url = f"{fixture.base}/pub/"
         universe = ChessUniverse(players_per_title=players_per_title, games_per_month=args.games_per_month)
         # Warm the fixture's month cache so no phase pays for generating data.
-        first_player = universe.titled("GM")[0]
+        first_player = universe.titled_usernames("GM")[0]
         for key in months:
             fixture.call(f"/pub/player/{first_player}/games/{key.replace('-', '/')}")
 

@@ -102,4 +102,6 @@ def fixture_game_urls(
     universe: ChessUniverse, months: list[str], usernames: list[str] | None = None
 ) -> set[str]:
     """What the fixture API holds for ``usernames`` (default: the GMs loaded) in ``months``: the truth."""
-    return universe.game_urls(universe.titled("GM")[:PLAYERS] if usernames is None else usernames, months)
+    return universe.game_urls(
+        universe.titled_usernames("GM")[:PLAYERS] if usernames is None else usernames, months
+    )

@@ -135,7 +135,7 @@ def chess_load(months: str, env: dict, api: FixtureServer, kill_during: str) -> 
 
 def soak(rounds: int, players: int, scratch: Path) -> list[Round]:
     universe = ChessUniverse(players_per_title=max(players, 12), games_per_month=25)
-    usernames = universe.titled("GM")[:players]
+    usernames = universe.titled_usernames("GM")[:players]
     duckdb_path = str(scratch / "chess.duckdb")
     env = {
         **os.environ,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATASET_NAME = "chess_data"
@@ -39,11 +40,11 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Settings from ``environ``; unset or empty variables keep their defaults."""
-        values = {}
+        values: dict[str, Any] = {}  # each parsed to its field's type below
         for setting in fields(cls):
             raw = environ.get(ENV_VARS[setting.name])
             if raw:
-                kind = type(setting.default) if setting.default is not None else str
+                kind: type[float] | type[str] = float if isinstance(setting.default, float) else str
                 try:
                     values[setting.name] = kind(raw)
                 except ValueError:
@@ -51,7 +52,7 @@ class Settings:
                         f"{ENV_VARS[setting.name]}={raw!r} is not a {kind.__name__}; "
                         f"unset it to use the default {setting.default!r}"
                     ) from None
-        return cls(**values)
+        return replace(cls(), **values)
 
 
 # The environment variable of each setting (the README's configuration table lists them).

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import dlt
+from dlt.common.schema.typing import TTableSchemaColumns
 from dlt.sources import DltResource
 
 from chess_dagster.lib.client import DEFAULT_CHESS_URL, DEFAULT_USER_AGENT, ChessApiClient
@@ -38,7 +39,7 @@ DEFAULT_MAX_CONCURRENCY = 4
 TITLES = ("GM", "WGM", "IM", "WIM", "FM", "WFM", "NM", "WNM", "CM", "WCM")
 
 
-def _timestamps(*names: str) -> dict[str, dict[str, str]]:
+def _timestamps(*names: str) -> TTableSchemaColumns:
     """Column hints for fields the API gives as epoch seconds (a fresh dict each: dlt edits them)."""
     return {name: {"data_type": "timestamp"} for name in names}
 

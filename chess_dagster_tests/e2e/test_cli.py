@@ -4,6 +4,7 @@ project's own `chess-load`, run for real against the fixture API."""
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from chess_dagster_tests.e2e.commands import CHESS_LOAD, DG, free_port
 from fixture.wait import wait_for
 
 pytestmark = pytest.mark.e2e
+NOT_SOURCE = (".venv", ".git", "data", "dagster_home", "build", "dist", "*.egg-info", "__pycache__")
 
 
 def dg_cli(args, env, timeout=240):
@@ -105,31 +107,21 @@ def test_dg_dev_serves_the_ui_and_stops_cleanly(dagster_env):
 
 
 def test_the_wheel_ships_the_code_location_without_test_support(tmp_path):
+    # Built from a copy, so setuptools' build/ and egg-info folders stay out of the work tree.
+    source = tmp_path / "source"
+    shutil.copytree(PROJECT_ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCE))
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(tmp_path),
-            ".",
-        ],
-        cwd=PROJECT_ROOT,
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", "dist", "."],
+        cwd=source,
         capture_output=True,
         text=True,
         timeout=240,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    (wheel,) = tmp_path.glob("chess_dagster-*.whl")
+    (wheel,) = (source / "dist").glob("chess_dagster-*.whl")
     modules = {name for name in zipfile.ZipFile(wheel).namelist() if name.endswith(".py")}
     assert "chess_dagster/definitions.py" in modules and "chess_dagster/lib/source.py" in modules
-    assert not {m for m in modules if not m.startswith("chess_dagster/")}, (
-        "only the chess_dagster package ships"
-    )
+    assert not {m for m in modules if not m.startswith("chess_dagster/")}, "only chess_dagster ships"
     assert not {m for m in modules if "fixture" in m or "crash" in m or "dagster_home" in m}
 
 

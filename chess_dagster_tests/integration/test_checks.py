@@ -63,7 +63,9 @@ def test_checks_run_with_every_load_and_carry_figures(api_env, resources, instan
     }
     figures = evaluations["rows_match_dlt"].metadata
     assert figures["rows_in_duckdb"].value == figures["rows_from_dlt"].value
-    assert figures["rows_in_duckdb"].value["2022-10"] > 0
+    in_duckdb = figures["rows_in_duckdb"].value
+    assert isinstance(in_duckdb, dict)  # dg.MetadataValue.json of a dict: month -> rows
+    assert in_duckdb["2022-10"] > 0
 
 
 def test_duplicated_game_fails_url_unique_as_error(loaded, instance, resources):

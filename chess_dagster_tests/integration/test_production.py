@@ -30,10 +30,12 @@ def loaded_month(api_env, resources, instance):
 def test_the_daily_schedule_loads_the_month_in_progress():
     context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 24, 6, tzinfo=UTC))
     request = current_month_games_schedule(context)
+    assert isinstance(request, dg.RunRequest)
     assert request.partition_key == "2026-11"
 
 
 def test_schedules_and_automation_run_by_default():
+    assert defs.schedules is not None and defs.sensors is not None
     assert {s.name: s.default_status for s in defs.schedules} == {
         "current_month_games_schedule": dg.DefaultScheduleStatus.RUNNING,
         "weekly_roster_schedule": dg.DefaultScheduleStatus.RUNNING,
@@ -85,6 +87,7 @@ def test_rebuilding_an_analytics_month_replaces_it(loaded_month, resources, inst
 
 
 def test_fresh_games_pass_their_freshness_check(loaded_month, resources, instance):
+    assert defs.asset_checks is not None
     freshness = [
         c
         for c in defs.asset_checks

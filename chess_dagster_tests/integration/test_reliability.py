@@ -90,6 +90,7 @@ def test_a_duckdb_file_locked_by_another_process_fails_naming_the_file_and_the_f
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert holder.stdout is not None  # stdout=subprocess.PIPE
     try:
         assert holder.stdout.readline().strip() == "ok"
         resources["duckdb"] = DuckDBWarehouse(database=duckdb_path, lock_timeout_s=1)

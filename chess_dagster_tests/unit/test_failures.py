@@ -34,7 +34,7 @@ def good_step() -> int:
 
 
 def run(asset: dg.AssetsDefinition) -> list[dg.DagsterEvent]:
-    return dg.materialize([asset], raise_on_error=False).all_events
+    return list(dg.materialize([asset], raise_on_error=False).all_events)
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ def imported_modules(path: Path, root: Path = SOURCE_ROOT) -> list[tuple[int, st
     """(line, module) for each import in ``path`` under ``root``; ``from m import n`` is ``m`` and ``m.n``."""
     module = module_of(path, root)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    imported = []
+    imported: list[tuple[int, str]] = []
     for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
         if isinstance(node, ast.Import):
             imported.extend((node.lineno, alias.name) for alias in node.names)

@@ -72,7 +72,8 @@ def _new_records(
     instance: dg.DagsterInstance, after_storage_id: int, limit: int = 1000
 ) -> list[dg.EventLogRecord]:
     """Watched materializations after the cursor, in storage order, with no gaps between assets."""
-    records, horizon = [], None
+    records: list[dg.EventLogRecord] = []
+    horizon: int | None = None
     for asset_key in WATCHED_ASSETS:
         batch = instance.fetch_materializations(
             dg.AssetRecordsFilter(asset_key=asset_key, after_storage_id=after_storage_id),
@@ -92,8 +93,8 @@ def _group_changes(records: Sequence[dg.EventLogRecord]) -> list[SchemaChange]:
     changes: dict[str, SchemaChange] = {}
     for record in records:
         materialization = record.asset_materialization
-        drift = drift_of(materialization.metadata)
-        if not drift:
+        drift = drift_of(materialization.metadata) if materialization else {}
+        if not materialization or not drift:
             continue
         load_id = str(materialization.metadata["dlt_load_id"].value)
         new = SchemaChange(materialization.asset_key, record.run_id, load_id, drift)
@@ -136,9 +137,7 @@ def schema_drift_sensor(context: dg.SensorEvaluationContext, slack: SlackWebhook
 def _before(records: Sequence[dg.EventLogRecord], change: SchemaChange) -> int:
     """The storage id just before ``change``'s first materialization: the cursor to retry from."""
     first = next(
-        r.storage_id
-        for r in records
-        if r.run_id == change.run_id and r.asset_materialization.asset_key == change.asset_key
+        r.storage_id for r in records if r.run_id == change.run_id and r.asset_key == change.asset_key
     )
     return first - 1
 

@@ -11,6 +11,7 @@ Both write the same DuckDB file, so both run in the ``chess_duckdb`` concurrency
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import dagster as dg
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, build_dlt_asset_specs
@@ -115,10 +116,12 @@ def _run_chess(
         results = list(
             dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline, loader_file_format="jsonl")
         )
-    load_info = pipeline.last_trace.last_load_info
+    load_info = pipeline.last_trace.last_load_info if pipeline.last_trace else None
+    assert load_info is not None, "dlt.run returned without a load"
     save_load_history(pipeline, load_info)
     for result in results:
-        metadata = {
+        assert result.asset_key is not None, "dagster-dlt names the asset of every result"
+        metadata: dict[str, Any] = {
             **(result.metadata or {}),
             **schema_metadata(load_info, result.asset_key.path[-1], tables_before),
         }

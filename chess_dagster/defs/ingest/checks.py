@@ -96,7 +96,7 @@ def _checked_months(context: dg.AssetCheckExecutionContext, connection) -> list[
     """
     if context.has_partition_key_range:
         key_range = context.partition_key_range
-        return monthly_partitions.get_partition_keys_in_range(key_range)
+        return list(monthly_partitions.get_partition_keys_in_range(key_range))
     if context.has_partition_key:
         return [context.partition_key]
     rows = connection.execute(f"select distinct archive_month from {GAMES_TABLE} order by 1").fetchall()
@@ -108,12 +108,13 @@ def _latest_load(instance: dg.DagsterInstance, month: str) -> tuple[str, int] | 
     records = instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=GAMES_KEY, asset_partitions=[month]), limit=1
     ).records
-    if not records:
+    materialization = records[0].asset_materialization if records else None
+    if materialization is None:
         return None
-    metadata = records[0].asset_materialization.metadata
-    if "rows_by_month" not in metadata or "dlt_load_id" not in metadata:
+    load_id, rows_by_month = (materialization.metadata.get(key) for key in ("dlt_load_id", "rows_by_month"))
+    if load_id is None or rows_by_month is None or not isinstance(rows_by_month.value, dict):
         return None
-    return str(metadata["dlt_load_id"].value), int(metadata["rows_by_month"].value.get(month, 0))
+    return str(load_id.value), int(rows_by_month.value.get(month, 0))
 
 
 @dg.multi_asset_check(specs=GAMES_CHECKS, can_subset=True, pool=DUCKDB_POOL)

@@ -41,7 +41,10 @@ def schema_update_for(load_info: LoadInfo, table: str) -> TableColumns:
             if name == table or name.startswith(f"{table}__"):
                 columns = update.setdefault(name, {})
                 columns.update(
-                    {col: spec.get("data_type", "?") for col, spec in table_schema.get("columns", {}).items()}
+                    {
+                        col: str(spec.get("data_type") or "?")
+                        for col, spec in table_schema.get("columns", {}).items()
+                    }
                 )
     return update
 
@@ -74,5 +77,6 @@ def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo) -> None:
 
 
 def drift_of(metadata: Mapping[str, dg.MetadataValue]) -> TableColumns:
+    """The columns a load added to tables that existed before it (empty when it added none)."""
     value = metadata.get("schema_new_columns")
-    return dict(value.value) if value is not None else {}
+    return dict(value.value) if value is not None and isinstance(value.value, dict) else {}
