@@ -2,10 +2,8 @@
 project's own `chess-load`, run for real against the fixture API."""
 
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import urllib.request
@@ -16,8 +14,7 @@ import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls
-from chess_dagster_tests.e2e.commands import CHESS_LOAD, DG, free_port
-from fixture.wait import wait_for
+from chess_dagster_tests.e2e.commands import CHESS_LOAD, DG, dg_dev
 
 pytestmark = pytest.mark.e2e
 NOT_SOURCE = (".venv", ".git", "data", "dagster_home", "build", "dist", "*.egg-info", "__pycache__")
@@ -84,26 +81,12 @@ def test_dg_launch_refuses_a_month_outside_the_partitions_and_loads_nothing(dags
     assert loaded_game_urls(duckdb_path) == set()
 
 
-def test_dg_dev_serves_the_ui_and_stops_cleanly(dagster_env):
-    port = free_port()
-    process = subprocess.Popen(
-        [DG, "dev", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_ROOT,
-        env=dagster_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/server_info", timeout_s=120)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=10) as response:
-            info = json.load(response)
+def test_dg_dev_serves_the_ui_and_stops_cleanly(dagster_env, tmp_path):
+    log = tmp_path / "dg-dev.log"
+    with dg_dev(dagster_env, log) as (base_url, process):
+        info = json.loads(urllib.request.urlopen(f"{base_url}/server_info", timeout=10).read())
         assert "dagster_webserver_version" in info
-    finally:
-        os.killpg(process.pid, signal.SIGINT)
-        output, _ = process.communicate(timeout=60)
-    assert process.returncode == 0, output[-2000:]
+    assert process.returncode == 0, log.read_text()[-2000:]
 
 
 def test_the_wheel_ships_the_code_location_without_test_support(tmp_path):

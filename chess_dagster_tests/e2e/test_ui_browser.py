@@ -6,10 +6,7 @@ Screenshots go to data/ui-screenshots/.
 """
 
 import contextlib
-import os
 import shutil
-import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -17,8 +14,7 @@ import dagster as dg
 import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.e2e.commands import DG, free_port
-from fixture.wait import wait_for
+from chess_dagster_tests.e2e.commands import dg_dev
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = PROJECT_ROOT / "data" / "ui-screenshots"
@@ -43,22 +39,9 @@ pytestmark = [
 
 
 @pytest.fixture
-def dagster_ui(dagster_env, dagster_home):
-    port = free_port()
-    process = subprocess.Popen(
-        [DG, "dev", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_ROOT,
-        env=dagster_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/server_info", timeout_s=120)
-        yield f"http://127.0.0.1:{port}", dagster_home
-    finally:
-        os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=60)
+def dagster_ui(dagster_env, dagster_home, tmp_path):
+    with dg_dev(dagster_env, tmp_path / "dg-dev.log") as (base_url, _):
+        yield base_url, dagster_home
 
 
 def test_a_month_launched_from_the_ui_lands_with_its_checks_passed(dagster_ui):
