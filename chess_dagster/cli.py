@@ -24,7 +24,8 @@ import dagster as dg
 from chess_dagster.definitions import defs
 from chess_dagster.defs.ingest.assets import GAMES_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
-from chess_dagster.lib.months import MonthRangeError, month_span, parse_month_range
+from chess_dagster.lib.errors import ExplainedError
+from chess_dagster.lib.months import month_span, parse_month_range
 from chess_dagster.lib.settings import settings
 from chess_dagster.runs.dagster_private import ReconstructableJob
 from chess_dagster.runs.failures import first_failure_reason
@@ -33,7 +34,7 @@ from chess_dagster.runs.failures import first_failure_reason
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
-class UsageError(Exception):
+class UsageError(ExplainedError):
     """The command line or the environment is wrong; the message says how to fix it."""
 
 
@@ -102,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         with dg.DagsterInstance.get() as instance:
             result = dg.execute_job(job, instance=instance, tags=tags, run_config=run_config)
-    except (UsageError, MonthRangeError) as exc:
+    except ExplainedError as exc:  # a month outside the partitions, DAGSTER_HOME unset
         print(f"chess-load: {exc}", file=sys.stderr)
         return 2
     print(f"chess-load: {summary(result)}", file=sys.stderr if not result.success else sys.stdout)

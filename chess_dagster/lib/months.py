@@ -11,13 +11,15 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 
+from chess_dagster.lib.errors import ExplainedError
+
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 # A month is closed (its archive stops changing) this long after it ends: Chess.com refreshes
 # archives at most every 12-24 hours.
 CLOSED_AFTER_S = 2 * 86400
 
 
-class MonthRangeError(ValueError):
+class MonthRangeError(ExplainedError, ValueError):
     """A month or a range of months that cannot be loaded; the message says what to write."""
 
 
