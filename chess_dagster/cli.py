@@ -1,7 +1,7 @@
 """``chess-load``: load months of games, or the roster, from a shell; every error in one line.
 
-``dagster asset materialize`` works on these assets too, but it answers a month outside the
-partitions with Dagster's stack trace and prints the stack under every failed step. This front
+``dg launch`` works on these assets too, but it answers a month outside the partitions with
+Dagster's stack trace and prints the stack under every failed step. This front
 door checks the months against the partitions first, names the setting to change, runs the same
 job as the schedule through the Dagster instance in ``DAGSTER_HOME`` (the run shows in the UI),
 and tells a failed run by its reason::
@@ -21,9 +21,7 @@ from collections.abc import Sequence
 
 import dagster as dg
 
-from chess_dagster.definitions import defs
-from chess_dagster.defs.ingest.assets import GAMES_KEY
-from chess_dagster.defs.ingest.partitions import monthly_partitions
+from chess_dagster.defs.ingest.keys import GAMES_KEY
 from chess_dagster.lib.errors import ExplainedError
 from chess_dagster.lib.months import month_span, parse_month_range
 from chess_dagster.lib.settings import settings
@@ -38,12 +36,19 @@ class UsageError(ExplainedError):
     """The command line or the environment is wrong; the message says how to fix it."""
 
 
+def _definitions() -> dg.Definitions:
+    """The code location, loaded only once the settings it reads are known to be good."""
+    from chess_dagster.definitions import defs
+
+    return defs
+
+
 def games_job() -> dg.JobDefinition:
-    return defs.resolve_job_def("chess_games_job")
+    return _definitions().resolve_job_def("chess_games_job")
 
 
 def roster_job() -> dg.JobDefinition:
-    return defs.resolve_job_def("chess_roster_job")
+    return _definitions().resolve_job_def("chess_roster_job")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -64,7 +69,9 @@ def run_request(args: argparse.Namespace) -> tuple[ReconstructableJob, dict[str,
     """The job, tags and run config to launch, once the months are known to be partitions."""
     if args.what == "roster":
         return dg.reconstructable(roster_job), {}, QUIET_CONSOLE
-    start, end = parse_month_range(args.months, monthly_partitions.get_partition_keys())
+    partitions_def = games_job().partitions_def
+    assert partitions_def is not None, "chess_games_job is partitioned by month"
+    start, end = parse_month_range(args.months, partitions_def.get_partition_keys())
     tags = (
         {"dagster/partition": start}
         if start == end
@@ -96,14 +103,15 @@ def summary(result) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
+        dagster_home = settings().dagster_home  # a bad setting is told here, in one line
         job, tags, run_config = run_request(args)
-        if not settings().dagster_home:
+        if not dagster_home:
             raise UsageError(
                 "DAGSTER_HOME is not set: export DAGSTER_HOME=$PWD/dagster_home (make does) and retry"
             )
         with dg.DagsterInstance.get() as instance:
             result = dg.execute_job(job, instance=instance, tags=tags, run_config=run_config)
-    except ExplainedError as exc:  # a month outside the partitions, DAGSTER_HOME unset
+    except ExplainedError as exc:  # a bad setting, a month outside the partitions, DAGSTER_HOME unset
         print(f"chess-load: {exc}", file=sys.stderr)
         return 2
     print(f"chess-load: {summary(result)}", file=sys.stderr if not result.success else sys.stdout)

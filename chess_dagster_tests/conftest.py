@@ -64,7 +64,7 @@ def resources(duckdb_path: str) -> dict[str, object]:
 
 @pytest.fixture
 def dagster_home(tmp_path: Path) -> Path:
-    """A Dagster home for the CLI and `dagster dev`, configured like the project's."""
+    """A Dagster home for `dg`, `chess-load` and `dg dev`, configured like the project's."""
     return new_dagster_home(tmp_path / "dagster_home")
 
 

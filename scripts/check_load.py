@@ -1,8 +1,8 @@
 """Load a few months from the fixture API into a throw-away DuckDB and Dagster home, run every
 asset check, print a table of results and exit 1 when an ERROR check failed.
 
-    python scripts/check_load.py                      # load + check (what `make check` runs in CI)
-    python scripts/check_load.py --checks-only --duckdb data/chess.duckdb --dagster-home dagster_home
+    python -m scripts.check_load                      # load + check (what `make check` runs in CI)
+    python -m scripts.check_load --checks-only --duckdb data/chess.duckdb --dagster-home dagster_home
                                                       # check data already loaded, load nothing
 """
 
@@ -50,6 +50,7 @@ def run(checks_only: bool, players: int) -> int:
     import dagster as dg
 
     from chess_dagster.definitions import defs
+    from chess_dagster.runs.failures import first_failure_reason
     from fixture import running_fixture_api
 
     with dg.DagsterInstance.get() as instance:
@@ -77,7 +78,7 @@ def run(checks_only: bool, players: int) -> int:
                         log.error(
                             "loading %s failed before its checks ran: %s",
                             selection,
-                            _first_error(result) or "see the run's events",
+                            first_failure_reason(result.all_events),
                         )
                         return 1
         # A blocking check that fails stops its load run; the checks job then reports every check.
@@ -85,11 +86,6 @@ def run(checks_only: bool, players: int) -> int:
             instance=instance, raise_on_error=False
         )
     return report(result.get_asset_check_evaluations())
-
-
-def _first_error(result) -> str | None:
-    failure = next((e for e in result.all_events if e.is_step_failure), None)
-    return failure.step_failure_data.error.message.strip() if failure else None
 
 
 def report(evaluations) -> int:

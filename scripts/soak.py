@@ -6,7 +6,7 @@ kill the run with SIGKILL during extract, normalize or load and run it again. Af
 the whole games table must equal the fixture's games for every month loaded so far: no month
 missing, no game twice, no game extra.
 
-    python scripts/soak.py [--rounds 22] [--players 8]     # what `make soak` runs
+    python -m scripts.soak [--rounds 22] [--players 8]     # what `make soak` runs
 
 Prints a markdown table (quoted in the README) and exits 1 if any round lost or duplicated rows.
 """

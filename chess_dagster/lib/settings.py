@@ -15,6 +15,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from chess_dagster.lib.errors import ExplainedError
+from chess_dagster.lib.months import MONTH
+
+
+class SettingsError(ExplainedError, ValueError):
+    """An environment variable holds a value the platform cannot use; the message names it."""
+
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATASET_NAME = "chess_data"
 PIPELINE_NAME = "chess"
@@ -48,10 +56,13 @@ class Settings:
                 try:
                     values[setting.name] = kind(raw)
                 except ValueError:
-                    raise ValueError(
+                    raise SettingsError(
                         f"{ENV_VARS[setting.name]}={raw!r} is not a {kind.__name__}; "
                         f"unset it to use the default {setting.default!r}"
                     ) from None
+        start_month = values.get("start_month")
+        if start_month is not None and not MONTH.fullmatch(start_month):
+            raise SettingsError(f"CHESS_START_MONTH={start_month!r} is not a month: write YYYY-MM (2022-01)")
         return replace(cls(), **values)
 
 

@@ -1,8 +1,9 @@
 """Every private Dagster API the project relies on, in one place.
 
-Dagster has no public way to extend its in-process executor (to free dead runs' pool slots first,
-see ``executor.py``) or to type a reconstructable job or a serialized error, and its console logger
-hands the event to filters only as a private attribute of the log record.
+Dagster has no public way to extend its in-process executor or to list and free the pool slots
+runs hold (``executor.py`` frees dead runs' slots), to type a reconstructable job, or to read a
+serialized error chain; and its console logger hands the event to filters only as a private
+attribute of the log record.
 ``chess_dagster_tests/unit/test_dagster_private_api.py`` checks each of these against the installed
 Dagster and fails naming what changed, so an upgrade that moves them fails in CI rather than in a
 user's run.
@@ -20,6 +21,10 @@ from dagster._utils.error import SerializableErrorInfo
 
 # Attribute Dagster's log manager sets on every record of a run: {"dagster_event": DagsterEvent | None, ...}
 DAGSTER_META_ATTRIBUTE = "dagster_meta"
+# Dagster's wrapper around whatever a step's own code raised: the user's error is its cause.
+STEP_EXECUTION_WRAPPER = "DagsterExecutionStepExecutionError"
+# How a dg.Failure is named in a serialized error chain (retry events keep no user_failure_data).
+FAILURE_CLASS = "Failure"
 
 
 def dagster_event_of(record: logging.LogRecord) -> dg.DagsterEvent | None:
@@ -28,11 +33,39 @@ def dagster_event_of(record: logging.LogRecord) -> dg.DagsterEvent | None:
     return meta.get("dagster_event")
 
 
+def failure_description_in(error: SerializableErrorInfo | None) -> str | None:
+    """The description of the ``dg.Failure`` in a serialized error chain, if there is one."""
+    while error is not None:
+        if error.cls_name == FAILURE_CLASS:
+            line = error.message.strip().splitlines()[0]
+            return line.split(": ", 1)[1] if ": " in line else line
+        error = error.cause or error.context
+    return None
+
+
+def user_error_of(error: SerializableErrorInfo) -> SerializableErrorInfo:
+    """The error a step's own code raised, out of Dagster's step-execution wrapper."""
+    return error.cause if error.cls_name == STEP_EXECUTION_WRAPPER and error.cause else error
+
+
+def concurrency_run_ids(instance: dg.DagsterInstance) -> set[str]:
+    """Runs holding (or waiting for) pool slots."""
+    return set(instance.event_log_storage.get_concurrency_run_ids())
+
+
+def free_concurrency_slots(instance: dg.DagsterInstance, run_id: str) -> None:
+    """Give back every pool slot ``run_id`` holds."""
+    instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+
+
 __all__ = [
-    "DAGSTER_META_ATTRIBUTE",
     "InProcessExecutor",
     "ReconstructableJob",
     "RetryMode",
     "SerializableErrorInfo",
+    "concurrency_run_ids",
     "dagster_event_of",
+    "failure_description_in",
+    "free_concurrency_slots",
+    "user_error_of",
 ]

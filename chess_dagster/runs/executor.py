@@ -17,7 +17,12 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from chess_dagster.runs.dagster_private import InProcessExecutor, RetryMode
+from chess_dagster.runs.dagster_private import (
+    InProcessExecutor,
+    RetryMode,
+    concurrency_run_ids,
+    free_concurrency_slots,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +49,14 @@ def _last_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
 def free_slots_of_dead_runs(instance: dg.DagsterInstance, current_run_id: str) -> list[str]:
     """Free the pool slots of runs that finished or whose process died; return their ids."""
     freed = []
-    for run_id in instance.event_log_storage.get_concurrency_run_ids() - {current_run_id}:
+    for run_id in concurrency_run_ids(instance) - {current_run_id}:
         run = instance.get_run_by_id(run_id)
         if run is not None and not run.is_finished:
             pid = _last_pid(instance, run_id)
             if pid is None or pid == os.getpid() or _alive(pid):
                 continue
             instance.report_run_failed(run, f"its process (pid {pid}) died; its pool slots were freed")
-        instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+        free_concurrency_slots(instance, run_id)
         freed.append(run_id)
     return freed
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import dagster as dg
 
 from chess_dagster.lib.errors import explained_in_chain
-from chess_dagster.runs.dagster_private import SerializableErrorInfo
+from chess_dagster.runs.dagster_private import SerializableErrorInfo, failure_description_in, user_error_of
 
 
 @contextmanager
@@ -33,18 +33,21 @@ def explained_as_failure() -> Iterator[None]:
         explained = explained_in_chain(exc)
         if explained is None:
             raise
-        raise dg.Failure(description=str(explained), allow_retries=explained.retryable) from None
+        # Chained, so the event log (UI) keeps the original error and its stack trace.
+        raise dg.Failure(description=str(explained), allow_retries=explained.retryable) from explained
 
 
 def explained_reason(event: dg.DagsterEvent) -> str | None:
-    """The one-line reason of a failure raised as a ``dg.Failure``, else None.
+    """The one-line reason of a failure (or a retry) raised as a ``dg.Failure``, else None.
 
     A step failure carries it; a run failure carries the run's first step failure, and with it the
-    same reason.
+    same reason; a retry has it in its error chain.
     """
     if event.event_type == dg.DagsterEventType.RUN_FAILURE:
         first_step_failure = event.job_failure_data.first_step_failure_event
         return explained_reason(first_step_failure) if first_step_failure else None
+    if event.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY:
+        return failure_description_in(event.step_retry_data.error)
     if not event.is_step_failure:
         return None
     user_failure = event.step_failure_data.user_failure_data
@@ -65,14 +68,6 @@ def first_failure_reason(events: Iterable[dg.DagsterEvent]) -> str:
     return run_failure or "see the run in the Dagster UI"
 
 
-# Dagster's wrapper around whatever a step's own code raised: the user's error is its cause.
-STEP_EXECUTION_WRAPPER = "DagsterExecutionStepExecutionError"
-
-
 def _first_line_of_user_error(error: SerializableErrorInfo | None) -> str:
     """``ClassName: message`` of the error the step's code raised (a bug: its trace is in the UI)."""
-    if error is None:
-        return "a step failed"
-    if error.cls_name == STEP_EXECUTION_WRAPPER and error.cause is not None:
-        error = error.cause
-    return error.message.strip().splitlines()[0]
+    return user_error_of(error).message.strip().splitlines()[0] if error else "a step failed"

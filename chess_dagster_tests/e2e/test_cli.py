@@ -144,6 +144,15 @@ def test_chess_load_tells_a_bad_setting_in_one_line_without_a_stack_trace(dagste
     assert loaded_game_urls(duckdb_path) == set()
 
 
+def test_chess_load_tells_a_bad_platform_setting_in_one_line(dagster_env, duckdb_path):
+    result = chess_load(["games", "2022-10"], {**dagster_env, "CHESS_RETRY_DELAY_S": "soon"})
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "chess-load: CHESS_RETRY_DELAY_S='soon' is not a float; unset it to use the default 15.0"
+    )
+    assert loaded_game_urls(duckdb_path) == set()
+
+
 def test_chess_load_loads_a_month_range_in_one_run_of_the_instance(
     dagster_env, dagster_home, universe, duckdb_path
 ):

@@ -30,7 +30,7 @@ def materialize_month(resources, instance, month="2022-10"):
 
 
 def failure_of(result):
-    """The one-line reason of the run's last step failure, as Slack and the reliability table show it."""
+    """The one-line reason the run failed, as the CLI, Slack and the reliability table show it."""
     return first_failure_reason(result.all_events)
 
 

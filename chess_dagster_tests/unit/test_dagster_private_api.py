@@ -66,3 +66,47 @@ def _an_op() -> None:
 @dg.job
 def _a_job() -> None:
     _an_op()
+
+
+@dg.asset(retry_policy=dg.RetryPolicy(max_retries=1))
+def _failing_asset() -> None:
+    raise dg.Failure(description="said in one line", allow_retries=True)
+
+
+@dg.asset
+def _buggy_asset() -> None:
+    raise KeyError("a bug")
+
+
+def _events_of(asset: dg.AssetsDefinition, event_type: dg.DagsterEventType) -> list[dg.DagsterEvent]:
+    events = dg.materialize([asset], raise_on_error=False).all_events
+    return [event for event in events if event.event_type == event_type]
+
+
+def test_a_retry_event_still_carries_the_failure_in_its_serialized_error_chain() -> None:
+    (retry,) = _events_of(_failing_asset, dg.DagsterEventType.STEP_UP_FOR_RETRY)
+    assert dagster_private.failure_description_in(retry.step_retry_data.error) == "said in one line", (
+        UPGRADE + f"a retry's error chain no longer names '{dagster_private.FAILURE_CLASS}: <description>'"
+    )
+
+
+def test_a_run_failure_still_carries_its_first_step_failure() -> None:
+    (run_failure,) = _events_of(_failing_asset, dg.DagsterEventType.RUN_FAILURE)
+    assert run_failure.job_failure_data.first_step_failure_event is not None, (
+        UPGRADE + "JobFailureData.first_step_failure_event is gone; mend runs/failures.py"
+    )
+
+
+def test_a_steps_own_error_is_still_the_cause_of_dagsters_wrapper() -> None:
+    (failure,) = _events_of(_buggy_asset, dg.DagsterEventType.STEP_FAILURE)
+    error = failure.step_failure_data.error
+    assert error is not None
+    assert dagster_private.user_error_of(error).cls_name == "KeyError", (
+        UPGRADE + f"step errors are no longer wrapped as {dagster_private.STEP_EXECUTION_WRAPPER}"
+    )
+
+
+def test_pool_slots_can_still_be_listed_and_freed_per_run() -> None:
+    with dg.instance_for_test() as instance:
+        assert dagster_private.concurrency_run_ids(instance) == set(), UPGRADE + "get_concurrency_run_ids"
+        dagster_private.free_concurrency_slots(instance, "no-such-run")

@@ -6,7 +6,8 @@ from dataclasses import fields
 
 import pytest
 
-from chess_dagster.lib.settings import ENV_VARS, Settings
+from chess_dagster.lib.errors import ExplainedError
+from chess_dagster.lib.settings import ENV_VARS, Settings, SettingsError
 
 FLOAT_SETTINGS = [setting.name for setting in fields(Settings) if isinstance(setting.default, float)]
 
@@ -69,3 +70,13 @@ def test_the_float_settings_are_the_timeouts_delays_and_freshness() -> None:
         "games_freshness_hours",
         "profiles_freshness_days",
     ]
+
+
+def test_a_start_month_that_is_not_yyyy_mm_is_refused_naming_the_variable() -> None:
+    with pytest.raises(SettingsError, match=r"CHESS_START_MONTH='2022-1' is not a month: write YYYY-MM"):
+        Settings.from_env({"CHESS_START_MONTH": "2022-1"})
+
+
+def test_a_bad_setting_is_an_explained_error() -> None:
+    with pytest.raises(ExplainedError):
+        Settings.from_env({"CHESS_RETRY_DELAY_S": "soon"})

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from chess_dagster.defs.ingest.assets import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
+from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
 from chess_dagster.defs.ingest.load_history import TableColumns, drift_of
 from chess_dagster.defs.resources import SlackWebhook
 from chess_dagster.lib.errors import SlackDeliveryError

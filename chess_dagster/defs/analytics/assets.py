@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from chess_dagster.defs.ingest.assets import GAMES_KEY, PLAYERS_KEY
+from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.lib.settings import DUCKDB_POOL
 

@@ -17,6 +17,7 @@ import dagster as dg
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, build_dlt_asset_specs
 from dagster_dlt.translator import DltResourceTranslatorData
 
+from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
 from chess_dagster.defs.ingest.load_history import existing_tables, save_load_history, schema_metadata
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import DuckDBWarehouse
@@ -28,12 +29,10 @@ from chess_dagster.runs.failures import explained_as_failure
 
 ROSTER_RESOURCES = ("players", "players_profiles")
 GAMES_RESOURCES = ("players_games",)
-PLAYERS_KEY = dg.AssetKey(["chess", "players"])
-PROFILES_KEY = dg.AssetKey(["chess", "players_profiles"])
-GAMES_KEY = dg.AssetKey(["chess", "players_games"])
 
-# Network steps retry on their own (dlt's requests helper); this covers what outlives that:
-# an API outage of minutes, a DuckDB file briefly held by another process.
+# Network steps retry on their own (dlt's requests helper); this covers what outlives that, an API
+# outage of minutes. Errors a retry cannot fix (bad settings, an unusable or still-locked DuckDB
+# file) fail at once: their ExplainedError is not retryable.
 NETWORK_RETRY_POLICY = dg.RetryPolicy(
     max_retries=3, delay=settings().retry_delay_s, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )

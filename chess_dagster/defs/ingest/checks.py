@@ -17,7 +17,7 @@ import dagster as dg
 import dlt
 import duckdb as duckdb_module
 
-from chess_dagster.defs.ingest.assets import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
+from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import DuckDBWarehouse
 from chess_dagster.lib.settings import DATASET_NAME, DUCKDB_POOL, settings

@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from chess_dagster.defs.ingest.assets import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
 from chess_dagster.defs.ingest.checks import games_checks, roster_checks
+from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
+from chess_dagster.lib.months import current_month
 from chess_dagster.lib.settings import settings
 
 games_job = dg.define_asset_job(
@@ -38,7 +39,7 @@ chess_checks_job = dg.define_asset_job(
 )
 def current_month_games_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     now = context.scheduled_execution_time or datetime.now(UTC)
-    month = now.strftime("%Y-%m")
+    month = current_month(now.timestamp())
     return dg.RunRequest(run_key=f"{month}@{now:%Y-%m-%dT%H:%M}", partition_key=month)
 
 
