@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 # `dg` runs the project in the environment that is active: this one.
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 
-.PHONY: setup demo dev load lint test test-fast check chromium bench soak lock clean
+.PHONY: setup demo dev load lint test test-fast check chromium postgres-server bench soak lock clean
 
 # The stamp is rebuilt whenever the lock or the project metadata changes.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -41,11 +41,14 @@ lint: setup  ## quality gates: ruff (lint, format), mypy, dg check defs
 	$(BIN)/mypy
 	$(BIN)/dg check defs
 
-test: lint check chromium  ## gates, asset checks on a fresh fixture load, then the whole test suite (CI runs this)
+test: lint check chromium postgres-server  ## gates, asset checks on a fixture load, then the whole test suite (CI runs this)
 	$(BIN)/python -m pytest
 
 test-fast: setup  ## the unit tests: pure logic, no subprocess, server or browser (seconds)
 	$(BIN)/python -m pytest chess_dagster_tests/unit
+
+postgres-server:  ## Debian's PostgreSQL server binaries, for the tests of the team deployment (each test run starts its own server)
+	@command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
 chromium:  ## Debian's Chromium for the browser test (Playwright drives it; no browser download)
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }

@@ -15,6 +15,7 @@ from dagster_dlt import DagsterDltResource
 from chess_dagster.defs.resources import DuckDBWarehouse
 from fixture import ChessUniverse, FixtureKnobs, FixtureServer, Month, running_fixture_api
 from fixture.dagster_home import new_dagster_home
+from fixture.postgres import PostgresServer, running_postgres
 
 PLAYERS = 3
 
@@ -73,6 +74,13 @@ def dagster_env(dagster_home: Path, api_env: FixtureServer) -> dict[str, str]:
     """The environment `make` gives the CLI, pointed at the fixture API and this test's Dagster home."""
     # VIRTUAL_ENV: `dg` runs the project in the environment the user activated (this one).
     return {**os.environ, "DAGSTER_HOME": str(dagster_home), "VIRTUAL_ENV": sys.prefix}
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the session (0.6 s to start); each test makes its own database."""
+    with running_postgres() as server:
+        yield server
 
 
 @pytest.fixture
