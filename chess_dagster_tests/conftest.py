@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from dagster_dlt import DagsterDltResource
 
-from chess_dagster.defs.resources import DuckDBWarehouse
+from chess_dagster.defs.resources import ChessWarehouse
 from fixture import ChessUniverse, FixtureKnobs, FixtureServer, Month, running_fixture_api
 from fixture.dagster_home import new_dagster_home
 from fixture.postgres import PostgresServer, running_postgres
@@ -60,7 +60,7 @@ def duckdb_path() -> str:
 
 @pytest.fixture
 def resources(duckdb_path: str) -> dict[str, object]:
-    return {"dlt": DagsterDltResource(), "duckdb": DuckDBWarehouse(database=duckdb_path)}
+    return {"dlt": DagsterDltResource(), "warehouse": ChessWarehouse(database=duckdb_path)}
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The resources every domain shares: the dlt runner, the DuckDB warehouse and Slack.
+"""The resources every domain shares: the dlt runner, the warehouse and Slack.
 
 Their values come from the platform's settings (``chess_dagster.lib.settings``), so the UI's
 resource page shows what a run will use. They are plain values rather than ``dg.EnvVar``: an
@@ -8,23 +8,56 @@ the settings object is the one place that reads the environment, parses it and s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import dagster as dg
+import dlt
 from dagster_dlt import DagsterDltResource
 from dagster_duckdb import DuckDBResource
+from dlt.destinations.sql_client import SqlClientBase
 
 from chess_dagster.lib import slack
 from chess_dagster.lib.settings import Settings, settings
-from chess_dagster.lib.warehouse import ensure_writable
+from chess_dagster.lib.warehouse import (
+    chess_pipeline,
+    ensure_configured,
+    ensure_writable,
+    on_duckdb,
+    warehouse_destination,
+)
 
 
-class DuckDBWarehouse(DuckDBResource):
-    """dagster-duckdb's resource, plus how long to wait for a DuckDB file another process locks."""
+class ChessWarehouse(DuckDBResource):
+    """Where the chess data lands: dlt's destination ``warehouse`` (see ``lib/warehouse.py``).
+
+    DuckDB at ``database`` by default, so it is dagster-duckdb's resource (the analytics use its
+    connections), plus how long to wait for a DuckDB file another process locks. Loads and checks
+    go through the dlt pipeline and its SQL client, so they work on any configured destination.
+    """
 
     lock_timeout_s: float = Settings.duckdb_lock_timeout_s
 
-    def ensure_writable(self) -> None:
-        """Return once the file opens read-write; :class:`WarehouseError` when it will not."""
-        ensure_writable(self.database, self.lock_timeout_s)
+    def pipeline(self) -> dlt.Pipeline:
+        return chess_pipeline(self.database)
+
+    def ensure_usable(self) -> None:
+        """Return once the warehouse can be written; :class:`WarehouseError` says why it cannot.
+
+        DuckDB: the file opens read-write (a lock held elsewhere is waited for). Elsewhere: dlt has
+        the destination's credentials.
+        """
+        destination = warehouse_destination(self.database)
+        if on_duckdb(destination):
+            ensure_writable(self.database, self.lock_timeout_s)
+        else:
+            ensure_configured(self.pipeline())
+
+    @contextmanager
+    def sql_client(self) -> Iterator[SqlClientBase]:
+        """dlt's SQL client of the warehouse: ``%s`` parameters, ``make_qualified_table_name``."""
+        with self.pipeline().sql_client() as client:
+            yield client
 
 
 class SlackWebhook(dg.ConfigurableResource):
@@ -51,7 +84,7 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "dlt": DagsterDltResource(),
-            "duckdb": DuckDBWarehouse(
+            "warehouse": ChessWarehouse(
                 database=config.duckdb_path, lock_timeout_s=config.duckdb_lock_timeout_s
             ),
             "slack": SlackWebhook(dagster_webserver_url=config.dagster_webserver_url),

@@ -10,6 +10,7 @@ import calendar
 import re
 import time
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 
 from chess_dagster.lib.errors import ExplainedError
 
@@ -32,6 +33,13 @@ def is_closed(month: str, now: float | None = None) -> bool:
     year, mm = (int(part) for part in month.split("-"))
     month_end = calendar.timegm((year + mm // 12, mm % 12 + 1, 1, 0, 0, 0))
     return month_end + CLOSED_AFTER_S < (time.time() if now is None else now)
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """When ``month`` starts and when the next one starts, in UTC (Chess.com's archive months)."""
+    year, mm = (int(part) for part in month.split("-"))
+    starts = datetime(year, mm, 1, tzinfo=UTC)
+    return starts, datetime(year + mm // 12, mm % 12 + 1, 1, tzinfo=UTC)
 
 
 def month_path(username: str, month: str) -> str:

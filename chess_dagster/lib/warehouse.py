@@ -1,4 +1,8 @@
-"""The DuckDB warehouse and the dlt pipeline that loads it.
+"""The warehouse and the dlt pipeline that loads it.
+
+The warehouse is dlt's named destination ``warehouse``: DuckDB at ``CHESS_DUCKDB_PATH`` unless
+dlt's configuration names another type (``DESTINATION__WAREHOUSE__DESTINATION_TYPE=postgres`` with
+``DESTINATION__WAREHOUSE__CREDENTIALS=postgresql://...``), so moving the data is configuration only.
 
 DuckDB allows one writing process. The project's own steps take turns through the ``chess_duckdb``
 pool; a foreign process (a user's ``duckdb`` shell, a notebook) is waited for, within a bound, and
@@ -14,11 +18,15 @@ from pathlib import Path
 
 import dlt
 import duckdb
+from dlt.common.configuration.exceptions import ConfigFieldMissingException
+from dlt.common.destination import Destination, TLoaderFileFormat
 
 from chess_dagster.lib.errors import WarehouseError
 from chess_dagster.lib.settings import DATASET_NAME, PIPELINE_NAME
 
 log = logging.getLogger(__name__)
+
+WAREHOUSE = "warehouse"
 
 
 def pipelines_dir(database: str) -> Path:
@@ -26,12 +34,37 @@ def pipelines_dir(database: str) -> Path:
     return Path(database).parent / "dlt_pipelines"
 
 
+def warehouse_destination(database: str) -> Destination:
+    """dlt's destination ``warehouse``: the DuckDB file ``database`` unless configured otherwise.
+
+    The type is read from dlt's config (dlt's own settings, not the platform's); a configured
+    destination takes its credentials from ``destination.warehouse.credentials`` the same way.
+    """
+    destination_type = dlt.config.get(f"destination.{WAREHOUSE}.destination_type", str)
+    if not destination_type or destination_type == "duckdb":
+        return dlt.destinations.duckdb(database, destination_name=WAREHOUSE)
+    configured = Destination.from_reference(destination_type, destination_name=WAREHOUSE)
+    assert configured is not None, f"dlt has no destination {destination_type!r}"
+    return configured
+
+
+def on_duckdb(destination: Destination) -> bool:
+    return destination.destination_type == "dlt.destinations.duckdb"
+
+
+def loader_file_format(destination: Destination) -> TLoaderFileFormat | None:
+    """jsonl for DuckDB (it reads the files natively; INSERT statements cost ~3x the time and hold a
+    backfill's SQL text in memory); the destination's own preference elsewhere (PostgreSQL takes
+    no jsonl)."""
+    return "jsonl" if on_duckdb(destination) else None
+
+
 def chess_pipeline(database: str) -> dlt.Pipeline:
-    """The dlt pipeline loading into the DuckDB file ``database`` (nothing lands in the home folder)."""
+    """The dlt pipeline loading into the warehouse; its working folder sits beside ``database``."""
     return dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
         pipelines_dir=str(pipelines_dir(database)),
-        destination=dlt.destinations.duckdb(database),
+        destination=warehouse_destination(database),
         dataset_name=DATASET_NAME,
     )
 
@@ -47,6 +80,18 @@ def describing_pipeline() -> dlt.Pipeline:
         destination="duckdb",
         dataset_name=DATASET_NAME,
     )
+
+
+def ensure_configured(pipeline: dlt.Pipeline) -> None:
+    """Raise :class:`WarehouseError` naming the settings when dlt lacks the destination's config."""
+    try:
+        pipeline.destination_client()
+    except ConfigFieldMissingException as exc:
+        missing = ", ".join(exc.fields)
+        raise WarehouseError(
+            f"the warehouse ({pipeline.destination.destination_name}) lacks {missing}: set "
+            "DESTINATION__WAREHOUSE__CREDENTIALS, e.g. postgresql://user:password@host:5432/database"
+        ) from None
 
 
 def ensure_writable(path: str, timeout_s: float) -> None:

@@ -62,10 +62,10 @@ def test_checks_run_with_every_load_and_carry_figures(api_env, resources, instan
         "freshness_check",
     }
     figures = evaluations["rows_match_dlt"].metadata
-    assert figures["rows_in_duckdb"].value == figures["rows_from_dlt"].value
-    in_duckdb = figures["rows_in_duckdb"].value
-    assert isinstance(in_duckdb, dict)  # dg.MetadataValue.json of a dict: month -> rows
-    assert in_duckdb["2022-10"] > 0
+    assert figures["rows_in_warehouse"].value == figures["rows_from_dlt"].value
+    in_warehouse = figures["rows_in_warehouse"].value
+    assert isinstance(in_warehouse, dict)  # dg.MetadataValue.json of a dict: month -> rows
+    assert in_warehouse["2022-10"] > 0
 
 
 def test_duplicated_game_fails_url_unique_as_error(loaded, instance, resources):
@@ -101,7 +101,7 @@ def test_rows_missing_from_duckdb_fail_rows_match_dlt_naming_the_month(loaded, i
     )
     failed = run_checks(instance, resources)["rows_match_dlt"]
     assert not failed.passed and failed.severity == ERROR
-    assert failed.description.startswith("2022-09: DuckDB has ")
+    assert failed.description.startswith("2022-09: the warehouse has ")
     assert "2022-10" not in failed.description
 
 
@@ -171,7 +171,7 @@ def test_check_command_fails_with_one_line_per_failed_check(loaded, instance, du
         "ERROR chess/players_games:url_unique",
     ]
     assert errors[0].endswith(": 0 player row(s), 3 asked for")
-    assert "2022-10: DuckDB has " in errors[1]
+    assert "2022-10: the warehouse has " in errors[1]
     assert "5 of 8 checks passed" in result.stdout
 
 

@@ -10,7 +10,7 @@ import pytest
 from dagster_dlt import DagsterDltResource
 
 from chess_dagster.defs.ingest.assets import chess_games, chess_roster
-from chess_dagster.defs.resources import DuckDBWarehouse
+from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster.runs.failures import first_failure_reason
 from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls
@@ -93,7 +93,7 @@ def test_a_duckdb_file_locked_by_another_process_fails_naming_the_file_and_the_f
     assert holder.stdout is not None  # stdout=subprocess.PIPE
     try:
         assert holder.stdout.readline().strip() == "ok"
-        resources["duckdb"] = DuckDBWarehouse(database=duckdb_path, lock_timeout_s=1)
+        resources["warehouse"] = ChessWarehouse(database=duckdb_path, lock_timeout_s=1)
         result = materialize_month(resources, instance)
     finally:
         holder.kill()
@@ -117,7 +117,7 @@ def test_an_unwritable_duckdb_path_fails_naming_the_setting(api_env, tmp_path, i
     a_file.write_text("")
     resources = {
         "dlt": DagsterDltResource(),
-        "duckdb": DuckDBWarehouse(database=str(a_file / "chess.duckdb")),
+        "warehouse": ChessWarehouse(database=str(a_file / "chess.duckdb")),
     }
     message = failure_of(materialize_month(resources, instance))
     assert "cannot create the folder of DuckDB file" in message and "CHESS_DUCKDB_PATH" in message

@@ -1,5 +1,8 @@
 """A first analytics layer: DuckDB SQL over the raw chess tables, one month partition at a time.
 
+DuckDB only for now (``arg_max``, ``regexp_extract``, ``group by all``, ``if()``): on another
+warehouse these assets fail; the raw tables, their checks and the sensors do not depend on them.
+
 Each asset rebuilds its month in one transaction (delete the month, insert it again), so a re-run
 replaces rather than adds. They materialize on their own when their month of games changes, and
 carry a row count and a markdown preview; ``chess_analytics_automation`` evaluates their
@@ -9,10 +12,10 @@ automation conditions.
 from collections.abc import Sequence
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
+from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.settings import DUCKDB_POOL
 
 SCHEMA = "chess_analytics"
@@ -95,9 +98,9 @@ def _markdown(columns: Sequence[str], rows: Sequence[tuple]) -> str:
 
 
 def _rebuild_month(
-    duckdb: DuckDBResource, table: str, ddl: str, insert_sql: str, month: str, order_by: str
+    warehouse: ChessWarehouse, table: str, ddl: str, insert_sql: str, month: str, order_by: str
 ) -> dg.MaterializeResult:
-    with duckdb.get_connection() as connection:
+    with warehouse.get_connection() as connection:
         connection.execute(f"create schema if not exists {SCHEMA}")
         connection.execute(ddl)
         connection.execute("begin transaction")
@@ -133,9 +136,9 @@ def _analytics_asset(name: str, description: str, upstream: Sequence[dg.AssetKey
     "Per player and month: results by colour and time class, average opponent rating, rating at month end.",
     [GAMES_KEY, PLAYERS_KEY],
 )
-def player_month_stats(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def player_month_stats(context: dg.AssetExecutionContext, warehouse: ChessWarehouse) -> dg.MaterializeResult:
     return _rebuild_month(
-        duckdb,
+        warehouse,
         PLAYER_MONTH_STATS,
         PLAYER_MONTH_STATS_DDL,
         PLAYER_MONTH_STATS_SQL,
@@ -145,15 +148,17 @@ def player_month_stats(context: dg.AssetExecutionContext, duckdb: DuckDBResource
 
 
 @_analytics_asset("openings", "Per month and ECO opening: games played and white's score.", [GAMES_KEY])
-def openings(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def openings(context: dg.AssetExecutionContext, warehouse: ChessWarehouse) -> dg.MaterializeResult:
     return _rebuild_month(
-        duckdb, OPENINGS, OPENINGS_DDL, OPENINGS_SQL, context.partition_key, order_by="games desc, opening"
+        warehouse, OPENINGS, OPENINGS_DDL, OPENINGS_SQL, context.partition_key, order_by="games desc, opening"
     )
 
 
-def _no_rows_where(duckdb: DuckDBResource, table: str, condition: str, problem: str) -> dg.AssetCheckResult:
+def _no_rows_where(
+    warehouse: ChessWarehouse, table: str, condition: str, problem: str
+) -> dg.AssetCheckResult:
     """Pass when no row of ``table`` matches ``condition``; else say how many rows have ``problem``."""
-    with duckdb.get_connection() as connection:
+    with warehouse.get_connection() as connection:
         bad = connection.execute(f"select count(*) from {table} where {condition}").fetchone()[0]
     return dg.AssetCheckResult(
         passed=bad == 0, metadata={"bad_rows": bad}, description=f"{bad} row(s) {problem}" if bad else None
@@ -166,9 +171,9 @@ def _no_rows_where(duckdb: DuckDBResource, table: str, condition: str, problem: 
     pool=DUCKDB_POOL,
     description="Wins, draws and losses add up to the games of each player and month.",
 )
-def results_add_up(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+def results_add_up(warehouse: ChessWarehouse) -> dg.AssetCheckResult:
     return _no_rows_where(
-        duckdb,
+        warehouse,
         PLAYER_MONTH_STATS,
         "games != wins_as_white + draws_as_white + losses_as_white"
         " + wins_as_black + draws_as_black + losses_as_black",
@@ -182,8 +187,8 @@ def results_add_up(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     pool=DUCKDB_POOL,
     description="White's score is between 0 and 1 and every opening has games.",
 )
-def scores_in_range(duckdb: DuckDBResource) -> dg.AssetCheckResult:
-    return _no_rows_where(duckdb, OPENINGS, "white_score not between 0 and 1 or games < 1", "out of range")
+def scores_in_range(warehouse: ChessWarehouse) -> dg.AssetCheckResult:
+    return _no_rows_where(warehouse, OPENINGS, "white_score not between 0 and 1 or games < 1", "out of range")
 
 
 analytics_automation = dg.AutomationConditionSensorDefinition(

@@ -6,7 +6,7 @@ Two multi-assets over one dlt pipeline:
 * ``chess_games``: ``chess/players_games``, one partition per month, and a backfill of any range
   of months runs as a single run (one titled list, one archive list per player, for the range).
 
-Both write the same DuckDB file, so both run in the ``chess_duckdb`` concurrency pool.
+Both write the same warehouse, so both run in the ``chess_duckdb`` concurrency pool.
 """
 
 from collections import Counter
@@ -20,11 +20,11 @@ from dagster_dlt.translator import DltResourceTranslatorData
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
 from chess_dagster.defs.ingest.load_history import existing_tables, save_load_history, schema_metadata
 from chess_dagster.defs.ingest.partitions import monthly_partitions
-from chess_dagster.defs.resources import DuckDBWarehouse
+from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.client import DEFAULT_CHESS_URL
 from chess_dagster.lib.settings import DUCKDB_POOL, settings
 from chess_dagster.lib.source import chess
-from chess_dagster.lib.warehouse import chess_pipeline, describing_pipeline
+from chess_dagster.lib.warehouse import describing_pipeline, loader_file_format
 from chess_dagster.runs.failures import explained_as_failure
 
 ROSTER_RESOURCES = ("players", "players_profiles")
@@ -87,12 +87,12 @@ def _chess_dlt_assets(
 def _run_chess(
     context: dg.AssetExecutionContext,
     dlt: DagsterDltResource,
-    duckdb: DuckDBWarehouse,
+    warehouse: ChessWarehouse,
     resources: Sequence[str],
     months: Sequence[str],
     recheck_closed_months: bool = False,
 ) -> Iterator[dg.MaterializeResult]:
-    """Load the chosen resources into ``duckdb``; explained errors fail in one line (see failures.py).
+    """Load the chosen resources into the warehouse; explained errors fail in one line (failures.py).
 
     Games are counted per archive month on their way through extract; the counts go on the
     materialization as ``rows_by_month`` for the row-count checks to compare with DuckDB.
@@ -104,16 +104,19 @@ def _run_chess(
         return game
 
     with explained_as_failure():
-        duckdb.ensure_writable()
-        pipeline = chess_pipeline(duckdb.database)
-        tables_before = existing_tables(duckdb)
+        warehouse.ensure_usable()
+        pipeline = warehouse.pipeline()
+        tables_before = existing_tables(pipeline)
         source = chess(months=months, recheck_closed_months=recheck_closed_months).with_resources(*resources)
         if "players_games" in resources:
             source.resources["players_games"].add_map(count_month)
-        # jsonl files: DuckDB reads them natively; the default INSERT statements cost ~3x the time
-        # and hold a backfill's worth of SQL text in memory.
         results = list(
-            dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline, loader_file_format="jsonl")
+            dlt.run(
+                context=context,
+                dlt_source=source,
+                dlt_pipeline=pipeline,
+                loader_file_format=loader_file_format(pipeline.destination),
+            )
         )
     load_info = pipeline.last_trace.last_load_info if pipeline.last_trace else None
     assert load_info is not None, "dlt.run returned without a load"
@@ -132,9 +135,9 @@ def _run_chess(
 
 
 @_chess_dlt_assets("chess_roster", ROSTER_RESOURCES)
-def chess_roster(context: dg.AssetExecutionContext, dlt: DagsterDltResource, duckdb: DuckDBWarehouse):
+def chess_roster(context: dg.AssetExecutionContext, dlt: DagsterDltResource, warehouse: ChessWarehouse):
     """Titled players (or the configured list) and their profiles."""
-    yield from _run_chess(context, dlt, duckdb, ROSTER_RESOURCES, months=[])
+    yield from _run_chess(context, dlt, warehouse, ROSTER_RESOURCES, months=[])
 
 
 class ChessGamesConfig(dg.Config):
@@ -149,7 +152,7 @@ def chess_games(
     context: dg.AssetExecutionContext,
     config: ChessGamesConfig,
     dlt: DagsterDltResource,
-    duckdb: DuckDBWarehouse,
+    warehouse: ChessWarehouse,
 ):
     """Each player's games that ended in the partition's month (or every month of a backfill).
 
@@ -158,4 +161,4 @@ def chess_games(
     """
     months = context.partition_keys
     context.log.info(f"loading games for {len(months)} month(s): {months[0]}..{months[-1]}")
-    yield from _run_chess(context, dlt, duckdb, GAMES_RESOURCES, months, config.recheck_closed_months)
+    yield from _run_chess(context, dlt, warehouse, GAMES_RESOURCES, months, config.recheck_closed_months)

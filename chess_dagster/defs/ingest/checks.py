@@ -1,8 +1,9 @@
-"""Asset checks on the chess tables in DuckDB: row counts against dlt's own figures, and quality.
+"""Asset checks on the chess tables in the warehouse: row counts against dlt's figures, and quality.
 
 Checks that a wrong load must not get past are blocking ERROR checks: downstream assets of a run
-do not start after one fails, and CI (``scripts/check_load.py``) fails on them. They read DuckDB in
-the ``chess_duckdb`` pool, so they never race a load for the file.
+do not start after one fails, and CI (``scripts/check_load.py``) fails on them. They read the
+warehouse through dlt's SQL client in portable SQL (DuckDB, PostgreSQL), in the ``chess_duckdb``
+pool, so they never race a load for a DuckDB file.
 
 Games checks look at the months of the run they are in (one partition, or a backfill's range);
 run alone (``chess_checks`` job) they look at every month loaded.
@@ -12,20 +13,22 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import dagster as dg
 import dlt
-import duckdb as duckdb_module
+from dlt.destinations.sql_client import SqlClientBase
 
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
-from chess_dagster.defs.resources import DuckDBWarehouse
+from chess_dagster.defs.resources import ChessWarehouse
+from chess_dagster.lib.months import month_bounds
 from chess_dagster.lib.settings import DATASET_NAME, DUCKDB_POOL, settings
 from chess_dagster.lib.source import DEFAULT_MAX_PLAYERS
 from chess_dagster.runs.failures import explained_as_failure
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
-GAMES_TABLE = f"{DATASET_NAME}.players_games"
+GAMES_TABLE, PROFILES_TABLE = f"{DATASET_NAME}.players_games", f"{DATASET_NAME}.players_profiles"
 GAMES_KEY_COLUMNS = ("url", "end_time", "white__username", "black__username")
 
 
@@ -65,30 +68,46 @@ def _result(
     )
 
 
-def _scalar(connection, sql: str, params: Sequence = ()) -> int:
-    return connection.execute(sql, list(params)).fetchone()[0]
+class _Dataset:
+    """The chess dataset through dlt's SQL client: portable SQL with ``%s`` parameters, so the same
+    checks run on DuckDB and on any SQL warehouse dlt loads."""
 
+    def __init__(self, client: SqlClientBase) -> None:
+        self._client = client
 
-def _table_exists(connection, table: str) -> bool:
-    schema, name = table.split(".")
-    return bool(
-        _scalar(
-            connection,
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            (schema, name),
+    def table(self, name: str) -> str:
+        return self._client.make_qualified_table_name(name)
+
+    def rows(self, sql: str, *params: object) -> list[Sequence[Any]]:
+        return list(self._client.execute_sql(sql, *params) or [])
+
+    def scalar(self, sql: str, *params: object) -> int:
+        return int(self.rows(sql, *params)[0][0])
+
+    def exists(self, name: str) -> bool:
+        return bool(
+            self.scalar(
+                "select count(*) from information_schema.tables where table_schema = %s and table_name = %s",
+                DATASET_NAME,
+                name,
+            )
         )
-    )
 
 
 @contextmanager
-def _connection(duckdb: DuckDBWarehouse) -> Iterator[duckdb_module.DuckDBPyConnection]:
+def _dataset(warehouse: ChessWarehouse) -> Iterator[_Dataset]:
     with explained_as_failure():
-        duckdb.ensure_writable()
-    with duckdb.get_connection() as connection:
-        yield connection
+        warehouse.ensure_usable()
+    with warehouse.sql_client() as client:
+        yield _Dataset(client)
 
 
-def _checked_months(context: dg.AssetCheckExecutionContext, connection) -> list[str]:
+def _in(values: Sequence[str]) -> str:
+    """``%s, %s, ...`` for a SQL ``in (...)`` list of ``values`` (never empty)."""
+    return ", ".join(["%s"] * len(values))
+
+
+def _checked_months(context: dg.AssetCheckExecutionContext, dataset: _Dataset) -> list[str]:
     """The run's months (a partition or a range, also in a checks-only run tagged with them), else all.
 
     A checks-only run is not partitioned even when tagged with a partition, so its tags are read as
@@ -99,7 +118,7 @@ def _checked_months(context: dg.AssetCheckExecutionContext, connection) -> list[
         return list(monthly_partitions.get_partition_keys_in_range(key_range))
     if context.has_partition_key:
         return [context.partition_key]
-    rows = connection.execute(f"select distinct archive_month from {GAMES_TABLE} order by 1").fetchall()
+    rows = dataset.rows(f"select distinct archive_month from {dataset.table('players_games')} order by 1")
     return [month for (month,) in rows]
 
 
@@ -119,22 +138,20 @@ def _latest_load(instance: dg.DagsterInstance, month: str) -> tuple[str, int] | 
 
 @dg.multi_asset_check(specs=GAMES_CHECKS, can_subset=True, pool=DUCKDB_POOL)
 def games_checks(
-    context: dg.AssetCheckExecutionContext, duckdb: DuckDBWarehouse
+    context: dg.AssetCheckExecutionContext, warehouse: ChessWarehouse
 ) -> Iterator[dg.AssetCheckResult]:
-    with _connection(duckdb) as connection:
-        if not _table_exists(connection, GAMES_TABLE):
+    with _dataset(warehouse) as dataset:
+        if not dataset.exists("players_games"):
             missing = [f"{GAMES_TABLE} does not exist: materialize chess/players_games first"]
             for spec in GAMES_CHECKS:
                 yield _result(spec.name, GAMES_KEY, missing)
             return
-        months = _checked_months(context, connection)
-        counts = dict(
-            connection.execute(
-                f"select archive_month, count(*) from {GAMES_TABLE} where archive_month in "
-                f"(select unnest(?::varchar[])) group by 1",
-                [months],
-            ).fetchall()
-        )
+        games = dataset.table("players_games")
+        months = _checked_months(context, dataset)
+        counts: dict[str, int] = {}
+        if months:
+            sql = f"select archive_month, count(*) from {games} where archive_month in ({_in(months)}) "
+            counts = {month: int(n) for month, n in dataset.rows(sql + "group by archive_month", *months)}
         rows = {month: counts.get(month, 0) for month in months}
 
         # Rows a load writes carry its load id (merge replaces a re-fetched game's row), so the
@@ -146,28 +163,26 @@ def games_checks(
                 mismatches.append(f"{month}: no load recorded by dlt")
                 continue
             load_id, extracted[month] = latest
-            loaded[month] = _scalar(
-                connection,
-                f"select count(*) from {GAMES_TABLE} where archive_month = ? and _dlt_load_id = ?",
-                (month, load_id),
+            loaded[month] = dataset.scalar(
+                f"select count(*) from {games} where archive_month = %s and _dlt_load_id = %s", month, load_id
             )
             if loaded[month] != extracted[month]:
                 mismatches.append(
-                    f"{month}: DuckDB has {loaded[month]} rows from load {load_id}, "
+                    f"{month}: the warehouse has {loaded[month]} rows from load {load_id}, "
                     f"dlt extracted {extracted[month]}"
                 )
         yield _result(
             "rows_match_dlt",
             GAMES_KEY,
             mismatches,
-            rows_in_duckdb=dg.MetadataValue.json(loaded),
+            rows_in_warehouse=dg.MetadataValue.json(loaded),
             rows_from_dlt=dg.MetadataValue.json(extracted),
         )
 
         empty = [f"{month}: 0 games" for month in months if not rows[month]]
         yield _result("month_not_empty", GAMES_KEY, empty, severity=WARN, months_checked=len(months))
 
-        duplicates = _scalar(connection, f"select count(*) - count(distinct url) from {GAMES_TABLE}")
+        duplicates = dataset.scalar(f"select count(*) - count(distinct url) from {games}")
         yield _result(
             "url_unique",
             GAMES_KEY,
@@ -175,24 +190,25 @@ def games_checks(
             duplicate_urls=duplicates,
         )
 
-        outside = dict(
-            connection.execute(
-                f"select archive_month, count(*) from {GAMES_TABLE} where archive_month in "
-                f"(select unnest(?::varchar[])) "
-                f"and strftime(end_time, '%Y-%m') is distinct from archive_month "
-                f"group by 1",
-                [months],
-            ).fetchall()
-        )
+        outside = {}
+        for month in months:
+            starts, ends = month_bounds(month)
+            outside[month] = dataset.scalar(
+                f"select count(*) from {games} where archive_month = %s "
+                "and (end_time is null or end_time < %s or end_time >= %s)",
+                month,
+                starts,
+                ends,
+            )
         yield _result(
             "end_time_in_month",
             GAMES_KEY,
-            [f"{month}: {n} game(s) ended outside the month" for month, n in sorted(outside.items())],
+            [f"{month}: {n} game(s) ended outside the month" for month, n in sorted(outside.items()) if n],
             games_outside_month=sum(outside.values()),
         )
 
         nulls = {
-            column: _scalar(connection, f"select count(*) from {GAMES_TABLE} where {column} is null")
+            column: dataset.scalar(f"select count(*) from {games} where {column} is null")
             for column in GAMES_KEY_COLUMNS
         }
         yield _result(
@@ -213,14 +229,12 @@ def players_asked_for() -> int:
 
 @dg.multi_asset_check(specs=ROSTER_CHECKS, can_subset=True, pool=DUCKDB_POOL)
 def roster_checks(
-    context: dg.AssetCheckExecutionContext, duckdb: DuckDBWarehouse
+    context: dg.AssetCheckExecutionContext, warehouse: ChessWarehouse
 ) -> Iterator[dg.AssetCheckResult]:
-    players_table, profiles_table = f"{DATASET_NAME}.players", f"{DATASET_NAME}.players_profiles"
-    with _connection(duckdb) as connection:
-        present = {table: _table_exists(connection, table) for table in (players_table, profiles_table)}
-        players = (
-            _scalar(connection, f"select count(*) from {players_table}") if present[players_table] else 0
-        )
+    with _dataset(warehouse) as dataset:
+        has_players, has_profiles = dataset.exists("players"), dataset.exists("players_profiles")
+        players_table, profiles_table = dataset.table("players"), dataset.table("players_profiles")
+        players = dataset.scalar(f"select count(*) from {players_table}") if has_players else 0
         asked = players_asked_for()
         yield _result(
             "players_row_count",
@@ -230,24 +244,23 @@ def roster_checks(
             asked_for=asked,
         )
 
-        if not present[profiles_table]:
-            missing = [f"{profiles_table} does not exist: materialize chess/players_profiles first"]
+        if not has_profiles:
+            missing = [f"{PROFILES_TABLE} does not exist: materialize chess/players_profiles first"]
             yield from (
                 _result(name, PROFILES_KEY, missing)
                 for name in ("one_profile_per_player", "player_id_unique")
             )
             return
         without_profile = (
-            _scalar(
-                connection,
+            dataset.scalar(
                 f"select count(*) from {players_table} p "
                 f"left join {profiles_table} f on f.username = p.username "
-                f"where f.username is null",
+                "where f.username is null",
             )
-            if present[players_table]
+            if has_players
             else 0
         )
-        profiles = _scalar(connection, f"select count(*) from {profiles_table}")
+        profiles = dataset.scalar(f"select count(*) from {profiles_table}")
         yield _result(
             "one_profile_per_player",
             PROFILES_KEY,
@@ -255,9 +268,7 @@ def roster_checks(
             profiles=profiles,
             players_without_profile=without_profile,
         )
-        duplicate_ids = _scalar(
-            connection, f"select count(*) - count(distinct player_id) from {profiles_table}"
-        )
+        duplicate_ids = dataset.scalar(f"select count(*) - count(distinct player_id) from {profiles_table}")
         yield _result(
             "player_id_unique",
             PROFILES_KEY,

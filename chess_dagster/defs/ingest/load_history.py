@@ -15,7 +15,6 @@ from collections.abc import Collection, Mapping
 
 import dagster as dg
 import dlt
-from dagster_duckdb import DuckDBResource
 from dlt.common.pipeline import LoadInfo
 
 from chess_dagster.lib.settings import DATASET_NAME
@@ -24,13 +23,13 @@ from chess_dagster.lib.settings import DATASET_NAME
 TableColumns = dict[str, dict[str, str]]
 
 
-def existing_tables(duckdb: DuckDBResource) -> set[str]:
-    """Tables of the chess dataset in DuckDB now (empty before the first load)."""
-    with duckdb.get_connection() as connection:
-        rows = connection.execute(
-            "select table_name from information_schema.tables where table_schema = ?", [DATASET_NAME]
-        ).fetchall()
-    return {name for (name,) in rows}
+def existing_tables(pipeline: dlt.Pipeline) -> set[str]:
+    """Tables of the chess dataset in the warehouse now (empty before the first load)."""
+    with pipeline.sql_client() as client:
+        rows = client.execute_sql(
+            "select table_name from information_schema.tables where table_schema = %s", DATASET_NAME
+        )
+    return {name for (name,) in rows or []}
 
 
 def schema_update_for(load_info: LoadInfo, table: str) -> TableColumns:

@@ -1,0 +1,69 @@
+"""The warehouse by configuration: two DESTINATION__WAREHOUSE__* variables move loads to PostgreSQL."""
+
+import uuid
+from pathlib import Path
+
+import dagster as dg
+import psycopg2
+import pytest
+
+from chess_dagster.definitions import defs
+from chess_dagster.runs.failures import first_failure_reason
+from chess_dagster_tests.conftest import fixture_game_urls
+from fixture.postgres import PostgresServer
+
+ROSTER = {dg.AssetKey(["chess", "players"]), dg.AssetKey(["chess", "players_profiles"])}
+GAMES = {dg.AssetKey(["chess", "players_games"])}
+
+
+@pytest.fixture
+def postgres_warehouse(postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh database as the warehouse, set the way a user sets it: dlt's two variables."""
+    url = postgres_server.create_database(f"chess_{uuid.uuid4().hex[:12]}")
+    monkeypatch.setenv("DESTINATION__WAREHOUSE__DESTINATION_TYPE", "postgres")
+    monkeypatch.setenv("DESTINATION__WAREHOUSE__CREDENTIALS", url)
+    return url
+
+
+def load(selection, instance, resources, **run) -> dg.ExecuteInProcessResult:
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection=selection)
+    return job.execute_in_process(instance=instance, resources=resources, raise_on_error=False, **run)
+
+
+def game_urls(url: str) -> list[str]:
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("select url from chess_data.players_games")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_month_lands_in_postgres_with_its_checks_passing_and_no_duckdb_file(
+    postgres_warehouse, api_env, resources, instance, universe, duckdb_path
+):
+    for selection, run in ((ROSTER, {}), (GAMES, {"partition_key": "2022-10"})):
+        result = load(selection, instance, resources, **run)
+        failed = {e.check_name: e.description for e in result.get_asset_check_evaluations() if not e.passed}
+        assert result.success and not failed, failed
+    urls = game_urls(postgres_warehouse)
+    assert sorted(urls) == sorted(fixture_game_urls(universe, ["2022-10"]))
+    assert not Path(duckdb_path).exists()
+
+
+def test_rematerializing_a_month_on_postgres_leaves_the_same_rows(
+    postgres_warehouse, api_env, resources, instance, universe
+):
+    for _ in range(2):
+        assert load(GAMES, instance, resources, partition_key="2022-10").success
+    urls = game_urls(postgres_warehouse)
+    assert len(urls) == len(set(urls))
+    assert set(urls) == fixture_game_urls(universe, ["2022-10"])
+
+
+def test_a_postgres_warehouse_without_credentials_fails_once_naming_the_setting(
+    api_env, resources, instance, monkeypatch
+):
+    monkeypatch.setenv("DESTINATION__WAREHOUSE__DESTINATION_TYPE", "postgres")
+    monkeypatch.delenv("DESTINATION__WAREHOUSE__CREDENTIALS", raising=False)
+    result = load(GAMES, instance, resources, partition_key="2022-10")
+    assert not result.success
+    assert "set DESTINATION__WAREHOUSE__CREDENTIALS" in first_failure_reason(result.all_events)
+    assert not [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
