@@ -9,7 +9,7 @@ import pytest
 
 from chess_dagster.definitions import defs
 from chess_dagster.runs.failures import first_failure_reason
-from chess_dagster_tests.conftest import fixture_game_urls
+from chess_dagster_tests.conftest import fixture_game_urls, query
 from fixture.postgres import PostgresServer
 
 ROSTER = {dg.AssetKey(["chess", "players"]), dg.AssetKey(["chess", "players_profiles"])}
@@ -67,3 +67,35 @@ def test_a_postgres_warehouse_without_credentials_fails_once_naming_the_setting(
     assert not result.success
     assert "set DESTINATION__WAREHOUSE__CREDENTIALS" in first_failure_reason(result.all_events)
     assert not [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
+
+
+ANALYTICS = {dg.AssetKey(["chess", "player_month_stats"]), dg.AssetKey(["chess", "openings"])}
+ANALYTICS_TABLES = {
+    "player_month_stats": "select * from chess_analytics.player_month_stats order by player",
+    "openings": "select * from chess_analytics.openings order by opening",
+}
+
+
+def build_month(instance, resources, month: str) -> None:
+    for selection, run in (
+        (ROSTER, {}),
+        (GAMES, {"partition_key": month}),
+        (ANALYTICS, {"partition_key": month}),
+    ):
+        assert load(selection, instance, resources, **run).success
+
+
+def test_the_analytics_on_postgres_equal_the_analytics_on_duckdb(
+    postgres_server, api_env, resources, instance, duckdb_path, monkeypatch
+):
+    build_month(instance, resources, "2022-10")
+    on_duckdb = {name: query(duckdb_path, sql) for name, sql in ANALYTICS_TABLES.items()}
+    url = postgres_server.create_database(f"chess_{uuid.uuid4().hex[:12]}")
+    monkeypatch.setenv("DESTINATION__WAREHOUSE__DESTINATION_TYPE", "postgres")
+    monkeypatch.setenv("DESTINATION__WAREHOUSE__CREDENTIALS", url)
+    build_month(instance, resources, "2022-10")
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        for name, sql in ANALYTICS_TABLES.items():
+            cursor.execute(sql)
+            assert [tuple(row) for row in cursor.fetchall()] == on_duckdb[name], name
+    assert all(on_duckdb.values())

@@ -1,7 +1,8 @@
-"""A first analytics layer: DuckDB SQL over the raw chess tables, one month partition at a time.
+"""A first analytics layer: SQL over the raw chess tables, one month partition at a time.
 
-DuckDB only for now (``arg_max``, ``regexp_extract``, ``group by all``, ``if()``): on another
-warehouse these assets fail; the raw tables, their checks and the sensors do not depend on them.
+The SQL is portable (no ``arg_max``, ``regexp_extract``, ``group by all`` or ``if()``, DuckDB's
+own) and runs through dlt's SQL client, so the same statements build the tables on DuckDB and on
+PostgreSQL: one source of truth, tested on both, without a translation layer to trust.
 
 Each asset rebuilds its month in one transaction (delete the month, insert it again), so a re-run
 replaces rather than adds. They materialize on their own when their month of games changes, and
@@ -12,6 +13,7 @@ automation conditions.
 from collections.abc import Sequence
 
 import dagster as dg
+from dlt.destinations.sql_client import SqlClientBase
 
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
@@ -29,55 +31,65 @@ create table if not exists {PLAYER_MONTH_STATS} (
     wins_as_white bigint, draws_as_white bigint, losses_as_white bigint,
     wins_as_black bigint, draws_as_black bigint, losses_as_black bigint,
     bullet_games bigint, blitz_games bigint, rapid_games bigint, daily_games bigint,
-    avg_opponent_rating double, rating_at_month_end bigint
+    avg_opponent_rating double precision, rating_at_month_end bigint
 )"""
 
+# Parameters (%s): the month, twice. The rating at month end is the rating of the player's last
+# game (a window, where DuckDB alone would say arg_max).
 PLAYER_MONTH_STATS_SQL = f"""
 insert into {PLAYER_MONTH_STATS}
 with sides as (
     select p.username as player, g.time_class, g.end_time,
            lower(g.white__username) = p.username as as_white,
-           if(lower(g.white__username) = p.username, g.white__result, g.black__result) as result,
-           if(lower(g.white__username) = p.username, g.white__rating, g.black__rating) as rating,
-           if(lower(g.white__username) = p.username, g.black__rating, g.white__rating) as opponent_rating
+           case when lower(g.white__username) = p.username then g.white__result else g.black__result end
+               as result,
+           case when lower(g.white__username) = p.username then g.white__rating else g.black__rating end
+               as rating,
+           case when lower(g.white__username) = p.username then g.black__rating else g.white__rating end
+               as opponent_rating
     from chess_data.players_games g
     join chess_data.players p on p.username in (lower(g.white__username), lower(g.black__username))
-    where g.archive_month = $month
+    where g.archive_month = %s
 ), scored as (
     select *,
-           case when result = 'win' then 'win' when result in {DRAWS} then 'draw' else 'loss' end as outcome
+           case when result = 'win' then 'win' when result in {DRAWS} then 'draw' else 'loss' end as outcome,
+           first_value(rating) over (partition by player order by end_time desc) as rating_at_month_end
     from sides
 )
-select $month, player, count(*),
-       count(*) filter (as_white and outcome = 'win'), count(*) filter (as_white and outcome = 'draw'),
-       count(*) filter (as_white and outcome = 'loss'),
-       count(*) filter (not as_white and outcome = 'win'),
-       count(*) filter (not as_white and outcome = 'draw'),
-       count(*) filter (not as_white and outcome = 'loss'),
-       count(*) filter (time_class = 'bullet'), count(*) filter (time_class = 'blitz'),
-       count(*) filter (time_class = 'rapid'), count(*) filter (time_class = 'daily'),
-       round(avg(opponent_rating), 1), arg_max(rating, end_time)
+select %s, player, count(*),
+       count(*) filter (where as_white and outcome = 'win'),
+       count(*) filter (where as_white and outcome = 'draw'),
+       count(*) filter (where as_white and outcome = 'loss'),
+       count(*) filter (where not as_white and outcome = 'win'),
+       count(*) filter (where not as_white and outcome = 'draw'),
+       count(*) filter (where not as_white and outcome = 'loss'),
+       count(*) filter (where time_class = 'bullet'), count(*) filter (where time_class = 'blitz'),
+       count(*) filter (where time_class = 'rapid'), count(*) filter (where time_class = 'daily'),
+       round(cast(avg(opponent_rating) as numeric), 1), max(rating_at_month_end)
 from scored group by player
 """
 
 OPENINGS_DDL = f"""
 create table if not exists {OPENINGS} (
-    month varchar, eco varchar, opening varchar, games bigint, white_score double
+    month varchar, eco varchar, opening varchar, games bigint, white_score double precision
 )"""
 
-# White's score: 1 for a white win, 0.5 for a draw, 0 for a loss. Games without `eco` (chess960,
-# older archives) have no opening.
+# The opening is the path segment after /openings/ in the game's `eco` URL, up to /, ? or #.
+_OPENING = "split_part(split_part(split_part(split_part(eco, '/openings/', 2), '?', 1), '#', 1), '/', 1)"
+
+# Parameters (%s): the month, twice. White's score: 1 for a white win, 0.5 for a draw, 0 for a
+# loss. Games without `eco` (chess960, older archives) have no opening.
 OPENINGS_SQL = f"""
 insert into {OPENINGS}
-select $month,
-       split_part(regexp_extract(eco, '/openings/([^/?#]+)', 1), '/', 1) as eco,
-       regexp_extract(eco, '/openings/([^/?#]+)', 1) as opening,
+select %s,
+       split_part({_OPENING}, '/', 1) as eco,
+       {_OPENING} as opening,
        count(*),
-       round(avg(case when white__result = 'win' then 1.0
-                      when white__result in {DRAWS} then 0.5 else 0.0 end), 3)
+       round(cast(avg(case when white__result = 'win' then 1.0
+                           when white__result in {DRAWS} then 0.5 else 0.0 end) as numeric), 3)
 from chess_data.players_games
-where archive_month = $month and eco is not null
-group by all
+where archive_month = %s and eco is not null
+group by 2, 3
 """
 
 
@@ -100,22 +112,24 @@ def _markdown(columns: Sequence[str], rows: Sequence[tuple]) -> str:
 def _rebuild_month(
     warehouse: ChessWarehouse, table: str, ddl: str, insert_sql: str, month: str, order_by: str
 ) -> dg.MaterializeResult:
-    with warehouse.get_connection() as connection:
-        connection.execute(f"create schema if not exists {SCHEMA}")
-        connection.execute(ddl)
-        connection.execute("begin transaction")
-        connection.execute(f"delete from {table} where month = ?", [month])
-        connection.execute(insert_sql, {"month": month})
-        connection.execute("commit")
-        rows = connection.execute(f"select count(*) from {table} where month = ?", [month]).fetchone()[0]
-        preview = connection.execute(
-            f"select * from {table} where month = ? order by {order_by} limit 5", [month]
-        )
-        columns = [description[0] for description in preview.description]
-        markdown = _markdown(columns, preview.fetchall())
+    with warehouse.sql_client() as client:
+        client.execute_sql(f"create schema if not exists {SCHEMA}")
+        client.execute_sql(ddl)
+        with client.begin_transaction():
+            client.execute_sql(f"delete from {table} where month = %s", month)
+            client.execute_sql(insert_sql, month, month)
+        rows = _count(client, f"select count(*) from {table} where month = %s", month)
+        preview_sql = f"select * from {table} where month = %s order by {order_by} limit 5"
+        with client.execute_query(preview_sql, month) as cursor:
+            columns = [description[0] for description in cursor.native_cursor.description]
+            markdown = _markdown(columns, cursor.fetchall())
     return dg.MaterializeResult(
         metadata={"dagster/partition_row_count": rows, "preview": dg.MetadataValue.md(markdown)}
     )
+
+
+def _count(client: SqlClientBase, sql: str, *params: object) -> int:
+    return int((client.execute_sql(sql, *params) or [(0,)])[0][0])
 
 
 def _analytics_asset(name: str, description: str, upstream: Sequence[dg.AssetKey]):
@@ -127,7 +141,7 @@ def _analytics_asset(name: str, description: str, upstream: Sequence[dg.AssetKey
         partitions_def=monthly_partitions,
         automation_condition=ON_GAMES_MONTH_UPDATED,
         pool=DUCKDB_POOL,
-        kinds={"duckdb", "sql"},
+        kinds={"sql"},
     )
 
 
@@ -158,8 +172,8 @@ def _no_rows_where(
     warehouse: ChessWarehouse, table: str, condition: str, problem: str
 ) -> dg.AssetCheckResult:
     """Pass when no row of ``table`` matches ``condition``; else say how many rows have ``problem``."""
-    with warehouse.get_connection() as connection:
-        bad = connection.execute(f"select count(*) from {table} where {condition}").fetchone()[0]
+    with warehouse.sql_client() as client:
+        bad = _count(client, f"select count(*) from {table} where {condition}")
     return dg.AssetCheckResult(
         passed=bad == 0, metadata={"bad_rows": bad}, description=f"{bad} row(s) {problem}" if bad else None
     )
