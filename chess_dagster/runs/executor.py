@@ -5,14 +5,16 @@ waits forever on "Step blocked by limit for pool". The daemon's run monitoring f
 (``dagster_home/dagster.yaml``); this does it without the daemon too, at the start of every run:
 a run that holds a slot but whose process is gone is marked failed and its slots are freed.
 
-Processes are checked on this machine, which is where the instance's default run launcher and the
-CLI run them.
+Every run is tagged with the host it executes on (``chess/host``), and only runs of this host are
+judged by their process: a run on another machine (a team's workers, Kubernetes pods) may be alive
+whatever this machine's process table says, and is left to the daemon's run monitoring.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import socket
 from collections.abc import Iterator
 
 import dagster as dg
@@ -25,6 +27,8 @@ from chess_dagster.runs.dagster_private import (
 )
 
 log = logging.getLogger(__name__)
+
+HOST_TAG = "chess/host"
 
 
 def _alive(pid: int) -> bool:
@@ -52,6 +56,8 @@ def free_slots_of_dead_runs(instance: dg.DagsterInstance, current_run_id: str) -
     for run_id in concurrency_run_ids(instance) - {current_run_id}:
         run = instance.get_run_by_id(run_id)
         if run is not None and not run.is_finished:
+            if run.tags.get(HOST_TAG) != socket.gethostname():
+                continue  # its process is not ours to see: run monitoring decides
             pid = _last_pid(instance, run_id)
             if pid is None or pid == os.getpid() or _alive(pid):
                 continue
@@ -63,6 +69,7 @@ def free_slots_of_dead_runs(instance: dg.DagsterInstance, current_run_id: str) -
 
 class SlotFreeingInProcessExecutor(InProcessExecutor):
     def execute(self, plan_context, execution_plan) -> Iterator[dg.DagsterEvent]:
+        plan_context.instance.add_run_tags(plan_context.run_id, {HOST_TAG: socket.gethostname()})
         freed = free_slots_of_dead_runs(plan_context.instance, plan_context.run_id)
         if freed:
             log.warning("freed the pool slots of %d dead run(s): %s", len(freed), ", ".join(freed))

@@ -1,6 +1,7 @@
 """Faults from the API, a DuckDB file that cannot be used, and concurrent runs: no data lost."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -12,9 +13,11 @@ from dagster_dlt import DagsterDltResource
 from chess_dagster.defs.ingest.assets import chess_games, chess_roster
 from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.settings import PROJECT_ROOT
+from chess_dagster.runs.executor import HOST_TAG, free_slots_of_dead_runs
 from chess_dagster.runs.failures import first_failure_reason
 from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls
 from chess_dagster_tests.e2e.commands import DG
+from fixture import FixtureServer
 from fixture.crash import PHASES, kill_in, waiting_packages
 
 
@@ -143,34 +146,56 @@ def test_two_cli_runs_at_once_take_turns_on_duckdb_and_both_land(dagster_env, un
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-09", "2022-10"])
 
 
-@pytest.mark.e2e
-@pytest.mark.parametrize("phase", PHASES)
-def test_a_run_killed_mid_load_leaves_no_half_month_and_the_rerun_is_not_blocked(
-    phase, api_env, dagster_env, universe, duckdb_path
-):
-    env = {**dagster_env, "SOURCES__CHESS__MAX_PLAYERS": "12"}
-    command = [DG, "launch", "--assets", "chess/players_games", "--partition", "2022-10"]
+LAUNCH_2022_10 = [DG, "launch", "--assets", "chess/players_games", "--partition", "2022-10"]
+
+
+def launch_and_kill(phase: str, env: dict[str, str], api: FixtureServer, duckdb_path: str) -> None:
+    """`dg launch` a month and SIGKILL it in ``phase``: a dead run holding its pool slot."""
     if phase == "extract":
-        api_env.state.configure({"latency_ms": 300})
+        api.state.configure({"latency_ms": 300})
     run = subprocess.Popen(
-        command,
+        LAUNCH_2022_10,
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    assert kill_in(phase, run, api_env, duckdb_path), "the run finished before it could be killed"
+    assert kill_in(phase, run, api, duckdb_path), "the run finished before it could be killed"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("phase", PHASES)
+def test_a_run_killed_mid_load_leaves_no_half_month_and_the_rerun_is_not_blocked(
+    phase, api_env, dagster_env, universe, duckdb_path
+):
+    env = {**dagster_env, "SOURCES__CHESS__MAX_PLAYERS": "12"}
+    launch_and_kill(phase, env, api_env, duckdb_path)
     if phase == "normalize":  # normalize commits its package, then deletes the extracted one
         assert waiting_packages(duckdb_path, "extracted") and not waiting_packages(duckdb_path, "normalized")
     api_env.state.configure({"latency_ms": 0})
 
     started = time.monotonic()
-    rerun = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=180)
+    rerun = subprocess.run(
+        LAUNCH_2022_10, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert time.monotonic() - started < 120  # not blocked on the dead run's pool slot
     universe_players = universe.titled("GM")[:12]
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"], universe_players)
+
+
+@pytest.mark.e2e
+def test_a_dead_looking_run_of_another_host_keeps_its_slot(api_env, dagster_env, dagster_home, duckdb_path):
+    launch_and_kill("extract", dagster_env, api_env, duckdb_path)
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        (run,) = instance.get_runs()
+        assert run.tags[HOST_TAG] == socket.gethostname()
+        instance.add_run_tags(run.run_id, {HOST_TAG: "a-worker-elsewhere"})
+        assert free_slots_of_dead_runs(instance, current_run_id="none") == []
+        assert [r.status for r in instance.get_runs()] == [dg.DagsterRunStatus.STARTED]
+        instance.add_run_tags(run.run_id, {HOST_TAG: socket.gethostname()})
+        assert free_slots_of_dead_runs(instance, current_run_id="none") == [run.run_id]
 
 
 def test_bad_settings_fail_runs_not_the_loading_of_the_code_location(tmp_path):
