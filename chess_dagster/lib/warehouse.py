@@ -20,6 +20,7 @@ import dlt
 import duckdb
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
 from dlt.common.destination import Destination, TLoaderFileFormat
+from dlt.extract import DltSource
 
 from chess_dagster.lib.errors import WarehouseError
 from chess_dagster.lib.settings import DATASET_NAME, PIPELINE_NAME
@@ -57,6 +58,17 @@ def loader_file_format(destination: Destination) -> TLoaderFileFormat | None:
     backfill's SQL text in memory); the destination's own preference elsewhere (PostgreSQL takes
     no jsonl)."""
     return "jsonl" if on_duckdb(destination) else None
+
+
+def index_keys(source: DltSource, destination: Destination) -> None:
+    """Off DuckDB, mark each table's primary key ``unique``: dlt's PostgreSQL destination indexes
+    only ``unique`` columns, not a primary key, and every merge looks rows up by that key."""
+    if on_duckdb(destination):
+        return
+    for resource in source.selected_resources.values():
+        columns = resource.compute_table_schema().get("columns", {})
+        keys = [name for name, column in columns.items() if column.get("primary_key")]
+        resource.apply_hints(columns={name: {"name": name, "unique": True} for name in keys})
 
 
 def chess_pipeline(database: str) -> dlt.Pipeline:

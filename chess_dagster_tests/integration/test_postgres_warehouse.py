@@ -99,3 +99,16 @@ def test_the_analytics_on_postgres_equal_the_analytics_on_duckdb(
             cursor.execute(sql)
             assert [tuple(row) for row in cursor.fetchall()] == on_duckdb[name], name
     assert all(on_duckdb.values())
+
+
+def test_merge_keys_are_indexed_unique_on_postgres(postgres_warehouse, api_env, resources, instance):
+    for selection, run in ((ROSTER, {}), (GAMES, {"partition_key": "2022-10"})):
+        assert load(selection, instance, resources, **run).success
+    with psycopg2.connect(postgres_warehouse) as connection, connection.cursor() as cursor:
+        cursor.execute("select tablename, indexdef from pg_indexes where schemaname = 'chess_data'")
+        unique = {
+            (table, index.split("(")[-1].rstrip(")"))
+            for table, index in cursor.fetchall()
+            if "UNIQUE" in index
+        }
+    assert {("players_games", "url"), ("players_profiles", "player_id"), ("players", "username")} <= unique

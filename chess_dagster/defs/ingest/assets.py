@@ -24,7 +24,7 @@ from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.client import DEFAULT_CHESS_URL
 from chess_dagster.lib.settings import DUCKDB_POOL, settings
 from chess_dagster.lib.source import chess
-from chess_dagster.lib.warehouse import describing_pipeline, loader_file_format
+from chess_dagster.lib.warehouse import describing_pipeline, index_keys, loader_file_format
 from chess_dagster.runs.failures import explained_as_failure
 
 ROSTER_RESOURCES = ("players", "players_profiles")
@@ -108,6 +108,7 @@ def _run_chess(
         pipeline = warehouse.pipeline()
         tables_before = existing_tables(pipeline)
         source = chess(months=months, recheck_closed_months=recheck_closed_months).with_resources(*resources)
+        index_keys(source, pipeline.destination)
         if "players_games" in resources:
             source.resources["players_games"].add_map(count_month)
         results = list(
