@@ -26,6 +26,7 @@ from chess_dagster.lib.warehouse import (
     on_duckdb,
     warehouse_destination,
 )
+from chess_dagster.runs.failures import explained_as_failure
 
 
 class ChessWarehouse(DuckDBResource):
@@ -55,7 +56,10 @@ class ChessWarehouse(DuckDBResource):
 
     @contextmanager
     def sql_client(self) -> Iterator[SqlClientBase]:
-        """dlt's SQL client of the warehouse: ``%s`` parameters, ``make_qualified_table_name``."""
+        """dlt's SQL client of the warehouse (``%s`` parameters, ``make_qualified_table_name``), once
+        the warehouse is usable: a locked DuckDB file is waited for, then told in one line."""
+        with explained_as_failure():
+            self.ensure_usable()
         with self.pipeline().sql_client() as client:
             yield client
 

@@ -44,8 +44,15 @@ def warehouse_destination(database: str) -> Destination:
     destination_type = dlt.config.get(f"destination.{WAREHOUSE}.destination_type", str)
     if not destination_type or destination_type == "duckdb":
         return dlt.destinations.duckdb(database, destination_name=WAREHOUSE)
-    configured = Destination.from_reference(destination_type, destination_name=WAREHOUSE)
-    assert configured is not None, f"dlt has no destination {destination_type!r}"
+    try:
+        configured = Destination.from_reference(destination_type, destination_name=WAREHOUSE)
+    except Exception:  # dlt raises a different error per way of not finding it
+        configured = None
+    if configured is None:
+        raise WarehouseError(
+            f"DESTINATION__WAREHOUSE__DESTINATION_TYPE={destination_type!r} is not a dlt destination; "
+            "use postgres (or unset it for DuckDB)"
+        )
     return configured
 
 

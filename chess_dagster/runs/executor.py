@@ -5,9 +5,10 @@ waits forever on "Step blocked by limit for pool". The daemon's run monitoring f
 (``dagster_home/dagster.yaml``); this does it without the daemon too, at the start of every run:
 a run that holds a slot but whose process is gone is marked failed and its slots are freed.
 
-Every run is tagged with the host it executes on (``chess/host``), and only runs of this host are
-judged by their process: a run on another machine (a team's workers, Kubernetes pods) may be alive
-whatever this machine's process table says, and is left to the daemon's run monitoring.
+Every run is tagged with the host it executes on (``chess/host``): a run tagged with another host
+(a team's workers, Kubernetes pods) may be alive whatever this machine's process table says, and
+is left to the daemon's run monitoring. Untagged runs (older ones, ``execute_in_process``) are
+judged by their process as before.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def free_slots_of_dead_runs(instance: dg.DagsterInstance, current_run_id: str) -
     for run_id in concurrency_run_ids(instance) - {current_run_id}:
         run = instance.get_run_by_id(run_id)
         if run is not None and not run.is_finished:
-            if run.tags.get(HOST_TAG) != socket.gethostname():
+            host = run.tags.get(HOST_TAG)
+            if host is not None and host != socket.gethostname():
                 continue  # its process is not ours to see: run monitoring decides
             pid = _last_pid(instance, run_id)
             if pid is None or pid == os.getpid() or _alive(pid):

@@ -112,3 +112,11 @@ def test_merge_keys_are_indexed_unique_on_postgres(postgres_warehouse, api_env, 
             if "UNIQUE" in index
         }
     assert {("players_games", "url"), ("players_profiles", "player_id"), ("players", "username")} <= unique
+
+
+def test_an_unknown_warehouse_type_fails_once_naming_the_setting(api_env, resources, instance, monkeypatch):
+    monkeypatch.setenv("DESTINATION__WAREHOUSE__DESTINATION_TYPE", "nosuchdb")
+    result = load(GAMES, instance, resources, partition_key="2022-10")
+    assert not result.success
+    reason = first_failure_reason(result.all_events)
+    assert reason.startswith("DESTINATION__WAREHOUSE__DESTINATION_TYPE='nosuchdb' is not a dlt destination")

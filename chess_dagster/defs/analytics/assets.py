@@ -35,7 +35,8 @@ create table if not exists {PLAYER_MONTH_STATS} (
 )"""
 
 # Parameters (%s): the month, twice. The rating at month end is the rating of the player's last
-# game (a window, where DuckDB alone would say arg_max).
+# game with a rating (a window, where DuckDB alone would say arg_max). Averages are rounded from an
+# exact decimal: DuckDB's plain `numeric` has 3 digits and would round twice.
 PLAYER_MONTH_STATS_SQL = f"""
 insert into {PLAYER_MONTH_STATS}
 with sides as (
@@ -53,7 +54,9 @@ with sides as (
 ), scored as (
     select *,
            case when result = 'win' then 'win' when result in {DRAWS} then 'draw' else 'loss' end as outcome,
-           first_value(rating) over (partition by player order by end_time desc) as rating_at_month_end
+           first_value(rating) over (
+               partition by player order by rating is null, end_time is null, end_time desc
+           ) as rating_at_month_end
     from sides
 )
 select %s, player, count(*),
@@ -65,7 +68,7 @@ select %s, player, count(*),
        count(*) filter (where not as_white and outcome = 'loss'),
        count(*) filter (where time_class = 'bullet'), count(*) filter (where time_class = 'blitz'),
        count(*) filter (where time_class = 'rapid'), count(*) filter (where time_class = 'daily'),
-       round(cast(avg(opponent_rating) as numeric), 1), max(rating_at_month_end)
+       round(cast(avg(opponent_rating) as decimal(38, 10)), 1), max(rating_at_month_end)
 from scored group by player
 """
 
@@ -86,7 +89,7 @@ select %s,
        {_OPENING} as opening,
        count(*),
        round(cast(avg(case when white__result = 'win' then 1.0
-                           when white__result in {DRAWS} then 0.5 else 0.0 end) as numeric), 3)
+                           when white__result in {DRAWS} then 0.5 else 0.0 end) as decimal(38, 10)), 3)
 from chess_data.players_games
 where archive_month = %s and eco is not null
 group by 2, 3
