@@ -14,7 +14,6 @@ from contextlib import contextmanager
 import dagster as dg
 import dlt
 from dagster_dlt import DagsterDltResource
-from dagster_duckdb import DuckDBResource
 from dlt.destinations.sql_client import SqlClientBase
 
 from chess_dagster.lib import slack
@@ -29,14 +28,15 @@ from chess_dagster.lib.warehouse import (
 from chess_dagster.runs.failures import explained_as_failure
 
 
-class ChessWarehouse(DuckDBResource):
+class ChessWarehouse(dg.ConfigurableResource):
     """Where the chess data lands: dlt's destination ``warehouse`` (see ``lib/warehouse.py``).
 
-    DuckDB at ``database`` by default, so it is dagster-duckdb's resource (the analytics use its
-    connections), plus how long to wait for a DuckDB file another process locks. Loads and checks
-    go through the dlt pipeline and its SQL client, so they work on any configured destination.
+    The DuckDB file ``database`` by default (dlt's working folder sits beside it in any case), and
+    how long to wait for a DuckDB file another process locks. Loads, checks and analytics go
+    through the dlt pipeline and its SQL client, so they work on any configured destination.
     """
 
+    database: str
     lock_timeout_s: float = Settings.duckdb_lock_timeout_s
 
     def pipeline(self) -> dlt.Pipeline:
