@@ -6,7 +6,8 @@ one process tree and one run, times as whole processes:
 * baseline: dlt's chess example (one dlt run per month, serial requests, append);
 * start-up: the project's CLI materializing an asset that does nothing (fixed cost of a run);
 * project cold: players + profiles, then all months as one `--partition-range` run, empty DuckDB;
-* project warm: the same again, nothing changed at the source.
+* project warm: the same again, nothing changed at the source;
+* project cold, PostgreSQL: the cold run again into a fresh PostgreSQL warehouse (a server it starts).
 
 Prints a table and writes it as JSON to bench/results/. `make bench`; `--help` for the knobs.
 """
@@ -23,14 +24,18 @@ import tempfile
 import threading
 import time
 import urllib.request
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import psycopg2
 
 from chess_dagster.lib.settings import PROJECT_ROOT as ROOT
 from fixture import ChessUniverse, Month
 from fixture.dagster_home import new_dagster_home
+from fixture.postgres import running_postgres
 from fixture.wait import wait_for
 
 BIN = Path(sys.executable).parent
@@ -109,21 +114,31 @@ class Fixture:
             return json.load(response)
 
 
-def rows_since(database: str, since: float) -> int:
-    """Rows in the data tables written by loads that finished after ``since``."""
-    if not Path(database).exists():
+def rows_since(warehouse: str, since: float) -> int:
+    """Rows in the data tables written by loads that finished after ``since``.
+
+    ``warehouse`` is a DuckDB file or a ``postgresql://`` URL: the same SQL, each driver's parameter.
+    """
+    if warehouse.startswith("postgresql://"):
+        with closing(psycopg2.connect(warehouse)) as postgres:
+            return _rows_since(postgres.cursor(), "%s", since)
+    if not Path(warehouse).exists():
         return 0
-    with duckdb.connect(database, read_only=True) as connection:
-        total = 0
-        for table in DATA_TABLES:
-            row = connection.execute(
-                f"select count(*) from chess_data.{table} where _dlt_load_id in "
-                "(select load_id from chess_data._dlt_loads where inserted_at >= to_timestamp(?))",
-                [since],
-            ).fetchone()
-            assert row is not None  # an aggregate without group by returns exactly one row
-            total += row[0]
-        return total
+    with duckdb.connect(warehouse, read_only=True) as connection:
+        return _rows_since(connection.cursor(), "?", since)
+
+
+def _rows_since(cursor: Any, parameter: str, since: float) -> int:
+    """``cursor``: a DB-API cursor of either driver (they share no type)."""
+    total = 0
+    for table in DATA_TABLES:
+        cursor.execute(
+            f"select count(*) from chess_data.{table} where _dlt_load_id in (select load_id "
+            f"from chess_data._dlt_loads where inserted_at >= to_timestamp({parameter}))",
+            [since],
+        )
+        total += cursor.fetchone()[0]
+    return total
 
 
 def normalize_and_load_s(database: str) -> float:
@@ -279,6 +294,16 @@ def main() -> None:
         ]
         load_s = normalize_and_load_s(project_db)
         phases.append(run_phase("project warm", project, env, fixture, project_db))
+        with running_postgres() as postgres:
+            warehouse = postgres.create_database("chess")
+            on_postgres = {
+                **env,
+                "DESTINATION__WAREHOUSE__DESTINATION_TYPE": "postgres",
+                "DESTINATION__WAREHOUSE__CREDENTIALS": warehouse,
+                # dlt's working folder goes beside this path: a fresh one, no DuckDB file is written
+                "CHESS_DUCKDB_PATH": str(scratch / "on_postgres" / "chess.duckdb"),
+            }
+            phases.append(run_phase("project cold, PostgreSQL", project, on_postgres, fixture, warehouse))
     finally:
         fixture_process.terminate()
         fixture_process.wait()
@@ -290,10 +315,13 @@ def main() -> None:
 def report(
     args: argparse.Namespace, months: list[str], phases: list[Phase], floor_requests: int, load_s: float
 ) -> None:
-    baseline, startup, cold, warm = phases
+    baseline, startup, cold, warm, cold_on_postgres = phases
     floor_s = round(floor_requests * args.latency_ms / 1000 / args.allowed_in_flight, 2)
     runs_per_project_phase = 2
-    work = {p.name: round(p.wall_s - runs_per_project_phase * startup.wall_s, 2) for p in (cold, warm)}
+    work = {
+        p.name: round(p.wall_s - runs_per_project_phase * startup.wall_s, 2)
+        for p in (cold, warm, cold_on_postgres)
+    }
     figures = {
         "speedup cold vs baseline (wall)": round(baseline.wall_s / cold.wall_s, 1),
         "cold work / (floor + normalize&load)": round(work[cold.name] / (floor_s + load_s), 2),
@@ -301,6 +329,8 @@ def report(
         "warm month downloads": warm.month_downloads,
         "cold 429s": cold.by_status.get("429", 0),
         "peak RSS MiB (max)": max(p.peak_rss_mib for p in phases),
+        "cold work PostgreSQL / DuckDB": round(work[cold_on_postgres.name] / work[cold.name], 2),
+        "rows PostgreSQL - DuckDB (cold)": cold_on_postgres.rows - cold.rows,
     }
     targets = {
         "speedup cold vs baseline (wall)": figures["speedup cold vs baseline (wall)"] >= 10,
@@ -309,6 +339,7 @@ def report(
         "warm month downloads": warm.month_downloads == 0,
         "cold 429s": figures["cold 429s"] <= 5,
         "peak RSS MiB (max)": figures["peak RSS MiB (max)"] < 1024,
+        "rows PostgreSQL - DuckDB (cold)": figures["rows PostgreSQL - DuckDB (cold)"] == 0,
     }
     print(
         f"\n{args.players} players x {len(months)} months ({months[0]}..{months[-1]}), "
@@ -338,7 +369,8 @@ def report(
         )
     print()
     for name, value in figures.items():
-        print(f"{name:38} {value!s:>8}   target {'met' if targets[name] else 'NOT met'}")
+        verdict = "no target" if name not in targets else "target " + ("met" if targets[name] else "NOT met")
+        print(f"{name:38} {value!s:>8}   {verdict}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"backfill-{time.strftime('%Y%m%dT%H%M%S')}.json"
