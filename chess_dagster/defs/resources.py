@@ -39,28 +39,26 @@ class ChessWarehouse(dg.ConfigurableResource):
     database: str
     lock_timeout_s: float = Settings.duckdb_lock_timeout_s
 
-    def pipeline(self) -> dlt.Pipeline:
-        return chess_pipeline(self.database)
+    def usable_pipeline(self) -> dlt.Pipeline:
+        """The dlt pipeline into the warehouse, once it can be written; else :class:`WarehouseError`.
 
-    def ensure_usable(self) -> None:
-        """Return once the warehouse can be written; :class:`WarehouseError` says why it cannot.
-
-        DuckDB: the file opens read-write (a lock held elsewhere is waited for). Elsewhere: dlt has
-        the destination's credentials.
+        DuckDB: the file opens read-write (a lock held elsewhere is waited for), checked before the
+        pipeline makes its working folder beside the file. Elsewhere: dlt has the credentials.
         """
-        destination = warehouse_destination(self.database)
-        if on_duckdb(destination):
+        if on_duckdb(warehouse_destination(self.database)):
             ensure_writable(self.database, self.lock_timeout_s)
-        else:
-            ensure_configured(self.pipeline())
+            return chess_pipeline(self.database)
+        pipeline = chess_pipeline(self.database)
+        ensure_configured(pipeline)
+        return pipeline
 
     @contextmanager
     def sql_client(self) -> Iterator[SqlClientBase]:
         """dlt's SQL client of the warehouse (``%s`` parameters, ``make_qualified_table_name``), once
         the warehouse is usable: a locked DuckDB file is waited for, then told in one line."""
         with explained_as_failure():
-            self.ensure_usable()
-        with self.pipeline().sql_client() as client:
+            pipeline = self.usable_pipeline()
+        with pipeline.sql_client() as client:
             yield client
 
 

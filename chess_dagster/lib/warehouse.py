@@ -20,6 +20,7 @@ import dlt
 import duckdb
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
 from dlt.common.destination import Destination, TLoaderFileFormat
+from dlt.destinations.sql_client import SqlClientBase
 from dlt.extract import DltSource
 
 from chess_dagster.lib.errors import WarehouseError
@@ -99,6 +100,14 @@ def describing_pipeline() -> dlt.Pipeline:
         destination="duckdb",
         dataset_name=DATASET_NAME,
     )
+
+
+def existing_tables(client: SqlClientBase) -> set[str]:
+    """Tables of the chess dataset in the warehouse now (empty before the first load)."""
+    rows = client.execute_sql(
+        "select table_name from information_schema.tables where table_schema = %s", DATASET_NAME
+    )
+    return {name for (name,) in rows or []}
 
 
 def ensure_configured(pipeline: dlt.Pipeline) -> None:

@@ -18,13 +18,13 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator, build_dlt_asse
 from dagster_dlt.translator import DltResourceTranslatorData
 
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
-from chess_dagster.defs.ingest.load_history import existing_tables, save_load_history, schema_metadata
+from chess_dagster.defs.ingest.load_history import save_load_history, schema_metadata
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.client import DEFAULT_CHESS_URL
 from chess_dagster.lib.settings import DUCKDB_POOL, settings
 from chess_dagster.lib.source import chess
-from chess_dagster.lib.warehouse import describing_pipeline, index_keys, loader_file_format
+from chess_dagster.lib.warehouse import describing_pipeline, existing_tables, index_keys, loader_file_format
 from chess_dagster.runs.failures import explained_as_failure
 
 ROSTER_RESOURCES = ("players", "players_profiles")
@@ -95,7 +95,7 @@ def _run_chess(
     """Load the chosen resources into the warehouse; explained errors fail in one line (failures.py).
 
     Games are counted per archive month on their way through extract; the counts go on the
-    materialization as ``rows_by_month`` for the row-count checks to compare with DuckDB.
+    materialization as ``rows_by_month`` for the row-count checks to compare with the warehouse.
     """
     rows_by_month: Counter[str] = Counter()
 
@@ -104,9 +104,9 @@ def _run_chess(
         return game
 
     with explained_as_failure():
-        warehouse.ensure_usable()
-        pipeline = warehouse.pipeline()
-        tables_before = existing_tables(pipeline)
+        pipeline = warehouse.usable_pipeline()
+        with pipeline.sql_client() as client:
+            tables_before = existing_tables(client)
         source = chess(months=months, recheck_closed_months=recheck_closed_months).with_resources(*resources)
         index_keys(source, pipeline.destination)
         if "players_games" in resources:

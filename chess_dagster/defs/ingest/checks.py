@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 import dagster as dg
@@ -25,6 +26,7 @@ from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.months import month_bounds
 from chess_dagster.lib.settings import DATASET_NAME, DUCKDB_POOL, settings
 from chess_dagster.lib.source import DEFAULT_MAX_PLAYERS
+from chess_dagster.lib.warehouse import existing_tables
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 GAMES_TABLE, PROFILES_TABLE = f"{DATASET_NAME}.players_games", f"{DATASET_NAME}.players_profiles"
@@ -84,13 +86,11 @@ class _Dataset:
         return int(self.rows(sql, *params)[0][0])
 
     def exists(self, name: str) -> bool:
-        return bool(
-            self.scalar(
-                "select count(*) from information_schema.tables where table_schema = %s and table_name = %s",
-                DATASET_NAME,
-                name,
-            )
-        )
+        return name in self._tables
+
+    @cached_property
+    def _tables(self) -> set[str]:
+        return existing_tables(self._client)
 
 
 @contextmanager

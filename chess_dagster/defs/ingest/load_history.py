@@ -1,4 +1,4 @@
-"""What a dlt load changed, as Dagster metadata and as history tables in DuckDB.
+"""What a dlt load changed, as Dagster metadata and as history tables in the warehouse.
 
 After each load, as in dlt's chess production example, the load info, the run's trace (dlt drops
 secret config values from it) and the schema updates are loaded beside the data as ``_load_info``,
@@ -17,19 +17,8 @@ import dagster as dg
 import dlt
 from dlt.common.pipeline import LoadInfo
 
-from chess_dagster.lib.settings import DATASET_NAME
-
 # Columns per table: {"players_games": {"termination": "text"}}
 TableColumns = dict[str, dict[str, str]]
-
-
-def existing_tables(pipeline: dlt.Pipeline) -> set[str]:
-    """Tables of the chess dataset in the warehouse now (empty before the first load)."""
-    with pipeline.sql_client() as client:
-        rows = client.execute_sql(
-            "select table_name from information_schema.tables where table_schema = %s", DATASET_NAME
-        )
-    return {name for (name,) in rows or []}
 
 
 def schema_update_for(load_info: LoadInfo, table: str) -> TableColumns:
