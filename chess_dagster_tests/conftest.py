@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,7 +39,12 @@ def fixture_api(universe: ChessUniverse) -> Iterator[FixtureServer]:
 
 @pytest.fixture(autouse=True)
 def chess_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Keep every test off the real API, the project's data folder and the user's Dagster home."""
+    """Keep every test off the real API, the project's data folder and the user's Dagster home;
+    dlt's working folders (temporary, one per step) in the test's own TMPDIR, here and in the
+    processes it starts."""
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     monkeypatch.setenv("SOURCES__CHESS__CHESS_URL", "http://127.0.0.1:9/pub/")
     monkeypatch.setenv("SOURCES__CHESS__MAX_PLAYERS", str(PLAYERS))
     monkeypatch.setenv("CHESS_DUCKDB_PATH", str(tmp_path / "data" / "chess.duckdb"))

@@ -124,7 +124,7 @@ def chess_load(months: str, env: dict, api: FixtureServer, kill_during: str) -> 
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        kill_in(kill_during, run, api, env["CHESS_DUCKDB_PATH"])
+        kill_in(kill_during, run, api, env["TMPDIR"])
         codes.append(run.returncode)
         api.state.configure(QUIET)
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
@@ -141,6 +141,7 @@ def soak(rounds: int, players: int, scratch: Path) -> list[Round]:
         **os.environ,
         "DAGSTER_HOME": str(new_dagster_home(scratch / "dagster_home")),
         "CHESS_DUCKDB_PATH": duckdb_path,
+        "TMPDIR": str(scratch),  # dlt's working folders, watched by kill_in
         "CHESS_RETRY_DELAY_S": "0.5",
         "SOURCES__CHESS__MAX_PLAYERS": str(players),
         "RUNTIME__REQUEST_BACKOFF_FACTOR": "0.05",

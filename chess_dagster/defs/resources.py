@@ -18,47 +18,38 @@ from dlt.destinations.sql_client import SqlClientBase
 
 from chess_dagster.lib import slack
 from chess_dagster.lib.settings import Settings, settings
-from chess_dagster.lib.warehouse import (
-    chess_pipeline,
-    ensure_configured,
-    ensure_writable,
-    on_duckdb,
-    warehouse_destination,
-)
+from chess_dagster.lib.warehouse import ensure_configured, ensure_writable, on_duckdb, step_pipeline
 from chess_dagster.runs.failures import explained_as_failure
 
 
 class ChessWarehouse(dg.ConfigurableResource):
     """Where the chess data lands: dlt's destination ``warehouse`` (see ``lib/warehouse.py``).
 
-    The DuckDB file ``database`` by default (dlt's working folder sits beside it in any case), and
-    how long to wait for a DuckDB file another process locks. Loads, checks and analytics go
+    The DuckDB file ``database`` by default, and how long to wait for a DuckDB file another
+    process locks. Loads, checks and analytics go
     through the dlt pipeline and its SQL client, so they work on any configured destination.
     """
 
     database: str
     lock_timeout_s: float = Settings.duckdb_lock_timeout_s
 
-    def usable_pipeline(self) -> dlt.Pipeline:
-        """The dlt pipeline into the warehouse, once it can be written; else :class:`WarehouseError`.
-
-        DuckDB: the file opens read-write (a lock held elsewhere is waited for), checked before the
-        pipeline makes its working folder beside the file. Elsewhere: dlt has the credentials.
-        """
-        if on_duckdb(warehouse_destination(self.database)):
-            ensure_writable(self.database, self.lock_timeout_s)
-            return chess_pipeline(self.database)
-        pipeline = chess_pipeline(self.database)
-        ensure_configured(pipeline)
-        return pipeline
+    @contextmanager
+    def pipeline(self) -> Iterator[dlt.Pipeline]:
+        """A dlt pipeline of this step's own into the warehouse (``step_pipeline``), once the
+        warehouse can be written; else :class:`WarehouseError`. DuckDB: the file opens read-write
+        (a lock held elsewhere is waited for). Elsewhere: dlt has the credentials."""
+        with step_pipeline(self.database) as pipeline:
+            if on_duckdb(pipeline.destination):
+                ensure_writable(self.database, self.lock_timeout_s)
+            else:
+                ensure_configured(pipeline)
+            yield pipeline
 
     @contextmanager
     def sql_client(self) -> Iterator[SqlClientBase]:
         """dlt's SQL client of the warehouse (``%s`` parameters, ``make_qualified_table_name``), once
         the warehouse is usable: a locked DuckDB file is waited for, then told in one line."""
-        with explained_as_failure():
-            pipeline = self.usable_pipeline()
-        with pipeline.sql_client() as client:
+        with explained_as_failure(), self.pipeline() as pipeline, pipeline.sql_client() as client:
             yield client
 
 

@@ -26,8 +26,6 @@ class SettingsError(ExplainedError, ValueError):
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATASET_NAME = "chess_data"
 PIPELINE_NAME = "chess"
-# Every step that writes or reads the DuckDB file runs in this pool; the instance limits it to 1.
-DUCKDB_POOL = "chess_duckdb"
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ Grown from dlt's chess production example, made safe to re-run and cheap to back
   same rows;
 * profiles and game archives are fetched for several players at once (parallelized transformers),
   never more than ``max_concurrency`` requests in flight, fewer after a ``429``;
-* a closed month, once loaded, is not downloaded again (dlt resource state, stored with the data);
-  the current month is re-checked with ``If-None-Match``, so an unchanged one costs a ``304``.
+* a closed month, once loaded, is not downloaded again (``archives``, a ledger the caller keeps
+  beside the data); the current month is re-checked with ``If-None-Match``, so an unchanged one
+  costs a ``304``.
 
 Reads like the API::
 
@@ -28,9 +29,10 @@ import dlt
 from dlt.common.schema.typing import TTableSchemaColumns
 from dlt.sources import DltResource
 
+from chess_dagster.lib.archives import ArchiveLedger
 from chess_dagster.lib.client import DEFAULT_CHESS_URL, DEFAULT_USER_AGENT, ChessApiClient
 from chess_dagster.lib.errors import ChessApiError, ChessConfigError, UnknownPlayerError
-from chess_dagster.lib.months import current_month, is_closed, month_path
+from chess_dagster.lib.months import current_month, month_path
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ def chess(
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     months: Sequence[str] | None = None,
     recheck_closed_months: bool = False,
+    archives: ArchiveLedger | None = None,
 ) -> Sequence[DltResource]:
     """Chess.com data for titled players (or an explicit ``players`` list).
 
@@ -66,6 +69,9 @@ def chess(
         max_concurrency: most requests in flight at once (halved for a while after a 429).
         months: ``YYYY-MM`` months whose game archives to load; the current month if not given.
         recheck_closed_months: ask again (conditionally) for closed months already loaded.
+        archives: the archives loaded before (``lib/archives.py``); this load's fetches are added
+            to it, for the caller to store once the games have landed. Without it every month
+            is downloaded.
     """
     title = title.upper()
     if title not in TITLES:
@@ -77,6 +83,7 @@ def chess(
     api = ChessApiClient(chess_url, user_agent, max_concurrency)
     wanted_months = list(months) if months is not None else [current_month()]
     explicit = players is not None
+    ledger = archives if archives is not None else ArchiveLedger()
     # Shared by the transformer threads of one load.
     lock = threading.Lock()
     seen_urls: set[str] = set()
@@ -128,34 +135,32 @@ def chess(
     def players_games(player: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
         """The player's games per month, tagged with the ``archive_month`` they were fetched for.
 
-        State (stored with the data, so it never claims more than DuckDB holds): the closed months
-        loaded per player, and the ETag of every archive fetched.
+        Each archive asked for is recorded in ``ledger``: closed months are not asked for again, the
+        others are asked for with their last ETag.
         """
         username = player["username"]
-        state = dlt.current.resource_state()
-        with lock:
-            closed_loaded = state.setdefault("closed_months_loaded", {}).setdefault(username, [])
-            etags = state.setdefault("etags", {})
-            todo = [m for m in wanted_months if recheck_closed_months or m not in closed_loaded]
+        todo = [
+            m for m in wanted_months if recheck_closed_months or not ledger.closed_and_loaded(username, m)
+        ]
         if not todo:
             return
-        archives = api.get_json(f"player/{username}/games/archives")
-        if archives is None:
+        listed = api.get_json(f"player/{username}/games/archives")
+        if listed is None:
             missing(username, "games/archives")
             return
         # Archive URLs point at the real API host; only their YYYY/MM tails are used.
-        archived = {"-".join(url.rstrip("/").split("/")[-2:]) for url in archives["archives"]}
+        archived = {"-".join(url.rstrip("/").split("/")[-2:]) for url in listed["archives"]}
         for month in todo:
-            path = month_path(username, month)
             # A month missing from the archives list, or answered 404/410, has no games.
-            fetched = api.fetch(path, etags.get(path)) if month in archived else None
+            fetched = (
+                api.fetch(month_path(username, month), ledger.etag(username, month))
+                if month in archived
+                else None
+            )
+            ledger.fetched(username, month, fetched.etag if fetched else None)
+            if fetched is None or fetched.payload is None:  # no games, or 304: the warehouse is current
+                continue
             with lock:
-                if is_closed(month) and month not in closed_loaded:
-                    closed_loaded.append(month)
-                if fetched is None or fetched.payload is None:  # no games, or 304: DuckDB is current
-                    continue
-                if fetched.etag:
-                    etags[path] = fetched.etag
                 games = [
                     {**game, "archive_month": month}
                     for game in fetched.payload.get("games", [])

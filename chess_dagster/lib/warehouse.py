@@ -4,24 +4,30 @@ The warehouse is dlt's named destination ``warehouse``: DuckDB at ``CHESS_DUCKDB
 dlt's configuration names another type (``DESTINATION__WAREHOUSE__DESTINATION_TYPE=postgres`` with
 ``DESTINATION__WAREHOUSE__CREDENTIALS=postgresql://...``), so moving the data is configuration only.
 
-DuckDB allows one writing process. The project's own steps take turns through the ``chess_duckdb``
-pool; a foreign process (a user's ``duckdb`` shell, a notebook) is waited for, within a bound, and
-anything else wrong with the file is said in one line with what to do.
+Every step that uses the warehouse runs in the concurrency pool of its type (:func:`warehouse_pool`):
+``chess_duckdb`` takes one step at a time (DuckDB allows one writing process), ``chess_postgres``
+several. On DuckDB a foreign process (a user's ``duckdb`` shell, a notebook) is waited for, within
+a bound, and anything else wrong with the file is said in one line with what to do.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import time
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import dlt
 import duckdb
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
 from dlt.common.destination import Destination, TLoaderFileFormat
 from dlt.destinations.sql_client import SqlClientBase
-from dlt.extract import DltSource
+from dlt.extract import DltResource
 
 from chess_dagster.lib.errors import WarehouseError
 from chess_dagster.lib.settings import DATASET_NAME, PIPELINE_NAME
@@ -29,24 +35,40 @@ from chess_dagster.lib.settings import DATASET_NAME, PIPELINE_NAME
 log = logging.getLogger(__name__)
 
 WAREHOUSE = "warehouse"
+# dlt's working folder of each step: a new temporary folder named so (``step_pipeline``).
+WORKING_FOLDER_PREFIX = "chess_dlt_"
 
 
-def pipelines_dir(database: str) -> Path:
-    """dlt's working folder for ``database``: beside it, so each warehouse has its own dlt state."""
-    return Path(database).parent / "dlt_pipelines"
+def _configured_type() -> str | None:
+    """``destination.warehouse.destination_type`` from dlt's config (dlt's setting, not the platform's)."""
+    return dlt.config.get(f"destination.{WAREHOUSE}.destination_type", str) or None
 
 
-def warehouse_destination(database: str) -> Destination:
+def warehouse_pool() -> str:
+    """The concurrency pool of the steps that use the warehouse: ``chess_<type>``, ``chess_duckdb``
+    by default. The instance sets each pool's limit (``dagster_home/dagster.yaml``: 1,
+    ``deploy/dagster.yaml``: several). Only the type's name is read, so a bad setting fails a
+    run, not the loading of the code location."""
+    name = (_configured_type() or "duckdb").rsplit(".", 1)[-1].lower()
+    return "chess_" + re.sub(r"\W+", "_", name)
+
+
+def warehouse_destination(
+    database: str, name: str | None = WAREHOUSE, staging_dataset_name_layout: str | None = None
+) -> Destination:
     """dlt's destination ``warehouse``: the DuckDB file ``database`` unless configured otherwise.
 
-    The type is read from dlt's config (dlt's own settings, not the platform's); a configured
-    destination takes its credentials from ``destination.warehouse.credentials`` the same way.
+    A configured destination takes its credentials from ``destination.warehouse.credentials`` in
+    dlt's config. ``name=None`` names it by its type, for describing it (dagster-dlt's kind tag).
     """
-    destination_type = dlt.config.get(f"destination.{WAREHOUSE}.destination_type", str)
+    config: dict[str, Any] = {"destination_name": name} if name else {}
+    if staging_dataset_name_layout:
+        config["staging_dataset_name_layout"] = staging_dataset_name_layout
+    destination_type = _configured_type()
     if not destination_type or destination_type == "duckdb":
-        return dlt.destinations.duckdb(database, destination_name=WAREHOUSE)
+        return dlt.destinations.duckdb(database, **config)
     try:
-        configured = Destination.from_reference(destination_type, destination_name=WAREHOUSE)
+        configured = Destination.from_reference(destination_type, **config)
     except Exception:  # dlt raises a different error per way of not finding it
         configured = None
     if configured is None:
@@ -68,38 +90,72 @@ def loader_file_format(destination: Destination) -> TLoaderFileFormat | None:
     return "jsonl" if on_duckdb(destination) else None
 
 
-def index_keys(source: DltSource, destination: Destination) -> None:
+def index_keys(resources: Iterable[DltResource], destination: Destination) -> None:
     """Off DuckDB, mark each table's primary key ``unique``: dlt's PostgreSQL destination indexes
-    only ``unique`` columns, not a primary key, and every merge looks rows up by that key."""
+    only ``unique`` columns, not a primary key; every merge looks rows up by that key, and two
+    loads of one month at once cannot both insert a game (the second fails and is retried).
+    On DuckDB a unique constraint breaks dlt's delete-then-insert merge, and one step writes at
+    a time anyway."""
     if on_duckdb(destination):
         return
-    for resource in source.selected_resources.values():
+    for resource in resources:
         columns = resource.compute_table_schema().get("columns", {})
         keys = [name for name, column in columns.items() if column.get("primary_key")]
         resource.apply_hints(columns={name: {"name": name, "unique": True} for name in keys})
 
 
-def chess_pipeline(database: str) -> dlt.Pipeline:
-    """The dlt pipeline loading into the warehouse; its working folder sits beside ``database``."""
-    return dlt.pipeline(
-        pipeline_name=PIPELINE_NAME,
-        pipelines_dir=str(pipelines_dir(database)),
-        destination=warehouse_destination(database),
-        dataset_name=DATASET_NAME,
-    )
-
-
-def describing_pipeline() -> dlt.Pipeline:
-    """A pipeline that only describes the assets (destination kind, names) when they are defined.
-
-    It lives in the temp folder, so loading the code location never touches the data folder.
+@contextmanager
+def step_pipeline(database: str) -> Iterator[dlt.Pipeline]:
+    """A dlt pipeline into the warehouse with a working folder and a staging dataset of its own,
+    both removed afterwards, so steps load side by side: two processes on one working folder
+    corrupt it (dlt #1102), and merges through one staging dataset at once duplicate or drop rows
+    (dlt #4297, #2287). dlt restores the schema and its state from the warehouse into the new
+    folder when the pipeline runs.
     """
-    return dlt.pipeline(
-        pipeline_name=PIPELINE_NAME,
-        pipelines_dir=str(Path(tempfile.gettempdir()) / "chess_dagster_specs"),
-        destination="duckdb",
-        dataset_name=DATASET_NAME,
-    )
+    staging = f"%s_staging_{uuid.uuid4().hex[:12]}"
+    with tempfile.TemporaryDirectory(prefix=WORKING_FOLDER_PREFIX) as working_folder:
+        pipeline = dlt.pipeline(
+            pipeline_name=PIPELINE_NAME,
+            pipelines_dir=working_folder,
+            destination=warehouse_destination(database, staging_dataset_name_layout=staging),
+            dataset_name=DATASET_NAME,
+        )
+        try:
+            yield pipeline
+        finally:
+            _drop_staging_dataset(pipeline)
+
+
+def _drop_staging_dataset(pipeline: dlt.Pipeline) -> None:
+    """Drop the staging dataset of a pipeline that loaded; a failure here is logged, not raised,
+    so it never hides the load's own outcome (a left-over ``chess_data_staging_*`` is harmless)."""
+    if pipeline.last_trace is None:
+        return
+    try:
+        with pipeline.sql_client() as client, client.with_staging_dataset():
+            if client.has_dataset():
+                client.drop_dataset()
+    except Exception as exc:  # any destination error: see above
+        log.warning("could not drop the staging dataset of this load: %s", exc)
+
+
+@contextmanager
+def describing_pipeline(database: str) -> Iterator[dlt.Pipeline]:
+    """A pipeline that only describes the assets (the warehouse's kind, the dataset) when they are
+    defined, in a temporary folder of its own: loading the code location never touches the data
+    folder, and processes loading it at once do not race for one folder. A warehouse type dlt does
+    not know is described as DuckDB here and fails the runs, in one line."""
+    try:
+        destination = warehouse_destination(database, name=None)
+    except WarehouseError:
+        destination = dlt.destinations.duckdb(database)
+    with tempfile.TemporaryDirectory(prefix=WORKING_FOLDER_PREFIX) as working_folder:
+        yield dlt.pipeline(
+            pipeline_name=PIPELINE_NAME,
+            pipelines_dir=working_folder,
+            destination=destination,
+            dataset_name=DATASET_NAME,
+        )
 
 
 def existing_tables(client: SqlClientBase) -> set[str]:

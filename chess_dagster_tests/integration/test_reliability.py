@@ -149,7 +149,7 @@ def test_two_cli_runs_at_once_take_turns_on_duckdb_and_both_land(dagster_env, un
 LAUNCH_2022_10 = [DG, "launch", "--assets", "chess/players_games", "--partition", "2022-10"]
 
 
-def launch_and_kill(phase: str, env: dict[str, str], api: FixtureServer, duckdb_path: str) -> None:
+def launch_and_kill(phase: str, env: dict[str, str], api: FixtureServer) -> None:
     """`dg launch` a month and SIGKILL it in ``phase``: a dead run holding its pool slot."""
     if phase == "extract":
         api.state.configure({"latency_ms": 300})
@@ -161,7 +161,7 @@ def launch_and_kill(phase: str, env: dict[str, str], api: FixtureServer, duckdb_
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    assert kill_in(phase, run, api, duckdb_path), "the run finished before it could be killed"
+    assert kill_in(phase, run, api, env["TMPDIR"]), "the run finished before it could be killed"
 
 
 @pytest.mark.e2e
@@ -170,9 +170,10 @@ def test_a_run_killed_mid_load_leaves_no_half_month_and_the_rerun_is_not_blocked
     phase, api_env, dagster_env, universe, duckdb_path
 ):
     env = {**dagster_env, "SOURCES__CHESS__MAX_PLAYERS": "12"}
-    launch_and_kill(phase, env, api_env, duckdb_path)
+    launch_and_kill(phase, env, api_env)
     if phase == "normalize":  # normalize commits its package, then deletes the extracted one
-        assert waiting_packages(duckdb_path, "extracted") and not waiting_packages(duckdb_path, "normalized")
+        tmpdir = env["TMPDIR"]
+        assert waiting_packages(tmpdir, "extracted") and not waiting_packages(tmpdir, "normalized")
     api_env.state.configure({"latency_ms": 0})
 
     started = time.monotonic()
@@ -187,7 +188,7 @@ def test_a_run_killed_mid_load_leaves_no_half_month_and_the_rerun_is_not_blocked
 
 @pytest.mark.e2e
 def test_a_dead_looking_run_of_another_host_keeps_its_slot(api_env, dagster_env, dagster_home, duckdb_path):
-    launch_and_kill("extract", dagster_env, api_env, duckdb_path)
+    launch_and_kill("extract", dagster_env, api_env)
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         (run,) = instance.get_runs()
         assert run.tags[HOST_TAG] == socket.gethostname()

@@ -18,7 +18,7 @@ from dlt.destinations.sql_client import SqlClientBase
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
-from chess_dagster.lib.settings import DUCKDB_POOL
+from chess_dagster.lib.warehouse import warehouse_pool
 
 SCHEMA = "chess_analytics"
 DRAWS = ("agreed", "repetition", "stalemate", "insufficient", "50move", "timevsinsufficient")
@@ -143,7 +143,7 @@ def _analytics_asset(name: str, description: str, upstream: Sequence[dg.AssetKey
         deps=list(upstream),
         partitions_def=monthly_partitions,
         automation_condition=ON_GAMES_MONTH_UPDATED,
-        pool=DUCKDB_POOL,
+        pool=warehouse_pool(),
         kinds={"sql"},
     )
 
@@ -185,7 +185,7 @@ def _no_rows_where(
 @dg.asset_check(
     asset=player_month_stats,
     blocking=True,
-    pool=DUCKDB_POOL,
+    pool=warehouse_pool(),
     description="Wins, draws and losses add up to the games of each player and month.",
 )
 def results_add_up(warehouse: ChessWarehouse) -> dg.AssetCheckResult:
@@ -201,7 +201,7 @@ def results_add_up(warehouse: ChessWarehouse) -> dg.AssetCheckResult:
 @dg.asset_check(
     asset=openings,
     blocking=True,
-    pool=DUCKDB_POOL,
+    pool=warehouse_pool(),
     description="White's score is between 0 and 1 and every opening has games.",
 )
 def scores_in_range(warehouse: ChessWarehouse) -> dg.AssetCheckResult:

@@ -6,7 +6,8 @@ Two multi-assets over one dlt pipeline:
 * ``chess_games``: ``chess/players_games``, one partition per month, and a backfill of any range
   of months runs as a single run (one titled list, one archive list per player, for the range).
 
-Both write the same warehouse, so both run in the ``chess_duckdb`` concurrency pool.
+Both write the warehouse, so both run in its concurrency pool (``chess_duckdb`` by default). The
+games remember which archives they loaded in ``players_archives`` (``lib/archives.py``).
 """
 
 from collections import Counter
@@ -21,10 +22,17 @@ from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
 from chess_dagster.defs.ingest.load_history import save_load_history, schema_metadata
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
+from chess_dagster.lib.archives import archives_resource, read_ledger
 from chess_dagster.lib.client import DEFAULT_CHESS_URL
-from chess_dagster.lib.settings import DUCKDB_POOL, settings
+from chess_dagster.lib.settings import settings
 from chess_dagster.lib.source import chess
-from chess_dagster.lib.warehouse import describing_pipeline, existing_tables, index_keys, loader_file_format
+from chess_dagster.lib.warehouse import (
+    describing_pipeline,
+    existing_tables,
+    index_keys,
+    loader_file_format,
+    warehouse_pool,
+)
 from chess_dagster.runs.failures import explained_as_failure
 
 ROSTER_RESOURCES = ("players", "players_profiles")
@@ -68,11 +76,12 @@ def _chess_dlt_assets(
     describing_source = chess(
         chess_url=DEFAULT_CHESS_URL, title="GM", max_players=1, players=None, max_concurrency=1, months=[]
     )
-    specs = build_dlt_asset_specs(
-        dlt_source=describing_source.with_resources(*resources),
-        dlt_pipeline=describing_pipeline(),
-        dagster_dlt_translator=ChessDltTranslator(),
-    )
+    with describing_pipeline(settings().duckdb_path) as pipeline:
+        specs = build_dlt_asset_specs(
+            dlt_source=describing_source.with_resources(*resources),
+            dlt_pipeline=pipeline,
+            dagster_dlt_translator=ChessDltTranslator(),
+        )
     return dg.multi_asset(
         name=name,
         specs=specs,
@@ -80,7 +89,7 @@ def _chess_dlt_assets(
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
         retry_policy=NETWORK_RETRY_POLICY,
-        pool=DUCKDB_POOL,
+        pool=warehouse_pool(),
     )
 
 
@@ -103,12 +112,13 @@ def _run_chess(
         rows_by_month[game["archive_month"]] += 1
         return game
 
-    with explained_as_failure():
-        pipeline = warehouse.usable_pipeline()
+    with explained_as_failure(), warehouse.pipeline() as pipeline:
         with pipeline.sql_client() as client:
             tables_before = existing_tables(client)
-        source = chess(months=months, recheck_closed_months=recheck_closed_months).with_resources(*resources)
-        index_keys(source, pipeline.destination)
+            ledger = read_ledger(client, months, tables_before)
+        source = chess(months=months, recheck_closed_months=recheck_closed_months, archives=ledger)
+        source = source.with_resources(*resources)
+        index_keys(source.selected_resources.values(), pipeline.destination)
         if "players_games" in resources:
             source.resources["players_games"].add_map(count_month)
         results = list(
@@ -119,9 +129,11 @@ def _run_chess(
                 loader_file_format=loader_file_format(pipeline.destination),
             )
         )
-    load_info = pipeline.last_trace.last_load_info if pipeline.last_trace else None
-    assert load_info is not None, "dlt.run returned without a load"
-    save_load_history(pipeline, load_info)
+        load_info = pipeline.last_trace.last_load_info if pipeline.last_trace else None
+        assert load_info is not None, "dlt.run returned without a load"
+        archives = archives_resource(ledger)
+        index_keys([archives], pipeline.destination)
+        save_load_history(pipeline, load_info, archives)
     for result in results:
         assert result.asset_key is not None, "dagster-dlt names the asset of every result"
         metadata: dict[str, Any] = {

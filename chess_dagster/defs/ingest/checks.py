@@ -2,8 +2,8 @@
 
 Checks that a wrong load must not get past are blocking ERROR checks: downstream assets of a run
 do not start after one fails, and CI (``scripts/check_load.py``) fails on them. They read the
-warehouse through dlt's SQL client in portable SQL (DuckDB, PostgreSQL), in the ``chess_duckdb``
-pool, so they never race a load for a DuckDB file.
+warehouse through dlt's SQL client in portable SQL (DuckDB, PostgreSQL), in the warehouse's pool,
+so they never race a load for a DuckDB file.
 
 Games checks look at the months of the run they are in (one partition, or a backfill's range);
 run alone (``chess_checks`` job) they look at every month loaded.
@@ -24,9 +24,9 @@ from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.months import month_bounds
-from chess_dagster.lib.settings import DATASET_NAME, DUCKDB_POOL, settings
+from chess_dagster.lib.settings import DATASET_NAME, settings
 from chess_dagster.lib.source import DEFAULT_MAX_PLAYERS
-from chess_dagster.lib.warehouse import existing_tables
+from chess_dagster.lib.warehouse import existing_tables, warehouse_pool
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 GAMES_TABLE, PROFILES_TABLE = f"{DATASET_NAME}.players_games", f"{DATASET_NAME}.players_profiles"
@@ -133,7 +133,7 @@ def _latest_load(instance: dg.DagsterInstance, month: str) -> tuple[str, int] | 
     return str(load_id.value), int(rows_by_month.value.get(month, 0))
 
 
-@dg.multi_asset_check(specs=GAMES_CHECKS, can_subset=True, pool=DUCKDB_POOL)
+@dg.multi_asset_check(specs=GAMES_CHECKS, can_subset=True, pool=warehouse_pool())
 def games_checks(
     context: dg.AssetCheckExecutionContext, warehouse: ChessWarehouse
 ) -> Iterator[dg.AssetCheckResult]:
@@ -224,7 +224,7 @@ def players_asked_for() -> int:
     return int(dlt.config.get("sources.chess.max_players", int) or DEFAULT_MAX_PLAYERS)
 
 
-@dg.multi_asset_check(specs=ROSTER_CHECKS, can_subset=True, pool=DUCKDB_POOL)
+@dg.multi_asset_check(specs=ROSTER_CHECKS, can_subset=True, pool=warehouse_pool())
 def roster_checks(
     context: dg.AssetCheckExecutionContext, warehouse: ChessWarehouse
 ) -> Iterator[dg.AssetCheckResult]:

@@ -2,7 +2,8 @@
 
 After each load, as in dlt's chess production example, the load info, the run's trace (dlt drops
 secret config values from it) and the schema updates are loaded beside the data as ``_load_info``,
-``_trace`` and ``_new_tables``: one extra, small dlt load per run.
+``_trace`` and ``_new_tables``, with the archives the load fetched (``players_archives``): one
+extra, small dlt load per run.
 
 A schema update to a table that already existed before the load is *drift* (``schema_new_columns``
 on the materialization, what the Slack sensor reports); an update that creates a table is the
@@ -16,6 +17,7 @@ from collections.abc import Collection, Mapping
 import dagster as dg
 import dlt
 from dlt.common.pipeline import LoadInfo
+from dlt.extract import DltResource
 
 # Columns per table: {"players_games": {"termination": "text"}}
 TableColumns = dict[str, dict[str, str]]
@@ -51,8 +53,9 @@ def schema_metadata(load_info: LoadInfo, table: str, tables_before: Collection[s
     }
 
 
-def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo) -> None:
-    """Load ``_load_info``, ``_trace`` and ``_new_tables`` for ``load_info`` in one small load."""
+def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo, archives: DltResource) -> None:
+    """Load ``_load_info``, ``_trace`` and ``_new_tables`` for ``load_info``, and the ``archives``
+    it fetched (``lib/archives.py``), in one small load after the data has landed."""
     trace = pipeline.last_trace
     new_tables = [package.asdict()["tables"] for package in load_info.load_packages]
     pipeline.run(
@@ -60,6 +63,7 @@ def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo) -> None:
             dlt.resource([load_info], name="_load_info"),
             dlt.resource([trace], name="_trace"),
             dlt.resource(new_tables, name="_new_tables"),
+            archives,
         ]
     )
 
