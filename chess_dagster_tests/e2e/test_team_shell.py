@@ -2,7 +2,6 @@
 holding deploy/dagster.yaml, and the commands load, check and analyse into PostgreSQL."""
 
 import subprocess
-import uuid
 from pathlib import Path
 
 import psycopg2
@@ -11,8 +10,6 @@ import pytest
 from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster_tests.conftest import fixture_game_urls
 from chess_dagster_tests.e2e.commands import CHESS_LOAD, DG
-from fixture.dagster_home import TEAM_INSTANCE, new_dagster_home
-from fixture.postgres import PostgresServer
 
 pytestmark = pytest.mark.e2e
 
@@ -24,18 +21,11 @@ def fetch(url: str, sql: str) -> list[tuple]:
 
 
 def test_chess_load_and_dg_launch_work_against_postgres_with_their_history_there(
-    postgres_server: PostgresServer, dagster_env, api_env, universe, duckdb_path, tmp_path: Path, monkeypatch
+    team_env, api_env, universe, duckdb_path
 ):
-    warehouse = postgres_server.create_database(f"chess_{uuid.uuid4().hex[:12]}")
-    instance_db = postgres_server.create_database(f"dagster_{uuid.uuid4().hex[:12]}")
-    monkeypatch.setenv("DAGSTER_PG_URL", instance_db)  # new_dagster_home opens the instance
-    env = {
-        **dagster_env,
-        "DESTINATION__WAREHOUSE__DESTINATION_TYPE": "postgres",
-        "DESTINATION__WAREHOUSE__CREDENTIALS": warehouse,
-        "DAGSTER_PG_URL": instance_db,
-        "DAGSTER_HOME": str(new_dagster_home(tmp_path / "team_home", TEAM_INSTANCE)),
-    }
+    env = team_env
+    warehouse = env["DESTINATION__WAREHOUSE__CREDENTIALS"]
+    instance_db = env["DAGSTER_PG_URL"]
     for command in (
         [CHESS_LOAD, "roster"],
         [CHESS_LOAD, "games", "2022-01...2022-03"],

@@ -1,0 +1,82 @@
+"""The archive ledger: which monthly archives a load may skip, which ETag it asks with, what it learnt."""
+
+from __future__ import annotations
+
+from chess_dagster.lib.archives import ARCHIVES_COLUMNS, Archive, ArchiveLedger
+from chess_dagster.lib.months import current_month, month_path
+
+CLOSED = "2022-01"
+
+
+def archive(username: str, month: str, etag: str | None, closed: bool) -> Archive:
+    return Archive(month_path(username, month), username, month, etag, closed)
+
+
+def test_a_closed_month_known_as_closed_is_closed_and_loaded() -> None:
+    assert ArchiveLedger([archive("hikaru", CLOSED, "v1", True)]).closed_and_loaded("hikaru", CLOSED)
+
+
+def test_a_month_recorded_while_still_open_is_not_closed_and_loaded() -> None:
+    assert not ArchiveLedger([archive("hikaru", CLOSED, "v1", False)]).closed_and_loaded("hikaru", CLOSED)
+
+
+def test_an_unknown_month_is_not_closed_and_loaded() -> None:
+    ledger = ArchiveLedger([archive("hikaru", CLOSED, "v1", True)])
+    assert not ledger.closed_and_loaded("hikaru", "2022-02")
+    assert not ledger.closed_and_loaded("magnus", CLOSED)
+
+
+def test_a_known_archive_is_asked_for_with_its_etag() -> None:
+    assert ArchiveLedger([archive("hikaru", CLOSED, "v1", True)]).etag("hikaru", CLOSED) == "v1"
+
+
+def test_an_unknown_archive_has_no_etag() -> None:
+    assert ArchiveLedger([archive("hikaru", CLOSED, "v1", True)]).etag("hikaru", "2022-02") is None
+
+
+def test_a_closed_month_fetched_with_a_new_etag_is_recorded_closed_with_that_etag() -> None:
+    ledger = ArchiveLedger([archive("hikaru", CLOSED, "v1", True)])
+    ledger.fetched("hikaru", CLOSED, "v2")
+    assert [(row["etag"], row["closed"]) for row in ledger.rows()] == [("v2", True)]
+
+
+def test_an_archive_fetched_unchanged_yields_no_row() -> None:
+    ledger = ArchiveLedger([archive("hikaru", CLOSED, "v1", True)])
+    ledger.fetched("hikaru", CLOSED, "v1")
+    assert ledger.rows() == []
+
+
+def test_a_not_modified_answer_keeps_the_known_etag() -> None:
+    ledger = ArchiveLedger([archive("hikaru", CLOSED, "v1", False)])
+    ledger.fetched("hikaru", CLOSED, None)
+    assert [(row["etag"], row["closed"]) for row in ledger.rows()] == [("v1", True)]
+
+
+def test_the_current_month_is_recorded_open() -> None:
+    ledger = ArchiveLedger()
+    ledger.fetched("hikaru", current_month(), "v1")
+    assert [row["closed"] for row in ledger.rows()] == [False]
+
+
+def test_a_row_names_the_archive_by_its_path() -> None:
+    ledger = ArchiveLedger()
+    ledger.fetched("hikaru", CLOSED, "v1")
+    assert ledger.rows() == [
+        {
+            "archive": month_path("hikaru", CLOSED),
+            "username": "hikaru",
+            "month": CLOSED,
+            "etag": "v1",
+            "closed": True,
+        }
+    ]
+
+
+def test_the_table_columns_type_every_key_of_a_row() -> None:
+    ledger = ArchiveLedger()
+    ledger.fetched("hikaru", CLOSED, None)
+    assert set(ARCHIVES_COLUMNS) == set(ledger.rows()[0])
+
+
+def test_the_archive_path_is_the_tables_primary_key() -> None:
+    assert [name for name, column in ARCHIVES_COLUMNS.items() if column.get("primary_key")] == ["archive"]
