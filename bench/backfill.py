@@ -7,7 +7,10 @@ one process tree and one run, times as whole processes:
 * start-up: the project's CLI materializing an asset that does nothing (fixed cost of a run);
 * project cold: players + profiles, then all months as one `--partition-range` run, empty DuckDB;
 * project warm: the same again, nothing changed at the source;
-* project cold, PostgreSQL: the cold run again into a fresh PostgreSQL warehouse (a server it starts).
+* project cold, PostgreSQL: the cold run again into a fresh PostgreSQL warehouse (a server it starts);
+* 18 single-month runs at once, pool 1 / pool 4: a `chess-load games <month>` per month started
+  together, as a team's schedules and users start them, on the team instance (deploy/dagster.yaml,
+  PostgreSQL) with the ``chess_postgres`` pool limited to 1, then 4; each into a fresh warehouse.
 
 Prints a table and writes it as JSON to bench/results/. `make bench`; `--help` for the knobs.
 """
@@ -29,16 +32,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import dagster as dg
 import duckdb
 import psycopg2
 
 from chess_dagster.lib.settings import PROJECT_ROOT as ROOT
 from fixture import ChessUniverse, Month
-from fixture.dagster_home import new_dagster_home
-from fixture.postgres import running_postgres
+from fixture.dagster_home import TEAM_INSTANCE, new_dagster_home
+from fixture.postgres import PostgresServer, running_postgres
 from fixture.wait import wait_for
 
 BIN = Path(sys.executable).parent
+POSTGRES_POOL = "chess_postgres"
 DATA_TABLES = ("players", "players_profiles", "players_games")
 
 
@@ -58,16 +63,17 @@ class Phase:
 
 
 class TreeRss:
-    """Peak resident memory of a process tree (the sum over its processes), sampled from /proc."""
+    """Peak resident memory of process trees (the sum over their processes), sampled from /proc."""
 
-    def __init__(self, root: int) -> None:
-        self.root, self.peak_kib, self._stop = root, 0, threading.Event()
+    def __init__(self, *roots: int) -> None:
+        self.roots, self.peak_kib, self._stop = roots, 0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.wait(0.05):
-            self.peak_kib = max(self.peak_kib, sum(_rss_kib(pid) for pid in _tree(self.root)))
+            pids = {pid for root in self.roots for pid in _tree(root)}
+            self.peak_kib = max(self.peak_kib, sum(_rss_kib(pid) for pid in pids))
 
     def stop(self) -> float:
         self._stop.set()
@@ -131,7 +137,9 @@ def rows_since(warehouse: str, since: float) -> int:
 def _rows_since(cursor: Any, parameter: str, since: float) -> int:
     """``cursor``: a DB-API cursor of either driver (they share no type)."""
     total = 0
-    for table in DATA_TABLES:
+    cursor.execute("select table_name from information_schema.tables where table_schema = 'chess_data'")
+    existing = {name for (name,) in cursor.fetchall()}
+    for table in (t for t in DATA_TABLES if t in existing):
         cursor.execute(
             f"select count(*) from chess_data.{table} where _dlt_load_id in (select load_id "
             f"from chess_data._dlt_loads where inserted_at >= to_timestamp({parameter}))",
@@ -153,21 +161,29 @@ def normalize_and_load_s(database: str) -> float:
     return round(seconds or 0.0, 2)
 
 
-def run_phase(name: str, commands: list[list[str]], env: dict, fixture: Fixture, database: str) -> Phase:
+def run_phase(
+    name: str, commands: list[list[str]], env: dict, fixture: Fixture, database: str, together: bool = False
+) -> Phase:
+    """Run ``commands`` one after the other (or all at once: ``together``); fail on any failure."""
     fixture.call("/_fixture/reset", {})
     started = time.time()
     peak = 0.0
-    for command in commands:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-        )
-        sampler = TreeRss(process.pid)
-        _, stderr = process.communicate()
-        peak = max(peak, sampler.stop())
-        if process.returncode != 0:
-            raise SystemExit(
-                f"{name}: {' '.join(command[:4])} failed (exit {process.returncode}):\n{stderr[-3000:]}"
+    batches = [commands] if together else [[command] for command in commands]
+    for batch in batches:
+        processes = [
+            subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
             )
+            for command in batch
+        ]
+        sampler = TreeRss(*(process.pid for process in processes))
+        errors = [process.communicate()[1] for process in processes]
+        peak = max(peak, sampler.stop())
+        for command, process, stderr in zip(batch, processes, errors, strict=True):
+            if process.returncode != 0:
+                raise SystemExit(
+                    f"{name}: {' '.join(command[:4])} failed (exit {process.returncode}):\n{stderr[-3000:]}"
+                )
     wall = time.time() - started
     stats = fixture.call("/_fixture/stats")
     by_route_status = stats["by_route_status"]
@@ -180,6 +196,29 @@ def run_phase(name: str, commands: list[list[str]], env: dict, fixture: Fixture,
         rows_since(database, started),
         peak,
     )
+
+
+def single_month_runs_at_once(
+    pool_limit: int, months: list[str], env: dict, fixture: Fixture, postgres: PostgresServer, scratch: Path
+) -> Phase:
+    """One ``chess-load games <month>`` per month, all started together, on a new team instance
+    whose ``chess_postgres`` pool takes ``pool_limit`` steps at once, into a new warehouse."""
+    instance_url = postgres.create_database(f"dagster_pool_{pool_limit}")
+    os.environ["DAGSTER_PG_URL"] = instance_url  # new_dagster_home opens the instance here
+    home = new_dagster_home(scratch / f"team_home_pool_{pool_limit}", TEAM_INSTANCE)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        instance.event_log_storage.set_concurrency_slots(POSTGRES_POOL, pool_limit)
+    warehouse = postgres.create_database(f"chess_pool_{pool_limit}")
+    team_env = {
+        **env,
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_PG_URL": instance_url,
+        "DESTINATION__WAREHOUSE__DESTINATION_TYPE": "postgres",
+        "DESTINATION__WAREHOUSE__CREDENTIALS": warehouse,
+    }
+    commands = [[str(BIN / "chess-load"), "games", month] for month in months]
+    name = f"{len(months)} runs at once, pool {pool_limit}"
+    return run_phase(name, commands, team_env, fixture, warehouse, together=True)
 
 
 def minimum_requests(universe: ChessUniverse, players: int, months: list[str]) -> int:
@@ -304,6 +343,8 @@ def main() -> None:
                 "CHESS_DUCKDB_PATH": str(scratch / "on_postgres" / "chess.duckdb"),
             }
             phases.append(run_phase("project cold, PostgreSQL", project, on_postgres, fixture, warehouse))
+            for pool_limit in (1, 4):
+                phases.append(single_month_runs_at_once(pool_limit, months, env, fixture, postgres, scratch))
     finally:
         fixture_process.terminate()
         fixture_process.wait()
@@ -315,7 +356,7 @@ def main() -> None:
 def report(
     args: argparse.Namespace, months: list[str], phases: list[Phase], floor_requests: int, load_s: float
 ) -> None:
-    baseline, startup, cold, warm, cold_on_postgres = phases
+    baseline, startup, cold, warm, cold_on_postgres, pool_1, pool_4 = phases
     floor_s = round(floor_requests * args.latency_ms / 1000 / args.allowed_in_flight, 2)
     runs_per_project_phase = 2
     work = {
@@ -331,6 +372,8 @@ def report(
         "peak RSS MiB (max)": max(p.peak_rss_mib for p in phases),
         "cold work PostgreSQL / DuckDB": round(work[cold_on_postgres.name] / work[cold.name], 2),
         "rows PostgreSQL - DuckDB (cold)": cold_on_postgres.rows - cold.rows,
+        "runs at once: pool 1 / pool 4 (wall)": round(pool_1.wall_s / pool_4.wall_s, 2),
+        "runs at once: rows pool 4 - cold games": pool_4.rows - (cold.rows - 2 * args.players),
     }
     targets = {
         "speedup cold vs baseline (wall)": figures["speedup cold vs baseline (wall)"] >= 10,
@@ -340,6 +383,7 @@ def report(
         "cold 429s": figures["cold 429s"] <= 5,
         "peak RSS MiB (max)": figures["peak RSS MiB (max)"] < 1024,
         "rows PostgreSQL - DuckDB (cold)": figures["rows PostgreSQL - DuckDB (cold)"] == 0,
+        "runs at once: rows pool 4 - cold games": pool_1.rows == pool_4.rows == cold.rows - 2 * args.players,
     }
     print(
         f"\n{args.players} players x {len(months)} months ({months[0]}..{months[-1]}), "
@@ -352,7 +396,7 @@ def report(
         f"DuckDB normalize+load in the cold run: {load_s} s; start-up of one run: {startup.wall_s} s\n"
     )
     header = (
-        f"| {'phase':24} | {'wall s':>7} | {'work s':>7} | {'requests':>8} | {'200':>5} | {'304':>4} | "
+        f"| {'phase':28} | {'wall s':>7} | {'work s':>7} | {'requests':>8} | {'200':>5} | {'304':>4} | "
         f"{'429':>4} | "
         f"{'5xx':>4} | {'rows':>7} | {'rows/s':>8} | {'peak RSS MiB':>12} |"
     )
@@ -363,7 +407,7 @@ def report(
         fivexx = sum(v for k, v in s.items() if k.startswith("5"))
         phase_work = work.get(phase.name, "")
         print(
-            f"| {phase.name:24} | {phase.wall_s:7.2f} | {phase_work!s:>7} | {phase.requests:8} | "
+            f"| {phase.name:28} | {phase.wall_s:7.2f} | {phase_work!s:>7} | {phase.requests:8} | "
             f"{s.get('200', 0):5} | {s.get('304', 0):4} | {s.get('429', 0):4} | {fivexx:4} | "
             f"{phase.rows:7} | {phase.rows_per_s:8} | {phase.peak_rss_mib:12} |"
         )

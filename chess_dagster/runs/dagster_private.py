@@ -3,7 +3,8 @@
 Dagster has no public way to extend its in-process executor or to list and free the pool slots
 runs hold (``executor.py`` frees dead runs' slots), to type a reconstructable job, or to read a
 serialized error chain; and its console logger hands the event to filters only as a private
-attribute of the log record.
+attribute of the log record. One bug of Dagster's is mended here (a run waiting for a pool slot
+spins a core: :func:`stop_busy_waiting_for_pool_slots`).
 ``chess_dagster_tests/unit/test_dagster_private_api.py`` checks each of these against the installed
 Dagster and fails naming what changed, so an upgrade that moves them fails in CI rather than in a
 user's run.
@@ -12,9 +13,11 @@ user's run.
 from __future__ import annotations
 
 import logging
+import time
 
 import dagster as dg
 from dagster._core.definitions.reconstruct import ReconstructableJob
+from dagster._core.execution.plan.instance_concurrency_context import InstanceConcurrencyContext
 from dagster._core.execution.retries import RetryMode
 from dagster._core.executor.in_process import InProcessExecutor
 from dagster._utils.error import SerializableErrorInfo
@@ -58,6 +61,30 @@ def free_concurrency_slots(instance: dg.DagsterInstance, run_id: str) -> None:
     instance.event_log_storage.free_concurrency_slots_for_run(run_id)
 
 
+# Dagster's own, kept for the unit test that tells when Dagster has fixed it.
+DAGSTER_INTERVAL_TO_NEXT_CLAIM_CHECK = InstanceConcurrencyContext.interval_to_next_pending_claim_check
+
+
+def _seconds_to_next_claim_check(self: InstanceConcurrencyContext) -> float:
+    """Seconds until a blocked step's next claim attempt (0 when one is due or none waits)."""
+    if not self._pending_claims:
+        return 0.0
+    now = time.time()
+    return max(0.0, min((ready_at - now for ready_at in self._pending_timeouts.values()), default=0.0))
+
+
+def stop_busy_waiting_for_pool_slots() -> None:
+    """Make a run whose steps wait for a pool slot sleep between claim attempts.
+
+    Dagster 1.13's ``InstanceConcurrencyContext.interval_to_next_pending_claim_check`` returns
+    ``min(0, ...)``, never more than 0, so the executor's ``sleep_til_ready`` never sleeps and a
+    waiting run spins a core (measured: 17 ``chess-load`` runs waiting for one ``chess_postgres``
+    slot held both cores, starving the run that held it). dagster-io/dagster#20367 proposed this
+    fix and was closed unmerged. Applied by the run's executor, so only run workers change.
+    """
+    InstanceConcurrencyContext.interval_to_next_pending_claim_check = _seconds_to_next_claim_check  # type: ignore[method-assign]
+
+
 __all__ = [
     "InProcessExecutor",
     "ReconstructableJob",
@@ -67,5 +94,6 @@ __all__ = [
     "dagster_event_of",
     "failure_description_in",
     "free_concurrency_slots",
+    "stop_busy_waiting_for_pool_slots",
     "user_error_of",
 ]

@@ -5,6 +5,9 @@ waits forever on "Step blocked by limit for pool". The daemon's run monitoring f
 (``dagster_home/dagster.yaml``); this does it without the daemon too, at the start of every run:
 a run that holds a slot but whose process is gone is marked failed and its slots are freed.
 
+A step waiting for a pool slot sleeps between claim attempts (Dagster's own executor spins a core
+while it waits: ``dagster_private.stop_busy_waiting_for_pool_slots``).
+
 Every run is tagged with the host it executes on (``chess/host``): a run tagged with another host
 (a team's workers, Kubernetes pods) may be alive whatever this machine's process table says, and
 is left to the daemon's run monitoring. Untagged runs (older ones, ``execute_in_process``) are
@@ -25,6 +28,7 @@ from chess_dagster.runs.dagster_private import (
     RetryMode,
     concurrency_run_ids,
     free_concurrency_slots,
+    stop_busy_waiting_for_pool_slots,
 )
 
 log = logging.getLogger(__name__)
@@ -71,6 +75,7 @@ def free_slots_of_dead_runs(instance: dg.DagsterInstance, current_run_id: str) -
 
 class SlotFreeingInProcessExecutor(InProcessExecutor):
     def execute(self, plan_context, execution_plan) -> Iterator[dg.DagsterEvent]:
+        stop_busy_waiting_for_pool_slots()
         plan_context.instance.add_run_tags(plan_context.run_id, {HOST_TAG: socket.gethostname()})
         freed = free_slots_of_dead_runs(plan_context.instance, plan_context.run_id)
         if freed:

@@ -6,6 +6,8 @@ says what to mend, instead of failing a user's run.
 
 import inspect
 import logging
+import time
+from typing import Any
 
 import dagster as dg
 
@@ -110,3 +112,27 @@ def test_pool_slots_can_still_be_listed_and_freed_per_run() -> None:
     with dg.instance_for_test() as instance:
         assert dagster_private.concurrency_run_ids(instance) == set(), UPGRADE + "get_concurrency_run_ids"
         dagster_private.free_concurrency_slots(instance, "no-such-run")
+
+
+def _waiting_context(ready_in_s: float) -> Any:
+    """Dagster's concurrency context of a run with one step blocked until ``ready_in_s`` from now
+    (only the two attributes the interval reads: it is built without an instance)."""
+    context: Any = object.__new__(dagster_private.InstanceConcurrencyContext)
+    context._pending_claims = {"chess_games"}
+    context._pending_timeouts = {"chess_games": time.time() + ready_in_s}
+    return context
+
+
+def test_dagster_still_never_sleeps_between_claims_so_the_mend_is_still_needed() -> None:
+    interval = dagster_private.DAGSTER_INTERVAL_TO_NEXT_CLAIM_CHECK(_waiting_context(5.0))
+    assert interval <= 0, (
+        "Dagster now sleeps between pool slot claims: remove stop_busy_waiting_for_pool_slots "
+        "from runs/dagster_private.py and runs/executor.py"
+    )
+
+
+def test_a_step_waiting_for_a_pool_slot_sleeps_until_its_next_claim_after_the_mend() -> None:
+    dagster_private.stop_busy_waiting_for_pool_slots()
+    context = _waiting_context(5.0)
+    assert 4.0 < context.interval_to_next_pending_claim_check() <= 5.0
+    assert _waiting_context(-1.0).interval_to_next_pending_claim_check() == 0.0
