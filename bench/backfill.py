@@ -72,7 +72,7 @@ class TreeRss:
 
     def _run(self) -> None:
         while not self._stop.wait(0.05):
-            pids = {pid for root in self.roots for pid in _tree(root)}
+            pids = _trees(self.roots)
             self.peak_kib = max(self.peak_kib, sum(_rss_kib(pid) for pid in pids))
 
     def stop(self) -> float:
@@ -81,7 +81,8 @@ class TreeRss:
         return round(self.peak_kib / 1024, 1)
 
 
-def _tree(root: int) -> list[int]:
+def _trees(roots: tuple[int, ...]) -> set[int]:
+    """The processes of the trees under ``roots`` (one scan of /proc for all of them)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -90,10 +91,10 @@ def _tree(root: int) -> list[int]:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
-    tree, todo = [], [root]
+    tree, todo = set(), list(roots)
     while todo:
         pid = todo.pop()
-        tree.append(pid)
+        tree.add(pid)
         todo.extend(children.get(pid, []))
     return tree
 
@@ -369,10 +370,11 @@ def report(
         "warm work / cold work": round(max(work[warm.name], 0) / work[cold.name], 3),
         "warm month downloads": warm.month_downloads,
         "cold 429s": cold.by_status.get("429", 0),
-        "peak RSS MiB (max)": max(p.peak_rss_mib for p in phases),
+        "peak RSS MiB (max of one run)": max(p.peak_rss_mib for p in phases[:5]),
         "cold work PostgreSQL / DuckDB": round(work[cold_on_postgres.name] / work[cold.name], 2),
         "rows PostgreSQL - DuckDB (cold)": cold_on_postgres.rows - cold.rows,
         "runs at once: pool 1 / pool 4 (wall)": round(pool_1.wall_s / pool_4.wall_s, 2),
+        "runs at once: peak RSS MiB, all runs": max(pool_1.peak_rss_mib, pool_4.peak_rss_mib),
         "runs at once: rows pool 4 - cold games": pool_4.rows - (cold.rows - 2 * args.players),
     }
     targets = {
@@ -381,7 +383,7 @@ def report(
         "warm work / cold work": figures["warm work / cold work"] <= 0.10,
         "warm month downloads": warm.month_downloads == 0,
         "cold 429s": figures["cold 429s"] <= 5,
-        "peak RSS MiB (max)": figures["peak RSS MiB (max)"] < 1024,
+        "peak RSS MiB (max of one run)": figures["peak RSS MiB (max of one run)"] < 1024,
         "rows PostgreSQL - DuckDB (cold)": figures["rows PostgreSQL - DuckDB (cold)"] == 0,
         "runs at once: rows pool 4 - cold games": pool_1.rows == pool_4.rows == cold.rows - 2 * args.players,
     }

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,20 +39,26 @@ def fixture_api(universe: ChessUniverse) -> Iterator[FixtureServer]:
         yield server
 
 
+# Before any test points tempfile at its own folder: the PostgreSQL server's user must reach its data.
+SYSTEM_TMP = tempfile.gettempdir()
+
+
 @pytest.fixture(autouse=True)
-def chess_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def chess_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """Keep every test off the real API, the project's data folder and the user's Dagster home;
     dlt's working folders (temporary, one per step) in the test's own TMPDIR, here and in the
-    processes it starts."""
-    (tmp_path / "tmp").mkdir()
-    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    processes it starts. A short path: Chromium puts a socket in it (at most 107 bytes)."""
+    own_tmp = tempfile.mkdtemp(prefix="chess-test-")
+    monkeypatch.setenv("TMPDIR", own_tmp)
+    monkeypatch.setattr(tempfile, "tempdir", own_tmp)
     monkeypatch.setenv("SOURCES__CHESS__CHESS_URL", "http://127.0.0.1:9/pub/")
     monkeypatch.setenv("SOURCES__CHESS__MAX_PLAYERS", str(PLAYERS))
     monkeypatch.setenv("CHESS_DUCKDB_PATH", str(tmp_path / "data" / "chess.duckdb"))
     monkeypatch.setenv("RUNTIME__REQUEST_BACKOFF_FACTOR", "0.05")
     monkeypatch.setenv("RUNTIME__REQUEST_TIMEOUT", "10")
     monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
+    yield
+    shutil.rmtree(own_tmp, ignore_errors=True)
 
 
 @pytest.fixture
@@ -85,8 +93,25 @@ def dagster_env(dagster_home: Path, api_env: FixtureServer) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """One PostgreSQL server for the session (0.6 s to start); each test makes its own database."""
-    with running_postgres() as server:
+    with running_postgres(parent=SYSTEM_TMP) as server:
         yield server
+
+
+@pytest.fixture
+def postgres_warehouse(postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh database as the warehouse, set the way a user sets it: dlt's two variables."""
+    url = postgres_server.create_database(f"chess_{uuid.uuid4().hex[:12]}")
+    monkeypatch.setenv("DESTINATION__WAREHOUSE__DESTINATION_TYPE", "postgres")
+    monkeypatch.setenv("DESTINATION__WAREHOUSE__CREDENTIALS", url)
+    return url
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def either_warehouse(request: pytest.FixtureRequest) -> str:
+    """Run the test on the DuckDB file and again on a PostgreSQL warehouse."""
+    if request.param == "postgres":
+        request.getfixturevalue("postgres_warehouse")
+    return request.param
 
 
 @pytest.fixture

@@ -5,24 +5,13 @@ from pathlib import Path
 
 import dagster as dg
 import psycopg2
-import pytest
 
 from chess_dagster.definitions import defs
 from chess_dagster.runs.failures import first_failure_reason
 from chess_dagster_tests.conftest import fixture_game_urls, query
-from fixture.postgres import PostgresServer
 
 ROSTER = {dg.AssetKey(["chess", "players"]), dg.AssetKey(["chess", "players_profiles"])}
 GAMES = {dg.AssetKey(["chess", "players_games"])}
-
-
-@pytest.fixture
-def postgres_warehouse(postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh database as the warehouse, set the way a user sets it: dlt's two variables."""
-    url = postgres_server.create_database(f"chess_{uuid.uuid4().hex[:12]}")
-    monkeypatch.setenv("DESTINATION__WAREHOUSE__DESTINATION_TYPE", "postgres")
-    monkeypatch.setenv("DESTINATION__WAREHOUSE__CREDENTIALS", url)
-    return url
 
 
 def load(selection, instance, resources, **run) -> dg.ExecuteInProcessResult:

@@ -53,7 +53,7 @@ class Ticker:
         return result
 
 
-def test_drift_posts_one_message_naming_the_new_column(slack, load_games, instance):
+def test_drift_posts_one_message_naming_the_new_column(either_warehouse, slack, load_games, instance):
     ticker = Ticker(instance)
     load_games("2022-09")
     assert ticker.tick().skip_message.startswith("posted 0")  # the first load is the baseline
@@ -66,7 +66,7 @@ def test_drift_posts_one_message_naming_the_new_column(slack, load_games, instan
     assert "/runs/" in text
 
 
-def test_no_drift_posts_nothing(slack, load_games, instance):
+def test_no_drift_posts_nothing(either_warehouse, slack, load_games, instance):
     ticker = Ticker(instance)
     load_games("2022-09")
     load_games("2022-10")
