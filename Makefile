@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 # `dg` runs the project in the environment that is active: this one.
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 
-.PHONY: setup demo dev load lint test test-fast check chromium postgres-server bench soak lock clean
+.PHONY: setup demo dev team load lint test test-fast check chromium postgres-server bench soak lock clean
 
 # The stamp is rebuilt whenever the lock or the project metadata changes.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -55,6 +55,9 @@ chromium:  ## Debian's Chromium for the browser test (Playwright drives it; no b
 
 check: setup  ## load a few fixture months into a throw-away DuckDB, run every asset check, fail on ERROR
 	$(BIN)/python -m scripts.check_load
+
+team: setup postgres-server  ## the team deployment as services: PostgreSQL, code server, daemon, webserver (Ctrl-C stops all)
+	$(BIN)/python -m scripts.team
 
 bench: setup  ## backfill benchmark: dlt example vs the project (cold, warm) vs the network floor
 	$(BIN)/python -m bench.backfill

@@ -1,0 +1,175 @@
+"""``make team``: the team deployment as separate services on this machine, stopped with Ctrl-C.
+
+Starts, each as its own process on the instance of ``deploy/dagster.yaml`` (PostgreSQL):
+
+1. PostgreSQL (the machine's server binaries, as the ``postgres`` user), data under
+   ``$CHESS_TEAM_DIR/postgres`` (default ``data/team``), kept between runs; databases ``dagster`` (the
+   instance) and ``chess`` (the warehouse) on it;
+2. the fixture Chess.com API, unless ``SOURCES__CHESS__CHESS_URL`` names an API (then none);
+3. ``dagster code-server start``: the code location over gRPC, where ``deploy/workspace.yaml`` says;
+4. ``dagster-daemon run``: schedules, sensors, backfills, the run queue, run monitoring;
+5. ``dagster-webserver`` on ``127.0.0.1:${DAGSTER_PORT:-3000}``.
+
+Ctrl-C (SIGINT) or SIGTERM stops them in reverse order, PostgreSQL last; each service's output is in
+``$CHESS_TEAM_DIR/logs/``. A second ``make team`` reuses the data.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no types; no stubs locked
+
+from chess_dagster.lib.settings import PROJECT_ROOT
+from fixture.postgres import serving_postgres
+from fixture.wait import wait_for
+
+log = logging.getLogger("make team")
+
+BIN = Path(sys.executable).parent
+WORKSPACE = PROJECT_ROOT / "deploy" / "workspace.yaml"
+INSTANCE = PROJECT_ROOT / "deploy" / "dagster.yaml"
+POSTGRES_POOL_LIMIT = 4  # chess_postgres: loads side by side (README, "Loads side by side")
+STOP_TIMEOUT_S = 10.0
+
+
+class Stop(Exception):
+    """SIGINT or SIGTERM: stop every service."""
+
+
+def _stop(signum: int, _frame: object) -> None:
+    for each in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut the stopping short
+        signal.signal(each, signal.SIG_IGN)
+    raise Stop(signal.Signals(signum).name)
+
+
+def code_server_port() -> int:
+    (location,) = yaml.safe_load(WORKSPACE.read_text())["load_from"]
+    return int(location["grpc_server"]["port"])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"nothing listens on 127.0.0.1:{port} after {timeout_s:.0f}s") from None
+            time.sleep(0.2)
+
+
+@contextmanager
+def service(name: str, command: Sequence[str], env: dict[str, str], logs: Path) -> Iterator[subprocess.Popen]:
+    """Run ``command`` in its own process group, output to ``logs/<name>.log``; stop it (SIGTERM,
+    then SIGKILL after STOP_TIMEOUT_S) when the block ends."""
+    with (logs / f"{name}.log").open("ab") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    log.info("%s: pid %d, log %s", name, process.pid, logs / f"{name}.log")
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log.info("%s stopped", name)
+
+
+def dagster_home(team_dir: Path) -> Path:
+    """``deploy/dagster.yaml`` in the team's Dagster home (refreshed each start, the rest kept)."""
+    home = team_dir / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(INSTANCE, home / "dagster.yaml")
+    return home
+
+
+def run(team_dir: Path, webserver_port: int) -> None:
+    logs = team_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    (team_dir / "postgres").mkdir(exist_ok=True)
+    with ExitStack() as services:
+        postgres = services.enter_context(serving_postgres(team_dir / "postgres"))
+        log.info("PostgreSQL: 127.0.0.1:%d, data %s", postgres.port, team_dir / "postgres")
+        env = {
+            **os.environ,
+            "DAGSTER_HOME": str(dagster_home(team_dir)),
+            "DAGSTER_PG_URL": postgres.create_database("dagster", exist_ok=True),
+            "DESTINATION__WAREHOUSE__DESTINATION_TYPE": "postgres",
+            "DESTINATION__WAREHOUSE__CREDENTIALS": postgres.create_database("chess", exist_ok=True),
+            "DAGSTER_WEBSERVER_URL": f"http://127.0.0.1:{webserver_port}",
+            "DO_NOT_TRACK": "1",
+        }
+        # Set, not left to default_limit (dagster-io/dagster#33552; deploy/dagster.yaml says why).
+        subprocess.run(
+            [BIN / "dagster", "instance", "concurrency", "set", "chess_postgres", str(POSTGRES_POOL_LIMIT)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        if not os.environ.get("SOURCES__CHESS__CHESS_URL"):
+            api_port = free_port()
+            services.enter_context(
+                service("fixture-api", [sys.executable, "-m", "fixture", "--port", str(api_port)], env, logs)
+            )
+            env["SOURCES__CHESS__CHESS_URL"] = f"http://127.0.0.1:{api_port}/pub/"
+            wait_for(f"{env['SOURCES__CHESS__CHESS_URL']}titled/GM")
+        log.info("Chess.com API: %s", env["SOURCES__CHESS__CHESS_URL"])
+        grpc_port = code_server_port()
+        code_server = [BIN / "dagster", "code-server", "start", "-h", "127.0.0.1", "-p", str(grpc_port)]
+        services.enter_context(
+            service("code-server", [*map(str, code_server), "-m", "chess_dagster.definitions"], env, logs)
+        )
+        wait_for_port(grpc_port)
+        workspace = ["-w", str(WORKSPACE)]
+        services.enter_context(service("daemon", [str(BIN / "dagster-daemon"), "run", *workspace], env, logs))
+        webserver = [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(webserver_port), *workspace]
+        processes = [services.enter_context(service("webserver", webserver, env, logs))]
+        wait_for(f"http://127.0.0.1:{webserver_port}/server_info", timeout_s=60)
+        log.info("UI: http://127.0.0.1:%d (Ctrl-C stops every service)", webserver_port)
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+        raise SystemExit("the webserver exited; see its log")
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    team_dir = Path(os.environ.get("CHESS_TEAM_DIR") or PROJECT_ROOT / "data" / "team").resolve()
+    try:
+        run(team_dir, int(os.environ.get("DAGSTER_PORT") or 3000))
+    except Stop as stop:
+        log.info("%s: every service stopped", stop)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
