@@ -65,9 +65,10 @@ bench: setup  ## backfill benchmark: dlt example vs the project (cold, warm) vs 
 soak: setup  ## fault soak: chess-load runs under every fault the fixture API injects, rows checked after each
 	$(BIN)/python -m scripts.soak $(if $(ROUNDS),--rounds $(ROUNDS))
 
-lock:  ## re-resolve requirements.lock from pyproject.toml (needs network to PyPI)
+lock:  ## re-resolve requirements.lock (and the image's deploy/requirements.lock within it) from pyproject.toml (needs network to PyPI)
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra k8s --python-version 3.11 --generate-hashes -c requirements.lock -o deploy/requirements.lock
 
 clean:
 	rm -rf $(VENV) data/demo
