@@ -64,10 +64,19 @@ def test_a_month_launched_from_the_ui_lands_with_its_checks_passed(dagster_ui):
         page.get_by_role(
             "button", name="Confirm"
         ).click()  # players not loaded yet: fine, games read the list
-        page.get_by_placeholder("ex: 2022-01").fill(MONTH)
-        page.keyboard.press("Enter")
         dialog = page.locator("[role=dialog]")
-        dialog.get_by_text("1 partition", exact=True).wait_for(timeout=30_000)
+        # On a busy machine the dialog can take the text before its partitions have loaded and
+        # drop it: type it again, at most three times, until the dialog counts one partition.
+        for attempt in range(3):
+            page.get_by_placeholder("ex: 2022-01").fill(MONTH)
+            page.keyboard.press("Enter")
+            try:
+                dialog.get_by_text("1 partition", exact=True).wait_for(timeout=15_000)
+                break
+            except PlaywrightTimeout:
+                page.screenshot(path=SCREENSHOTS / f"launch-dialog-attempt-{attempt + 1}.png")
+        else:
+            raise AssertionError("the launch dialog never counted 1 partition (see its screenshots)")
         page.screenshot(path=SCREENSHOTS / "launch-dialog.png")
         dialog.get_by_role("button", name="Launch").click()
         dialog.wait_for(state="detached", timeout=30_000)
