@@ -3,8 +3,8 @@
 Starts, each as its own process on the instance of ``deploy/dagster.yaml`` (PostgreSQL):
 
 1. PostgreSQL (the machine's server binaries, as the ``postgres`` user), data under
-   ``$CHESS_TEAM_DIR/postgres`` (default ``data/team``), kept between runs; databases ``dagster`` (the
-   instance) and ``chess`` (the warehouse) on it;
+   ``$CHESS_TEAM_DIR/postgres`` (default ``data/team``), kept between runs, on ``$CHESS_TEAM_PG_PORT``
+   or a free port; databases ``dagster`` (the instance) and ``chess`` (the warehouse) on it;
 2. the fixture Chess.com API, unless ``SOURCES__CHESS__CHESS_URL`` names an API (then none);
 3. ``dagster code-server start``: the code location over gRPC, where ``deploy/workspace.yaml`` says;
 4. ``dagster-daemon run``: schedules, sensors, backfills, the run queue, run monitoring;
@@ -116,7 +116,8 @@ def run(team_dir: Path, webserver_port: int) -> None:
     logs.mkdir(parents=True, exist_ok=True)
     (team_dir / "postgres").mkdir(exist_ok=True)
     with ExitStack() as services:
-        postgres = services.enter_context(serving_postgres(team_dir / "postgres"))
+        postgres_port = int(os.environ.get("CHESS_TEAM_PG_PORT") or 0) or None  # None: a free one
+        postgres = services.enter_context(serving_postgres(team_dir / "postgres", postgres_port))
         log.info("PostgreSQL: 127.0.0.1:%d, data %s", postgres.port, team_dir / "postgres")
         env = {
             **os.environ,
