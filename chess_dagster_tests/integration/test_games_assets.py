@@ -218,3 +218,21 @@ def test_a_429_storm_lowers_concurrency_and_loses_nothing(
     stats = api_env.state.stats()
     assert int(stats["by_status"]["429"]) < stats["requests"] / 2  # backed off instead of storming
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-01", "2022-02", "2022-03"])
+
+
+def test_what_a_load_writes_for_bookkeeping_does_not_grow_with_the_months_already_loaded(
+    api_env, resources, instance, duckdb_path
+):
+    """dlt's state blob keeps its size, and each load merges only its own archives (players x months)."""
+    written = []
+    for month in ("2022-07", "2022-08", "2022-09", "2022-10"):
+        materialize_games(resources, instance, month)
+        ((state_bytes, archives),) = query(
+            duckdb_path,
+            "select (select length(state) from chess_data._dlt_pipeline_state "
+            "order by created_at desc limit 1), (select count(*) from chess_data.players_archives "
+            "where _dlt_load_id = (select max(_dlt_load_id) from chess_data.players_archives))",
+        )
+        written.append((state_bytes, archives))
+    assert {archives for _, archives in written} == {PLAYERS}
+    assert max(size for size, _ in written) - min(size for size, _ in written) <= 16, written
