@@ -236,3 +236,11 @@ def test_what_a_load_writes_for_bookkeeping_does_not_grow_with_the_months_alread
         written.append((state_bytes, archives))
     assert {archives for _, archives in written} == {PLAYERS}
     assert max(size for size, _ in written) - min(size for size, _ in written) <= 16, written
+
+
+def test_a_warm_rerun_that_loads_no_rows_writes_no_load_history(api_env, resources, instance, duckdb_path):
+    materialize_games(resources, instance, "2022-10")
+    history = "select count(*) from chess_data._load_info"
+    before = query(duckdb_path, history)
+    materialize_games(resources, instance, "2022-10")
+    assert query(duckdb_path, history) == before == [(1,)]

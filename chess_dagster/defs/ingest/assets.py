@@ -17,6 +17,7 @@ from typing import Any
 import dagster as dg
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, build_dlt_asset_specs
 from dagster_dlt.translator import DltResourceTranslatorData
+from dlt.pipeline.trace import PipelineTrace
 
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
 from chess_dagster.defs.ingest.load_history import save_load_history, schema_metadata
@@ -93,6 +94,13 @@ def _chess_dlt_assets(
     )
 
 
+def _loaded_data(trace: PipelineTrace) -> bool:
+    """Whether the load wrote rows to a data table (not only dlt's own state)."""
+    normalized = trace.last_normalize_info
+    counts = normalized.row_counts if normalized else {}
+    return any(rows for table, rows in counts.items() if not table.startswith("_dlt"))
+
+
 def _run_chess(
     context: dg.AssetExecutionContext,
     dlt: DagsterDltResource,
@@ -129,11 +137,15 @@ def _run_chess(
                 loader_file_format=loader_file_format(pipeline.destination),
             )
         )
-        load_info = pipeline.last_trace.last_load_info if pipeline.last_trace else None
-        assert load_info is not None, "dlt.run returned without a load"
-        archives = archives_resource(ledger)
-        index_keys([archives], pipeline.destination)
-        save_load_history(pipeline, load_info, archives)
+        trace = pipeline.last_trace
+        load_info = trace.last_load_info if trace else None
+        assert trace is not None and load_info is not None, "dlt.run returned without a load"
+        if _loaded_data(trace) or ledger.rows():
+            archives = archives_resource(ledger)
+            index_keys([archives], pipeline.destination)
+            save_load_history(pipeline, load_info, archives)
+        else:  # a warm run: every month already loaded and unchanged
+            context.log.info("nothing changed at Chess.com: no rows loaded, no load history written")
     for result in results:
         assert result.asset_key is not None, "dagster-dlt names the asset of every result"
         metadata: dict[str, Any] = {

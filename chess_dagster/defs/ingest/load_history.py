@@ -3,7 +3,7 @@
 After each load, as in dlt's chess production example, the load info, the run's trace (dlt drops
 secret config values from it) and the schema updates are loaded beside the data as ``_load_info``,
 ``_trace`` and ``_new_tables``, with the archives the load fetched (``players_archives``): one
-extra, small dlt load per run.
+extra, small dlt load per run that changed something (a warm run that loaded no rows writes none).
 
 A schema update to a table that already existed before the load is *drift* (``schema_new_columns``
 on the materialization, what the Slack sensor reports); an update that creates a table is the
