@@ -135,29 +135,32 @@ def run(team_dir: Path, webserver_port: int) -> None:
             check=True,
             capture_output=True,
         )
+        running: dict[str, subprocess.Popen] = {}
+
+        def start(name: str, command: Sequence[str]) -> None:
+            running[name] = services.enter_context(service(name, command, env, logs))
+
         if not os.environ.get("SOURCES__CHESS__CHESS_URL"):
             api_port = free_port()
-            services.enter_context(
-                service("fixture-api", [sys.executable, "-m", "fixture", "--port", str(api_port)], env, logs)
-            )
+            start("fixture-api", [sys.executable, "-m", "fixture", "--port", str(api_port)])
             env["SOURCES__CHESS__CHESS_URL"] = f"http://127.0.0.1:{api_port}/pub/"
             wait_for(f"{env['SOURCES__CHESS__CHESS_URL']}titled/GM")
         log.info("Chess.com API: %s", env["SOURCES__CHESS__CHESS_URL"])
         grpc_port = code_server_port()
-        code_server = [BIN / "dagster", "code-server", "start", "-h", "127.0.0.1", "-p", str(grpc_port)]
-        services.enter_context(
-            service("code-server", [*map(str, code_server), "-m", "chess_dagster.definitions"], env, logs)
-        )
+        code_server = [str(BIN / "dagster"), "code-server", "start", "-h", "127.0.0.1", "-p", str(grpc_port)]
+        start("code-server", [*code_server, "-m", "chess_dagster.definitions"])
         wait_for_port(grpc_port)
         workspace = ["-w", str(WORKSPACE)]
-        services.enter_context(service("daemon", [str(BIN / "dagster-daemon"), "run", *workspace], env, logs))
-        webserver = [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(webserver_port), *workspace]
-        processes = [services.enter_context(service("webserver", webserver, env, logs))]
+        start("daemon", [str(BIN / "dagster-daemon"), "run", *workspace])
+        start(
+            "webserver",
+            [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(webserver_port), *workspace],
+        )
         wait_for(f"http://127.0.0.1:{webserver_port}/server_info", timeout_s=60)
         log.info("UI: http://127.0.0.1:%d (Ctrl-C stops every service)", webserver_port)
-        while all(process.poll() is None for process in processes):
+        while not (ended := [name for name, process in running.items() if process.poll() is not None]):
             time.sleep(0.5)
-        raise SystemExit("the webserver exited; see its log")
+        raise SystemExit(f"{ended[0]} exited; see {logs / ended[0]}.log (every other service is stopped)")
 
 
 def main() -> int:
