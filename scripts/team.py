@@ -10,12 +10,13 @@ Starts, each as its own process on the instance of ``deploy/dagster.yaml`` (Post
 4. ``dagster-daemon run``: schedules, sensors, backfills, the run queue, run monitoring;
 5. ``dagster-webserver`` on ``127.0.0.1:${DAGSTER_PORT:-3000}``.
 
-Ctrl-C (SIGINT) or SIGTERM stops them in reverse order, PostgreSQL last; each service's output is in
+Ctrl-C (SIGINT), SIGTERM or SIGHUP stops them in reverse order, PostgreSQL last; each service's output is in
 ``$CHESS_TEAM_DIR/logs/``. A second ``make team`` reuses the data.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -43,13 +44,22 @@ POSTGRES_POOL_LIMIT = 4  # chess_postgres: loads side by side (README, "Loads si
 STOP_TIMEOUT_S = 10.0
 
 
-class Stop(Exception):
-    """SIGINT or SIGTERM: stop every service."""
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Stop(BaseException):
+    """SIGINT, SIGTERM or SIGHUP (the terminal closed): stop every service. A BaseException, so no
+    ``except Exception`` on the way (logging's, for one) swallows it."""
+
+
+def _ignore_stop_signals() -> None:
+    """While stopping: a second Ctrl-C must not cut the stopping short."""
+    for each in STOP_SIGNALS:
+        signal.signal(each, signal.SIG_IGN)
 
 
 def _stop(signum: int, _frame: object) -> None:
-    for each in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut the stopping short
-        signal.signal(each, signal.SIG_IGN)
+    _ignore_stop_signals()
     raise Stop(signal.Signals(signum).name)
 
 
@@ -93,14 +103,25 @@ def service(name: str, command: Sequence[str], env: dict[str, str], logs: Path) 
     try:
         yield process
     finally:
-        if process.poll() is None:
+        # The whole group, even when its leader has exited: what it started may live on.
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        try:
+            process.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
         log.info("%s stopped", name)
+
+
+def _running_pid(pid_file: Path) -> int | None:
+    """The live process a PostgreSQL pid file names (None: no file, or a stale one)."""
+    try:
+        pid = int(pid_file.read_text().split()[0])
+        os.kill(pid, 0)
+    except (OSError, ValueError, IndexError):
+        return None
+    return pid
 
 
 def dagster_home(team_dir: Path) -> Path:
@@ -115,9 +136,13 @@ def run(team_dir: Path, webserver_port: int) -> None:
     logs = team_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     (team_dir / "postgres").mkdir(exist_ok=True)
+    if _running_pid(team_dir / "postgres" / "data" / "postmaster.pid"):
+        raise SystemExit(f"another make team runs on {team_dir}: stop it (Ctrl-C) or set CHESS_TEAM_DIR")
     with ExitStack() as services:
         postgres_port = int(os.environ.get("CHESS_TEAM_PG_PORT") or 0) or None  # None: a free one
-        postgres = services.enter_context(serving_postgres(team_dir / "postgres", postgres_port))
+        postgres = services.enter_context(
+            serving_postgres(team_dir / "postgres", postgres_port, durable=True)
+        )
         log.info("PostgreSQL: 127.0.0.1:%d, data %s", postgres.port, team_dir / "postgres")
         env = {
             **os.environ,
@@ -160,13 +185,14 @@ def run(team_dir: Path, webserver_port: int) -> None:
         log.info("UI: http://127.0.0.1:%d (Ctrl-C stops every service)", webserver_port)
         while not (ended := [name for name, process in running.items() if process.poll() is not None]):
             time.sleep(0.5)
+        _ignore_stop_signals()
         raise SystemExit(f"{ended[0]} exited; see {logs / ended[0]}.log (every other service is stopped)")
 
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    for each in STOP_SIGNALS:
+        signal.signal(each, _stop)
     team_dir = Path(os.environ.get("CHESS_TEAM_DIR") or PROJECT_ROOT / "data" / "team").resolve()
     try:
         run(team_dir, int(os.environ.get("DAGSTER_PORT") or 3000))

@@ -144,6 +144,9 @@ def _analytics_asset(name: str, description: str, upstream: Sequence[dg.AssetKey
         partitions_def=monthly_partitions,
         automation_condition=ON_GAMES_MONTH_UPDATED,
         pool=warehouse_pool(),
+        # Months rebuild side by side on PostgreSQL, and its `create ... if not exists` is not safe
+        # against a concurrent create (one fails on a duplicate key): the retry finds it made.
+        retry_policy=dg.RetryPolicy(max_retries=2, delay=1, jitter=dg.Jitter.PLUS_MINUS),
         kinds={"sql"},
     )
 
