@@ -33,7 +33,7 @@ import yaml  # type: ignore[import-untyped]  # PyYAML ships no types; no stubs l
 
 from chess_dagster.lib.settings import PROJECT_ROOT
 from fixture.postgres import serving_postgres
-from fixture.wait import wait_for
+from fixture.wait import free_port, wait_for
 
 log = logging.getLogger("make team")
 
@@ -66,12 +66,6 @@ def _stop(signum: int, _frame: object) -> None:
 def code_server_port() -> int:
     (location,) = yaml.safe_load(WORKSPACE.read_text())["load_from"]
     return int(location["grpc_server"]["port"])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, timeout_s: float = 60.0) -> None:

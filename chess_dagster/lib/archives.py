@@ -92,8 +92,6 @@ def read_ledger(client: SqlClientBase, months: Sequence[str], tables: Collection
     return ArchiveLedger(Archive(*row) for row in rows or [])
 
 
-def archives_resource(ledger: ArchiveLedger) -> DltResource:
-    """The ledger's new or changed archives, merged into ``players_archives`` by path."""
-    return dlt.resource(
-        ledger.rows(), name=ARCHIVES_TABLE, write_disposition="merge", columns=ARCHIVES_COLUMNS
-    )
+def archives_resource(rows: list[dict[str, object]]) -> DltResource:
+    """Archives new or changed (``ArchiveLedger.rows``), merged into ``players_archives`` by path."""
+    return dlt.resource(rows, name=ARCHIVES_TABLE, write_disposition="merge", columns=ARCHIVES_COLUMNS)

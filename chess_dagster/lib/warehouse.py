@@ -113,17 +113,25 @@ def step_pipeline(database: str) -> Iterator[dlt.Pipeline]:
     folder when the pipeline runs.
     """
     staging = f"%s_staging_{uuid.uuid4().hex[:12]}"
-    with tempfile.TemporaryDirectory(prefix=WORKING_FOLDER_PREFIX) as working_folder:
-        pipeline = dlt.pipeline(
-            pipeline_name=PIPELINE_NAME,
-            pipelines_dir=working_folder,
-            destination=warehouse_destination(database, staging_dataset_name_layout=staging),
-            dataset_name=DATASET_NAME,
-        )
+    with _pipeline_in_temporary_folder(
+        warehouse_destination(database, staging_dataset_name_layout=staging)
+    ) as pipeline:
         try:
             yield pipeline
         finally:
             _drop_staging_dataset(pipeline)
+
+
+@contextmanager
+def _pipeline_in_temporary_folder(destination: Destination) -> Iterator[dlt.Pipeline]:
+    """The chess pipeline into ``destination``, its working folder a new temporary one."""
+    with tempfile.TemporaryDirectory(prefix=WORKING_FOLDER_PREFIX) as working_folder:
+        yield dlt.pipeline(
+            pipeline_name=PIPELINE_NAME,
+            pipelines_dir=working_folder,
+            destination=destination,
+            dataset_name=DATASET_NAME,
+        )
 
 
 def _drop_staging_dataset(pipeline: dlt.Pipeline) -> None:
@@ -149,13 +157,8 @@ def describing_pipeline(database: str) -> Iterator[dlt.Pipeline]:
         destination = warehouse_destination(database, name=None)
     except WarehouseError:
         destination = dlt.destinations.duckdb(database)
-    with tempfile.TemporaryDirectory(prefix=WORKING_FOLDER_PREFIX) as working_folder:
-        yield dlt.pipeline(
-            pipeline_name=PIPELINE_NAME,
-            pipelines_dir=working_folder,
-            destination=destination,
-            dataset_name=DATASET_NAME,
-        )
+    with _pipeline_in_temporary_folder(destination) as pipeline:
+        yield pipeline
 
 
 def existing_tables(client: SqlClientBase) -> set[str]:

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -10,17 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from chess_dagster.lib.settings import PROJECT_ROOT
-from fixture.wait import wait_for
+from fixture.wait import free_port, wait_for
 
 BIN = Path(sys.executable).parent
 DG = str(BIN / "dg")
 CHESS_LOAD = str(BIN / "chess-load")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager

@@ -19,7 +19,7 @@ import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster_tests.conftest import SYSTEM_TMP, fixture_game_urls
-from chess_dagster_tests.e2e.commands import free_port
+from fixture.wait import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -140,8 +140,9 @@ def _run_chess(
         trace = pipeline.last_trace
         load_info = trace.last_load_info if trace else None
         assert trace is not None and load_info is not None, "dlt.run returned without a load"
-        if _loaded_data(trace) or ledger.rows():
-            archives = archives_resource(ledger)
+        changed_archives = ledger.rows()
+        if _loaded_data(trace) or changed_archives:
+            archives = archives_resource(changed_archives)
             index_keys([archives], pipeline.destination)
             save_load_history(pipeline, load_info, archives)
         else:  # a warm run: every month already loaded and unchanged
