@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import dagster as dg
+import pyarrow as pa
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, build_dlt_asset_specs
 from dagster_dlt.translator import DltResourceTranslatorData
 from dlt.pipeline.trace import PipelineTrace
@@ -116,9 +117,9 @@ def _run_chess(
     """
     rows_by_month: Counter[str] = Counter()
 
-    def count_month(game: dict) -> dict:
-        rows_by_month[game["archive_month"]] += 1
-        return game
+    def count_months(games: pa.Table) -> pa.Table:
+        rows_by_month.update(map(str, games.column("archive_month").to_pylist()))
+        return games
 
     with explained_as_failure(), warehouse.pipeline() as pipeline:
         with pipeline.sql_client() as client:
@@ -128,7 +129,7 @@ def _run_chess(
         source = source.with_resources(*resources)
         index_keys(source.selected_resources.values(), pipeline.destination)
         if "players_games" in resources:
-            source.resources["players_games"].add_map(count_month)
+            source.resources["players_games"].add_map(count_months)
         results = list(
             dlt.run(
                 context=context,
