@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 # `dg` runs the project in the environment that is active: this one.
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 
-.PHONY: setup demo dev team load lint test test-fast check chromium postgres-server bench soak lock clean
+.PHONY: setup demo dev team load lint test test-fast check chromium postgres-server bench bench-scale soak lock clean
 
 # The stamp is rebuilt whenever the lock or the project metadata changes.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -61,6 +61,9 @@ team: setup postgres-server  ## the team deployment as services: PostgreSQL, cod
 
 bench: setup  ## backfill benchmark: dlt example vs the project (cold, warm) vs the network floor
 	$(BIN)/python -m bench.backfill
+
+bench-scale: setup  ## scale benchmark: 1,000 players x 24 months, cold and warm, memory and bookkeeping
+	$(BIN)/python -m bench.scale
 
 soak: setup  ## fault soak: chess-load runs under every fault the fixture API injects, rows checked after each
 	$(BIN)/python -m scripts.soak $(if $(ROUNDS),--rounds $(ROUNDS))

@@ -5,7 +5,7 @@ one process tree and one run, times as whole processes:
 
 * baseline: dlt's chess example (one dlt run per month, serial requests, append);
 * start-up: the project's CLI materializing an asset that does nothing (fixed cost of a run);
-* project cold: players + profiles, then all months as one `--partition-range` run, empty DuckDB;
+* project cold: players, profiles and all months in one `--partition-range` run, empty DuckDB;
 * project warm: the same again, nothing changed at the source;
 * project cold, PostgreSQL: the cold run again into a fresh PostgreSQL warehouse (a server it starts);
 * 18 single-month runs at once, pool 1 / pool 4: a `chess-load games <month>` per month started
@@ -27,7 +27,8 @@ import tempfile
 import threading
 import time
 import urllib.request
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,7 @@ def _rss_kib(pid: int) -> int:
 class Fixture:
     def __init__(self, port: int) -> None:
         self.base = f"http://127.0.0.1:{port}"
+        self.pub = f"{self.base}/pub/"
 
     def call(self, path: str, body: dict | None = None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
@@ -231,6 +233,79 @@ def minimum_requests(universe: ChessUniverse, players: int, months: list[str]) -
     return 1 + players + min(players + with_games, players * len(months))
 
 
+DAGSTER_MATERIALIZE = [str(BIN / "dagster"), "asset", "materialize"]
+NOOP_RUN = [*DAGSTER_MATERIALIZE, "-m", "bench.noop_location", "--select", "noop"]
+
+
+def source_run(months: list[str]) -> list[str]:
+    """Players, profiles and every month in one run: what a first backfill is."""
+    return [
+        *DAGSTER_MATERIALIZE,
+        "-m",
+        "chess_dagster.definitions",
+        "--select",
+        "chess/players,chess/players_profiles,chess/players_games",
+        "--partition-range",
+        f"{months[0]}...{months[-1]}",
+    ]
+
+
+def month_keys(first: str, count: int) -> list[str]:
+    months, month = [], Month.parse(first)
+    for _ in range(count):
+        months.append(month.key)
+        month = month.next()
+    return months
+
+
+@contextmanager
+def fixture_api(args: argparse.Namespace, universe: ChessUniverse, months: list[str]) -> Iterator[Fixture]:
+    """The fixture API in its own process (latency per request, 429 above ``allowed_in_flight``),
+    its month cache warmed so that no phase pays for generating data."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fixture",
+            "--port",
+            str(args.port),
+            "--players-per-title",
+            str(universe.players_per_title),
+            "--games-per-month",
+            str(universe.games_per_month),
+            "--latency-ms",
+            str(args.latency_ms),
+            "--max-in-flight",
+            str(args.allowed_in_flight),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{args.port}/_fixture/stats")
+        fixture = Fixture(args.port)
+        first_player = universe.titled_usernames("GM")[0]
+        for key in months:
+            fixture.call(f"/pub/player/{first_player}/games/{key.replace('-', '/')}")
+        yield fixture
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def project_env(args: argparse.Namespace, fixture: Fixture, home: Path, database: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "CHESS_DUCKDB_PATH": database,
+        "SOURCES__CHESS__CHESS_URL": fixture.pub,
+        "SOURCES__CHESS__MAX_PLAYERS": str(args.players),
+        "SOURCES__CHESS__MAX_CONCURRENCY": str(args.allowed_in_flight),
+        "RUNTIME__LOG_LEVEL": "ERROR",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -245,158 +320,56 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     args = parser.parse_args()
 
-    months, month = [], Month.parse(args.first_month)
-    for _ in range(args.months):
-        months.append(month.key)
-        month = month.next()
+    months = month_keys(args.first_month, args.months)
     scratch = Path(tempfile.mkdtemp(prefix="chess-bench-"))
     home = new_dagster_home(scratch / "dagster_home")
     project_db, baseline_db = str(scratch / "project" / "chess.duckdb"), str(scratch / "baseline.duckdb")
-    players_per_title = max(args.players, 12)
-
-    fixture_process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "fixture",
-            "--port",
-            str(args.port),
-            "--players-per-title",
-            str(players_per_title),
-            "--games-per-month",
-            str(args.games_per_month),
-            "--latency-ms",
-            str(args.latency_ms),
-            "--max-in-flight",
-            str(args.allowed_in_flight),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    universe = ChessUniverse(players_per_title=max(args.players, 12), games_per_month=args.games_per_month)
     try:
-        wait_for(f"http://127.0.0.1:{args.port}/_fixture/stats")
-        fixture = Fixture(args.port)
-        base_url = f"{fixture.base}/pub/"
-        universe = ChessUniverse(players_per_title=players_per_title, games_per_month=args.games_per_month)
-        # Warm the fixture's month cache so no phase pays for generating data.
-        first_player = universe.titled_usernames("GM")[0]
-        for key in months:
-            fixture.call(f"/pub/player/{first_player}/games/{key.replace('-', '/')}")
-
-        env = {
-            **os.environ,
-            "DAGSTER_HOME": str(home),
-            "CHESS_DUCKDB_PATH": project_db,
-            "SOURCES__CHESS__CHESS_URL": base_url,
-            "SOURCES__CHESS__MAX_PLAYERS": str(args.players),
-            "SOURCES__CHESS__MAX_CONCURRENCY": str(args.allowed_in_flight),
-            "RUNTIME__LOG_LEVEL": "ERROR",
-        }
-        dagster = [str(BIN / "dagster"), "asset", "materialize"]
-        project = [
-            [*dagster, "-m", "chess_dagster.definitions", "--select", "chess/players,chess/players_profiles"],
-            [
-                *dagster,
-                "-m",
-                "chess_dagster.definitions",
-                "--select",
-                "chess/players_games",
-                "--partition-range",
-                f"{months[0]}...{months[-1]}",
-            ],
-        ]
-        phases = [
-            run_phase(
-                "baseline (dlt example)",
+        with fixture_api(args, universe, months) as fixture:
+            env = project_env(args, fixture, home, project_db)
+            project = [source_run(months)]
+            baseline = [
                 [
-                    [
-                        sys.executable,
-                        "bench/baseline_example.py",
-                        base_url,
-                        baseline_db,
-                        str(args.players),
-                        *months,
-                    ]
-                ],
-                env,
-                fixture,
-                baseline_db,
-            ),
-            run_phase(
-                "start-up (no-op run)",
-                [[*dagster, "-m", "bench.noop_location", "--select", "noop"]],
-                env,
-                fixture,
-                project_db,
-            ),
-            run_phase("project cold", project, env, fixture, project_db),
-        ]
-        load_s = normalize_and_load_s(project_db)
-        phases.append(run_phase("project warm", project, env, fixture, project_db))
-        with running_postgres() as postgres:
-            warehouse = postgres.create_database("chess")
-            on_postgres = {
-                **env,
-                "DESTINATION__WAREHOUSE__DESTINATION_TYPE": "postgres",
-                "DESTINATION__WAREHOUSE__CREDENTIALS": warehouse,
-                # dlt's working folder goes beside this path: a fresh one, no DuckDB file is written
-                "CHESS_DUCKDB_PATH": str(scratch / "on_postgres" / "chess.duckdb"),
-            }
-            phases.append(run_phase("project cold, PostgreSQL", project, on_postgres, fixture, warehouse))
-            for pool_limit in (1, 4):
-                phases.append(single_month_runs_at_once(pool_limit, months, env, fixture, postgres, scratch))
+                    sys.executable,
+                    "bench/baseline_example.py",
+                    fixture.pub,
+                    baseline_db,
+                    str(args.players),
+                    *months,
+                ]
+            ]
+            phases = [
+                run_phase("baseline (dlt example)", baseline, env, fixture, baseline_db),
+                run_phase("start-up (no-op run)", [NOOP_RUN], env, fixture, project_db),
+                run_phase("project cold", project, env, fixture, project_db),
+            ]
+            load_s = normalize_and_load_s(project_db)
+            phases.append(run_phase("project warm", project, env, fixture, project_db))
+            with running_postgres() as postgres:
+                warehouse = postgres.create_database("chess")
+                on_postgres = {
+                    **env,
+                    "DESTINATION__WAREHOUSE__DESTINATION_TYPE": "postgres",
+                    "DESTINATION__WAREHOUSE__CREDENTIALS": warehouse,
+                    # dlt's working folder goes beside this path: a fresh one, no DuckDB file is written
+                    "CHESS_DUCKDB_PATH": str(scratch / "on_postgres" / "chess.duckdb"),
+                }
+                phases.append(run_phase("project cold, PostgreSQL", project, on_postgres, fixture, warehouse))
+                for pool_limit in (1, 4):
+                    phases.append(
+                        single_month_runs_at_once(pool_limit, months, env, fixture, postgres, scratch)
+                    )
     finally:
-        fixture_process.terminate()
-        fixture_process.wait()
         shutil.rmtree(scratch, ignore_errors=True)
 
     report(args, months, phases, minimum_requests(universe, args.players, months), load_s)
 
 
-def report(
-    args: argparse.Namespace, months: list[str], phases: list[Phase], floor_requests: int, load_s: float
+def print_phases(
+    phases: list[Phase], work: dict[str, float], figures: dict[str, Any], targets: dict[str, bool]
 ) -> None:
-    baseline, startup, cold, warm, cold_on_postgres, pool_1, pool_4 = phases
-    floor_s = round(floor_requests * args.latency_ms / 1000 / args.allowed_in_flight, 2)
-    runs_per_project_phase = 2
-    work = {
-        p.name: round(p.wall_s - runs_per_project_phase * startup.wall_s, 2)
-        for p in (cold, warm, cold_on_postgres)
-    }
-    figures = {
-        "speedup cold vs baseline (wall)": round(baseline.wall_s / cold.wall_s, 1),
-        "cold work / (floor + normalize&load)": round(work[cold.name] / (floor_s + load_s), 2),
-        "warm work / cold work": round(max(work[warm.name], 0) / work[cold.name], 3),
-        "warm month downloads": warm.month_downloads,
-        "cold 429s": cold.by_status.get("429", 0),
-        "peak RSS MiB (max of one run)": max(p.peak_rss_mib for p in phases[:5]),
-        "cold work PostgreSQL / DuckDB": round(work[cold_on_postgres.name] / work[cold.name], 2),
-        "rows PostgreSQL - DuckDB (cold)": cold_on_postgres.rows - cold.rows,
-        "runs at once: pool 1 / pool 4 (wall)": round(pool_1.wall_s / pool_4.wall_s, 2),
-        "runs at once: peak RSS MiB, all runs": max(pool_1.peak_rss_mib, pool_4.peak_rss_mib),
-        "runs at once: rows pool 4 - cold games": pool_4.rows - (cold.rows - 2 * args.players),
-    }
-    targets = {
-        "speedup cold vs baseline (wall)": figures["speedup cold vs baseline (wall)"] >= 10,
-        "cold work / (floor + normalize&load)": figures["cold work / (floor + normalize&load)"] <= 2,
-        "warm work / cold work": figures["warm work / cold work"] <= 0.10,
-        "warm month downloads": warm.month_downloads == 0,
-        "cold 429s": figures["cold 429s"] <= 5,
-        "peak RSS MiB (max of one run)": figures["peak RSS MiB (max of one run)"] < 1024,
-        "rows PostgreSQL - DuckDB (cold)": figures["rows PostgreSQL - DuckDB (cold)"] == 0,
-        "runs at once: rows pool 4 - cold games": pool_1.rows == pool_4.rows == cold.rows - 2 * args.players,
-    }
-    print(
-        f"\n{args.players} players x {len(months)} months ({months[0]}..{months[-1]}), "
-        f"{args.latency_ms:g} ms latency, "
-        f"{args.allowed_in_flight} requests in flight allowed, {os.cpu_count()} cores"
-    )
-    print(
-        f"floor: {floor_requests} requests x {args.latency_ms:g} ms / {args.allowed_in_flight} "
-        f"= {floor_s} s; "
-        f"DuckDB normalize+load in the cold run: {load_s} s; start-up of one run: {startup.wall_s} s\n"
-    )
+    """The phases as a Markdown table, then each figure with its verdict against its target."""
     header = (
         f"| {'phase':28} | {'wall s':>7} | {'work s':>7} | {'requests':>8} | {'200':>5} | {'304':>4} | "
         f"{'429':>4} | "
@@ -417,9 +390,36 @@ def report(
     for name, value in figures.items():
         verdict = "no target" if name not in targets else "target " + ("met" if targets[name] else "NOT met")
         print(f"{name:38} {value!s:>8}   {verdict}")
+
+
+def publish(
+    kind: str,
+    args: argparse.Namespace,
+    months: list[str],
+    phases: list[Phase],
+    floor_requests: int,
+    load_s: float,
+    work: dict[str, float],
+    figures: dict[str, Any],
+    targets: dict[str, bool],
+) -> None:
+    """Print the workload, the phases and the figures; write them to ``bench/results/<kind>-<time>.json``."""
+    floor_s = network_floor_s(args, floor_requests)
+    startup = next(p for p in phases if p.name.startswith("start-up"))
+    print(
+        f"\n{args.players} players x {len(months)} months ({months[0]}..{months[-1]}), "
+        f"{args.latency_ms:g} ms latency, "
+        f"{args.allowed_in_flight} requests in flight allowed, {os.cpu_count()} cores"
+    )
+    print(
+        f"floor: {floor_requests} requests x {args.latency_ms:g} ms / {args.allowed_in_flight} "
+        f"= {floor_s} s; "
+        f"DuckDB normalize+load in the cold run: {load_s} s; start-up of one run: {startup.wall_s} s\n"
+    )
+    print_phases(phases, work, figures, targets)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"backfill-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    path = out / f"{kind}-{time.strftime('%Y%m%dT%H%M%S')}.json"
     path.write_text(
         json.dumps(
             {
@@ -437,6 +437,49 @@ def report(
         )
     )
     print(f"\nwritten to {path.relative_to(ROOT)}")
+
+
+def network_floor_s(args: argparse.Namespace, floor_requests: int) -> float:
+    """Seconds the minimum requests take at the fixture's latency with every slot in flight."""
+    return round(floor_requests * args.latency_ms / 1000 / args.allowed_in_flight, 2)
+
+
+def report(
+    args: argparse.Namespace, months: list[str], phases: list[Phase], floor_requests: int, load_s: float
+) -> None:
+    baseline, startup, cold, warm, cold_on_postgres, pool_1, pool_4 = phases
+    floor_s = network_floor_s(args, floor_requests)
+    runs_per_project_phase = 1
+    work = {
+        p.name: round(p.wall_s - runs_per_project_phase * startup.wall_s, 2)
+        for p in (cold, warm, cold_on_postgres)
+    }
+    figures = {
+        "speedup cold vs baseline (wall)": round(baseline.wall_s / cold.wall_s, 1),
+        "cold work / (floor + normalize&load)": round(work[cold.name] / (floor_s + load_s), 2),
+        "normalize+load rows/s": round(cold.rows / load_s) if load_s else 0,
+        "warm work / cold work": round(max(work[warm.name], 0) / work[cold.name], 3),
+        "warm month downloads": warm.month_downloads,
+        "cold 429s": cold.by_status.get("429", 0),
+        "peak RSS MiB (max of one run)": max(p.peak_rss_mib for p in phases[:5]),
+        "cold work PostgreSQL / DuckDB": round(work[cold_on_postgres.name] / work[cold.name], 2),
+        "rows PostgreSQL - DuckDB (cold)": cold_on_postgres.rows - cold.rows,
+        "runs at once: pool 1 / pool 4 (wall)": round(pool_1.wall_s / pool_4.wall_s, 2),
+        "runs at once: peak RSS MiB, all runs": max(pool_1.peak_rss_mib, pool_4.peak_rss_mib),
+        "runs at once: rows pool 4 - cold games": pool_4.rows - (cold.rows - 2 * args.players),
+    }
+    targets = {
+        "speedup cold vs baseline (wall)": figures["speedup cold vs baseline (wall)"] >= 10,
+        "cold work / (floor + normalize&load)": figures["cold work / (floor + normalize&load)"] <= 2,
+        "normalize+load rows/s": figures["normalize+load rows/s"] >= 30_000,
+        "warm work / cold work": figures["warm work / cold work"] <= 0.10,
+        "warm month downloads": warm.month_downloads == 0,
+        "cold 429s": figures["cold 429s"] <= 5,
+        "peak RSS MiB (max of one run)": figures["peak RSS MiB (max of one run)"] < 1024,
+        "rows PostgreSQL - DuckDB (cold)": figures["rows PostgreSQL - DuckDB (cold)"] == 0,
+        "runs at once: rows pool 4 - cold games": pool_1.rows == pool_4.rows == cold.rows - 2 * args.players,
+    }
+    publish("backfill", args, months, phases, floor_requests, load_s, work, figures, targets)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ and tells a failed run by its reason::
     chess-load games 2022-01              # one month
     chess-load games 2022-01...2022-03    # a range, in one run (single-run backfill policy)
     chess-load roster                     # titled players and their profiles
+    chess-load all 2022-01...2022-03      # players, profiles and games: one run, one dlt load
 
 Exit status: 0 loaded, 1 the run failed, 2 the command line or the environment was wrong.
 """
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 
 import dagster as dg
 
-from chess_dagster.defs.ingest.keys import GAMES_KEY
+from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
 from chess_dagster.lib.errors import ExplainedError
 from chess_dagster.lib.months import month_span, parse_month_range
 from chess_dagster.lib.settings import settings
@@ -51,16 +52,22 @@ def roster_job() -> dg.JobDefinition:
     return _definitions().resolve_job_def("chess_roster_job")
 
 
+def source_job() -> dg.JobDefinition:
+    return _definitions().resolve_job_def("chess_source_job")
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="chess-load", description=__doc__.split("\n\n")[0])
     what = parser.add_subparsers(dest="what", required=True)
     games = what.add_parser("games", help="monthly game archives of the configured players")
-    games.add_argument("months", help="YYYY-MM, or a range YYYY-MM...YYYY-MM")
-    games.add_argument(
-        "--recheck-closed-months",
-        action="store_true",
-        help="ask Chess.com again (conditionally) for closed months already loaded",
-    )
+    everything = what.add_parser("all", help="players, profiles and games, in one run")
+    for parser_with_months in (games, everything):
+        parser_with_months.add_argument("months", help="YYYY-MM, or a range YYYY-MM...YYYY-MM")
+        parser_with_months.add_argument(
+            "--recheck-closed-months",
+            action="store_true",
+            help="ask Chess.com again (conditionally) for closed months already loaded",
+        )
     what.add_parser("roster", help="titled players and their profiles")
     return parser.parse_args(argv)
 
@@ -69,8 +76,9 @@ def run_request(args: argparse.Namespace) -> tuple[ReconstructableJob, dict[str,
     """The job, tags and run config to launch, once the months are known to be partitions."""
     if args.what == "roster":
         return dg.reconstructable(roster_job), {}, QUIET_CONSOLE
-    partitions_def = games_job().partitions_def
-    assert partitions_def is not None, "chess_games_job is partitioned by month"
+    job = games_job if args.what == "games" else source_job
+    partitions_def = job().partitions_def
+    assert partitions_def is not None, "the jobs that load games are partitioned by month"
     start, end = parse_month_range(args.months, partitions_def.get_partition_keys())
     tags = (
         {"dagster/partition": start}
@@ -79,9 +87,9 @@ def run_request(args: argparse.Namespace) -> tuple[ReconstructableJob, dict[str,
     )
     run_config = {
         **QUIET_CONSOLE,
-        "ops": {"chess_games": {"config": {"recheck_closed_months": args.recheck_closed_months}}},
+        "ops": {"chess_source": {"config": {"recheck_closed_months": args.recheck_closed_months}}},
     }
-    return dg.reconstructable(games_job), tags, run_config
+    return dg.reconstructable(job), tags, run_config
 
 
 def summary(result) -> str:
@@ -93,11 +101,15 @@ def summary(result) -> str:
         for event in result.all_events
         if event.is_step_materialization and event.asset_key == GAMES_KEY
     ]
+    roster = any(
+        event.is_step_materialization and event.asset_key == PLAYERS_KEY for event in result.all_events
+    )
     if not games:
         return f"run {result.run_id} loaded players and profiles"
     months = month_span(m.partition for m in games)
     rows = sum(games[0].metadata["rows_by_month"].value.values())  # one load for every month of the run
-    return f"run {result.run_id} loaded {months}: {rows} new or changed games"
+    loaded = f"players, profiles and {months}" if roster else months
+    return f"run {result.run_id} loaded {loaded}: {rows} new or changed games"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,7 +13,7 @@ import dagster as dg
 import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls
+from chess_dagster_tests.conftest import PLAYERS, fixture_game_urls, loaded_game_urls, query
 from chess_dagster_tests.e2e.commands import CHESS_LOAD, DG, dg_dev
 
 pytestmark = pytest.mark.e2e
@@ -48,7 +48,12 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
         "chess/players:players_row_count",
         "chess/openings:scores_in_range",
     } <= {c["key"] for c in listed["asset_checks"]}
-    assert {j["name"] for j in listed["jobs"]} == {"chess_games_job", "chess_roster_job", "chess_checks"}
+    assert {j["name"] for j in listed["jobs"]} == {
+        "chess_games_job",
+        "chess_roster_job",
+        "chess_source_job",
+        "chess_checks",
+    }
     assert {s["name"] for s in listed["schedules"]} == {
         "current_month_games_schedule",
         "weekly_roster_schedule",
@@ -61,14 +66,16 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
     }
 
 
-def test_dg_launch_partition_range_loads_exactly_those_months(
+def test_dg_launch_of_the_source_over_a_partition_range_loads_it_in_one_run(
     dagster_env, dagster_home, universe, duckdb_path
 ):
-    args = ["launch", "--assets", "chess/players_games", "--partition-range", "2022-01...2022-03"]
+    everything = "chess/players,chess/players_profiles,chess/players_games"
+    args = ["launch", "--assets", everything, "--partition-range", "2022-01...2022-03"]
     result = dg_cli(args, dagster_env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "SupersessionWarning" not in result.stderr
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-01", "2022-02", "2022-03"])
+    assert query(duckdb_path, "select count(*) from chess_data.players_profiles") == [(PLAYERS,)]
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         assert len(instance.get_runs()) == 1  # one run for the range (single-run backfill policy)
 
@@ -162,5 +169,20 @@ def test_chess_load_loads_a_month_range_in_one_run_of_the_instance(
     truth = fixture_game_urls(universe, months)
     assert result.stdout.strip().endswith(f"loaded 2022-01...2022-03: {len(truth)} new or changed games")
     assert loaded_game_urls(duckdb_path) == truth
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        assert [run.status for run in instance.get_runs()] == [dg.DagsterRunStatus.SUCCESS]
+
+
+def test_chess_load_all_loads_players_profiles_and_months_in_one_run(
+    dagster_env, dagster_home, universe, duckdb_path
+):
+    result = chess_load(["all", "2022-02...2022-03"], dagster_env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    truth = fixture_game_urls(universe, ["2022-02", "2022-03"])
+    assert result.stdout.strip().endswith(
+        f"loaded players, profiles and 2022-02...2022-03: {len(truth)} new or changed games"
+    )
+    assert loaded_game_urls(duckdb_path) == truth
+    assert query(duckdb_path, "select count(*) from chess_data.players_profiles") == [(PLAYERS,)]
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         assert [run.status for run in instance.get_runs()] == [dg.DagsterRunStatus.SUCCESS]

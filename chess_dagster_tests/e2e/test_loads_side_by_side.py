@@ -61,7 +61,7 @@ def load_step_windows(env: dict[str, str]) -> list[tuple[float, float]]:
             events = instance.all_logs(
                 run.run_id, of_type={dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS}
             )
-            times = {e.dagster_event_type: e.timestamp for e in events if e.step_key == "chess_games"}
+            times = {e.dagster_event_type: e.timestamp for e in events if e.step_key == "chess_source"}
             windows.append((times[dg.DagsterEventType.STEP_START], times[dg.DagsterEventType.STEP_SUCCESS]))
     return windows
 

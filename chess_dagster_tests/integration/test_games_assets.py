@@ -5,11 +5,11 @@ import time
 import dagster as dg
 import pytest
 
-from chess_dagster.defs.ingest.assets import ChessGamesConfig, chess_games, chess_roster
+from chess_dagster.defs.ingest.assets import ChessLoadConfig, chess_source
 from chess_dagster_tests.conftest import PLAYERS, fixture_game_urls, loaded_game_urls, query
 from fixture import ChessUniverse, Month, running_fixture_api
 
-ALL_ASSETS = [chess_roster, chess_games]
+ALL_ASSETS = [chess_source]
 
 
 def materialize_games(resources, instance, partition_key=None, tags=None, raise_on_error=True):
@@ -164,7 +164,7 @@ def test_rechecking_closed_months_asks_with_etags_and_gets_304s(
         partition_key="2022-10",
         resources=resources,
         instance=instance,
-        run_config=dg.RunConfig({"chess_games": ChessGamesConfig(recheck_closed_months=True)}),
+        run_config=dg.RunConfig({"chess_source": ChessLoadConfig(recheck_closed_months=True)}),
     )
     stats = api_env.state.stats()
     assert (

@@ -10,7 +10,7 @@ import dagster as dg
 import pytest
 from dagster_dlt import DagsterDltResource
 
-from chess_dagster.defs.ingest.assets import chess_games, chess_roster
+from chess_dagster.defs.ingest.assets import chess_source
 from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster.runs.executor import HOST_TAG, free_slots_of_dead_runs
@@ -23,7 +23,7 @@ from fixture.crash import PHASES, kill_in, waiting_packages
 
 def materialize_month(resources, instance, month="2022-10"):
     return dg.materialize(
-        [chess_roster, chess_games],
+        [chess_source],
         selection="chess/players_games",
         partition_key=month,
         resources=resources,

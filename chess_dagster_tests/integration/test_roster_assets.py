@@ -3,12 +3,15 @@
 import dagster as dg
 
 from chess_dagster.definitions import defs
-from chess_dagster.defs.ingest.assets import chess_games, chess_roster
+from chess_dagster.defs.ingest.assets import chess_source
+from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
 from chess_dagster_tests.conftest import PLAYERS, query
 
 
 def materialize_roster(resources, instance):
-    return dg.materialize([chess_roster], resources=resources, instance=instance)
+    return dg.materialize(
+        [chess_source], selection=[PLAYERS_KEY, PROFILES_KEY], resources=resources, instance=instance
+    )
 
 
 def test_players_are_the_first_titled_players_asked_for(api_env, universe, resources, instance, duckdb_path):
@@ -62,21 +65,22 @@ def test_asset_keys_group_and_lineage():
 
 
 def test_games_are_monthly_partitioned_from_the_start_month_to_the_current_month():
-    partitions = chess_games.partitions_def
+    partitions = chess_source.specs_by_key[GAMES_KEY].partitions_def
+    assert partitions is not None
     keys = partitions.get_partition_keys()
     assert keys[0] == "2022-01"
     import time
 
     assert keys[-1] == time.strftime("%Y-%m", time.gmtime())
-    assert chess_games.backfill_policy == dg.BackfillPolicy.single_run()
+    assert chess_source.backfill_policy == dg.BackfillPolicy.single_run()
 
 
-def test_every_network_asset_has_an_exponential_retry_policy_with_jitter():
-    for assets_def in (chess_roster, chess_games):
-        policy = assets_def.op.retry_policy
-        assert policy.max_retries >= 3
-        assert policy.backoff == dg.Backoff.EXPONENTIAL and policy.jitter == dg.Jitter.PLUS_MINUS
+def test_the_loading_step_has_an_exponential_retry_policy_with_jitter():
+    policy = chess_source.op.retry_policy
+    assert policy is not None
+    assert policy.max_retries >= 3
+    assert policy.backoff == dg.Backoff.EXPONENTIAL and policy.jitter == dg.Jitter.PLUS_MINUS
 
 
 def test_every_duckdb_writer_is_in_the_duckdb_pool():
-    assert {assets_def.op.pool for assets_def in (chess_roster, chess_games)} == {"chess_duckdb"}
+    assert chess_source.op.pool == "chess_duckdb"

@@ -118,8 +118,8 @@ def _waiting_context(ready_in_s: float) -> Any:
     """Dagster's concurrency context of a run with one step blocked until ``ready_in_s`` from now
     (only the two attributes the interval reads: it is built without an instance)."""
     context: Any = object.__new__(dagster_private.InstanceConcurrencyContext)
-    context._pending_claims = {"chess_games"}
-    context._pending_timeouts = {"chess_games": time.time() + ready_in_s}
+    context._pending_claims = {"chess_source"}
+    context._pending_timeouts = {"chess_source": time.time() + ready_in_s}
     return context
 
 

@@ -1,13 +1,15 @@
-"""The chess source as Dagster assets, through dagster-dlt.
+"""The chess source as Dagster assets, through dagster-dlt: one multi-asset, ``chess_source``.
 
-Two multi-assets over one dlt pipeline:
+* ``chess/players`` and ``chess/players_profiles``: unpartitioned;
+* ``chess/players_games``: one partition per month; a backfill of any range of months runs as a
+  single run (one titled list, one archive list per player, for the range).
 
-* ``chess_roster``: ``chess/players`` and ``chess/players_profiles``, unpartitioned;
-* ``chess_games``: ``chess/players_games``, one partition per month, and a backfill of any range
-  of months runs as a single run (one titled list, one archive list per player, for the range).
+What a run selects is loaded by one step in one dlt load: the roster alone (weekly), a month of
+games (daily), or players, profiles and the games of a range together (a backfill, "Materialize
+all", ``chess-load all``), which costs one run's start-up and one load instead of two.
 
-Both write the warehouse, so both run in its concurrency pool (``chess_duckdb`` by default). The
-games remember which archives they loaded in ``players_archives`` (``lib/archives.py``).
+It writes the warehouse, so it runs in the warehouse's concurrency pool (``chess_duckdb`` by
+default). The games remember which archives they loaded in ``players_archives`` (``lib/archives.py``).
 """
 
 from collections import Counter
@@ -37,8 +39,8 @@ from chess_dagster.lib.warehouse import (
 )
 from chess_dagster.runs.failures import explained_as_failure
 
-ROSTER_RESOURCES = ("players", "players_profiles")
-GAMES_RESOURCES = ("players_games",)
+# The source's resources in the order their assets depend on each other (results are yielded so).
+RESOURCES = ("players", "players_profiles", "players_games")
 
 # Network steps retry on their own (dlt's requests helper); this covers what outlives that, an API
 # outage of minutes. Errors a retry cannot fix (bad settings, an unusable or still-locked DuckDB
@@ -49,7 +51,8 @@ NETWORK_RETRY_POLICY = dg.RetryPolicy(
 
 
 class ChessDltTranslator(DagsterDltTranslator):
-    """Keys ``chess/<table>``, group ``chess``; everything hangs off ``chess/players``."""
+    """Keys ``chess/<table>``, group ``chess``; everything hangs off ``chess/players``; the games
+    are partitioned by month."""
 
     def get_asset_spec(self, data: DltResourceTranslatorData) -> dg.AssetSpec:
         resource = data.resource
@@ -60,18 +63,18 @@ class ChessDltTranslator(DagsterDltTranslator):
                 key=dg.AssetKey(["chess", resource.name]),
                 deps=[] if resource.name == "players" else [PLAYERS_KEY],
                 group_name="chess",
+                partitions_def=monthly_partitions if resource.name == "players_games" else None,
             )
         )
 
 
-def _chess_dlt_assets(
-    name: str, resources: Sequence[str], partitions_def: dg.PartitionsDefinition | None = None
-):
-    """``@dlt_assets`` with a retry policy, which ``@dlt_assets`` itself has no parameter for.
+def _chess_asset_specs() -> Sequence[dg.AssetSpec]:
+    """dagster-dlt's specs, exactly as ``@dlt_assets`` builds them; the source and pipeline here
+    only describe the assets: every run builds its own (dagster-dlt mutates the schema of the
+    source it runs).
 
-    The specs come from dagster-dlt's ``build_dlt_asset_specs``, exactly as ``@dlt_assets``
-    builds them; the source and pipeline there only describe the assets: every run builds its
-    own (dagster-dlt mutates the schema of the source it runs).
+    Not ``@dlt_assets`` itself: it takes no retry policy, and one partitions definition for all
+    its assets, where the roster is not partitioned.
     """
     # Explicit arguments, and a pipeline away from the data: a bad setting or DuckDB path fails a
     # run, not the loading of the code location.
@@ -79,20 +82,16 @@ def _chess_dlt_assets(
         chess_url=DEFAULT_CHESS_URL, title="GM", max_players=1, players=None, max_concurrency=1, months=[]
     )
     with describing_pipeline(settings().duckdb_path) as pipeline:
-        specs = build_dlt_asset_specs(
-            dlt_source=describing_source.with_resources(*resources),
+        return build_dlt_asset_specs(
+            dlt_source=describing_source.with_resources(*RESOURCES),
             dlt_pipeline=pipeline,
             dagster_dlt_translator=ChessDltTranslator(),
         )
-    return dg.multi_asset(
-        name=name,
-        specs=specs,
-        can_subset=True,
-        partitions_def=partitions_def,
-        backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
-        retry_policy=NETWORK_RETRY_POLICY,
-        pool=warehouse_pool(),
-    )
+
+
+def _table_of(result: dg.MaterializeResult | dg.AssetMaterialization) -> str:
+    assert result.asset_key is not None, "dagster-dlt names the asset of every result"
+    return result.asset_key.path[-1]
 
 
 def _loaded_data(trace: PipelineTrace) -> bool:
@@ -148,11 +147,10 @@ def _run_chess(
             save_load_history(pipeline, load_info, archives)
         else:  # a warm run: every month already loaded and unchanged
             context.log.info("nothing changed at Chess.com: no rows loaded, no load history written")
-    for result in results:
-        assert result.asset_key is not None, "dagster-dlt names the asset of every result"
+    for result in sorted(results, key=lambda r: RESOURCES.index(_table_of(r))):
         metadata: dict[str, Any] = {
             **(result.metadata or {}),
-            **schema_metadata(load_info, result.asset_key.path[-1], tables_before),
+            **schema_metadata(load_info, _table_of(result), tables_before),
         }
         if result.asset_key == GAMES_KEY:
             metadata["rows_by_month"] = dg.MetadataValue.json(
@@ -161,31 +159,35 @@ def _run_chess(
         yield dg.MaterializeResult(asset_key=result.asset_key, metadata=metadata)
 
 
-@_chess_dlt_assets("chess_roster", ROSTER_RESOURCES)
-def chess_roster(context: dg.AssetExecutionContext, dlt: DagsterDltResource, warehouse: ChessWarehouse):
-    """Titled players (or the configured list) and their profiles."""
-    yield from _run_chess(context, dlt, warehouse, ROSTER_RESOURCES, months=[])
-
-
-class ChessGamesConfig(dg.Config):
-    """Run configuration of the games load (UI launchpad, or ``--config`` on the CLI)."""
+class ChessLoadConfig(dg.Config):
+    """Run configuration of a load (UI launchpad, or ``--config`` on the CLI)."""
 
     recheck_closed_months: bool = False
     """Ask Chess.com again (conditionally, ETag) for closed months already loaded."""
 
 
-@_chess_dlt_assets("chess_games", GAMES_RESOURCES, partitions_def=monthly_partitions)
-def chess_games(
+@dg.multi_asset(
+    name="chess_source",
+    specs=_chess_asset_specs(),
+    can_subset=True,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    retry_policy=NETWORK_RETRY_POLICY,
+    pool=warehouse_pool(),
+)
+def chess_source(
     context: dg.AssetExecutionContext,
-    config: ChessGamesConfig,
+    config: ChessLoadConfig,
     dlt: DagsterDltResource,
     warehouse: ChessWarehouse,
 ):
-    """Each player's games that ended in the partition's month (or every month of a backfill).
+    """The selected tables of the chess source, in one dlt load.
 
-    Closed months already loaded are skipped unless ``recheck_closed_months`` is set; the current
-    month is always asked for again.
+    Games: each player's games that ended in the run's months. Closed months already loaded are
+    skipped unless ``recheck_closed_months`` is set; the current month is always asked for again.
     """
-    months = context.partition_keys
-    context.log.info(f"loading games for {len(months)} month(s): {months[0]}..{months[-1]}")
-    yield from _run_chess(context, dlt, warehouse, GAMES_RESOURCES, months, config.recheck_closed_months)
+    selected = context.selected_asset_keys
+    resources = [name for name in RESOURCES if dg.AssetKey(["chess", name]) in selected]
+    months = context.partition_keys if GAMES_KEY in selected else []
+    if months:
+        context.log.info(f"loading games for {len(months)} month(s): {months[0]}..{months[-1]}")
+    yield from _run_chess(context, dlt, warehouse, resources, months, config.recheck_closed_months)

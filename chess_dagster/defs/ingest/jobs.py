@@ -3,6 +3,8 @@
 * the current month's games: daily (``CHESS_GAMES_CRON``), the month in progress only; closed
   months are loaded once (the source skips them) and re-checked only on demand;
 * players and profiles: weekly (``CHESS_ROSTER_CRON``);
+* ``chess_source_job``: players, profiles and the games of a range of months in one run and one
+  dlt load (a first backfill; ``chess-load all``);
 * ``chess_checks``: every check of the raw tables against what DuckDB holds, loading nothing.
 """
 
@@ -21,6 +23,12 @@ games_job = dg.define_asset_job(
 )
 roster_job = dg.define_asset_job(
     "chess_roster_job", selection=dg.AssetSelection.assets(PLAYERS_KEY, PROFILES_KEY)
+)
+source_job = dg.define_asset_job(
+    "chess_source_job",
+    selection=dg.AssetSelection.assets(PLAYERS_KEY, PROFILES_KEY, GAMES_KEY),
+    partitions_def=monthly_partitions,
+    description="Players, profiles and the games of the run's months, in one run and one dlt load.",
 )
 chess_checks_job = dg.define_asset_job(
     "chess_checks",

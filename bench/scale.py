@@ -1,0 +1,136 @@
+"""Scale benchmark: does a backfill stay at the speed of the network as the players grow?
+
+The fixture API serves ``--players`` titled players (default 1,000) with ~40 games per player-month.
+In one process tree and one run, timed as whole processes (``dagster asset materialize`` of players,
+profiles and every month, one run each):
+
+* start-up: a run of an asset that does nothing (fixed cost of a run);
+* cold, few players: ``--few-players`` (default 50) into an empty DuckDB, for the memory baseline;
+* cold: every player, every month, into an empty DuckDB;
+* warm: the same again, nothing changed at the source.
+
+Figures: rows/s, requests and 429s, cold work against the network floor plus dlt's own normalize
+and load seconds, peak RSS from few to many players, and what dlt stores for bookkeeping per load
+(the state blob, the ``players_archives`` rows a load writes). `make bench-scale`; `--help`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from bench.backfill import (
+    NOOP_RUN,
+    fixture_api,
+    minimum_requests,
+    month_keys,
+    network_floor_s,
+    normalize_and_load_s,
+    project_env,
+    publish,
+    run_phase,
+    source_run,
+)
+from chess_dagster.lib.settings import PROJECT_ROOT as ROOT
+from fixture import ChessUniverse
+from fixture.dagster_home import new_dagster_home
+
+
+def bookkeeping(database: str) -> dict[str, int]:
+    """What the newest load stored besides the data: dlt's state blob and the archives it wrote."""
+    with duckdb.connect(database, read_only=True) as connection:
+        state = connection.execute(
+            "select length(state) from chess_data._dlt_pipeline_state order by created_at desc limit 1"
+        ).fetchone()
+        archives = connection.execute(
+            "select count(*) from chess_data.players_archives where _dlt_load_id = "
+            "(select max(load_id) from chess_data._dlt_loads)"
+        ).fetchone()
+    return {
+        "state blob bytes": state[0] if state else 0,
+        "archive rows written by the newest load": archives[0] if archives else 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--players", type=int, default=1000)
+    parser.add_argument("--few-players", type=int, default=50)
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--first-month", default="2023-01")
+    parser.add_argument("--games-per-month", type=int, default=40)
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--allowed-in-flight", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    args = parser.parse_args()
+
+    months = month_keys(args.first_month, args.months)
+    universe = ChessUniverse(players_per_title=args.players, games_per_month=args.games_per_month)
+    scratch = Path(tempfile.mkdtemp(prefix="chess-bench-scale-"))
+    home = new_dagster_home(scratch / "dagster_home")
+    few_db, many_db = str(scratch / "few" / "chess.duckdb"), str(scratch / "many" / "chess.duckdb")
+    run = [source_run(months)]
+    try:
+        with fixture_api(args, universe, months) as fixture:
+            many = project_env(args, fixture, home, many_db)
+            few = {
+                **project_env(args, fixture, home, few_db),
+                "SOURCES__CHESS__MAX_PLAYERS": str(args.few_players),
+            }
+            phases = [
+                run_phase("start-up (no-op run)", [NOOP_RUN], many, fixture, many_db),
+                run_phase(f"cold, {args.few_players} players", run, few, fixture, few_db),
+                run_phase(f"cold, {args.players} players", run, many, fixture, many_db),
+            ]
+            load_s = normalize_and_load_s(many_db)
+            after_cold = bookkeeping(many_db)
+            phases.append(run_phase(f"warm, {args.players} players", run, many, fixture, many_db))
+            after_warm = bookkeeping(many_db)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    startup, few_cold, cold, warm = phases
+    floor_requests = minimum_requests(universe, args.players, months)
+    floor_s = network_floor_s(args, floor_requests)
+    work = {p.name: round(p.wall_s - startup.wall_s, 2) for p in (few_cold, cold, warm)}
+    load_rate = round(cold.rows / load_s) if load_s else 0
+    cold_vs_floor = round(work[cold.name] / (floor_s + load_s), 2)
+    figures = {
+        "cold rows/s (wall)": cold.rows_per_s,
+        "normalize+load rows/s": load_rate,
+        "cold work / (floor + normalize&load)": cold_vs_floor,
+        "warm work / cold work": round(max(work[warm.name], 0) / work[cold.name], 3),
+        "warm month downloads": warm.month_downloads,
+        "cold 429s": cold.by_status.get("429", 0),
+        f"peak RSS MiB, {args.players} players": cold.peak_rss_mib,
+        f"peak RSS {args.players} / {args.few_players} players": round(
+            cold.peak_rss_mib / few_cold.peak_rss_mib, 2
+        ),
+        "state blob bytes after cold / warm": (
+            f"{after_cold['state blob bytes']} / {after_warm['state blob bytes']}"
+        ),
+        "archive rows written: cold / warm": (
+            f"{after_cold['archive rows written by the newest load']} / "
+            f"{after_warm['archive rows written by the newest load'] if warm.rows else 0}"
+        ),
+    }
+    targets = {
+        "normalize+load rows/s": load_rate >= 30_000,
+        "cold work / (floor + normalize&load)": cold_vs_floor <= 2,
+        "warm month downloads": warm.month_downloads == 0,
+        f"peak RSS MiB, {args.players} players": cold.peak_rss_mib < 1024,
+        f"peak RSS {args.players} / {args.few_players} players": cold.peak_rss_mib
+        <= 1.5 * few_cold.peak_rss_mib,
+    }
+    publish("scale", args, months, phases, floor_requests, load_s, work, figures, targets)
+
+
+if __name__ == "__main__":
+    main()

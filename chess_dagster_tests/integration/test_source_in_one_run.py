@@ -1,0 +1,57 @@
+"""Players, profiles and a range of months asked for together: one run, one step, one dlt load."""
+
+import dagster as dg
+import pytest
+
+from chess_dagster.definitions import defs
+from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
+from chess_dagster_tests.conftest import PLAYERS, fixture_game_urls, loaded_game_urls, query
+
+MONTHS = ["2022-08", "2022-09", "2022-10"]
+RANGE = {"dagster/asset_partition_range_start": MONTHS[0], "dagster/asset_partition_range_end": MONTHS[-1]}
+
+
+@pytest.fixture
+def loaded_together(api_env, resources, instance):
+    """``chess_source_job`` over three months, with the checks of the raw tables."""
+    return defs.resolve_job_def("chess_source_job").execute_in_process(
+        instance=instance, resources=resources, tags=RANGE
+    )
+
+
+def test_the_whole_source_runs_as_one_step(loaded_together):
+    steps = [event.step_key for event in loaded_together.all_events if event.is_step_success]
+    assert steps.count("chess_source") == 1
+    materialized = {event.asset_key for event in loaded_together.get_asset_materialization_events()}
+    assert materialized == {PLAYERS_KEY, PROFILES_KEY, GAMES_KEY}
+
+
+def test_the_whole_source_lands_in_one_dlt_load(loaded_together, duckdb_path):
+    load_ids = query(
+        duckdb_path,
+        "select distinct _dlt_load_id from chess_data.players "
+        "union select distinct _dlt_load_id from chess_data.players_profiles "
+        "union select distinct _dlt_load_id from chess_data.players_games",
+    )
+    assert len(load_ids) == 1
+
+
+def test_loaded_together_the_rows_are_exact(loaded_together, universe, duckdb_path):
+    assert query(duckdb_path, "select count(*) from chess_data.players") == [(PLAYERS,)]
+    assert query(duckdb_path, "select count(*) from chess_data.players_profiles") == [(PLAYERS,)]
+    assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, MONTHS)
+
+
+def test_loaded_together_every_check_passes(loaded_together):
+    evaluations = loaded_together.get_asset_check_evaluations()
+    assert evaluations, "the job runs the raw tables' checks"
+    failed = {e.check_name: e.description for e in evaluations if not e.passed}
+    assert not failed
+
+
+def test_loaded_together_each_month_is_a_materialized_partition(loaded_together, instance):
+    assert instance.get_materialized_partitions(GAMES_KEY) == set(MONTHS)
+
+
+def test_loaded_together_the_api_is_asked_once_for_the_titled_list(loaded_together, api_env):
+    assert api_env.state.stats()["by_route"]["titled"] == 1
