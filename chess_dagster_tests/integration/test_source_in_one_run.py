@@ -1,6 +1,5 @@
 """Players, profiles and a range of months asked for together: one run, one step, one dlt load."""
 
-import dagster as dg
 import pytest
 
 from chess_dagster.definitions import defs
