@@ -4,7 +4,9 @@ Starts the fixture API (latency per request, 429 above a number of requests in f
 one process tree and one run, times as whole processes:
 
 * baseline: dlt's chess example (one dlt run per month, serial requests, append);
-* start-up: the project's CLI materializing an asset that does nothing (fixed cost of a run);
+* no-op run, bare Dagster: an asset that does nothing, alone in a code location;
+* start-up: the same asset in the project's code location (fixed cost of a run; the difference to
+  the bare run is what the project adds);
 * project cold: players, profiles and all months in one `--partition-range` run, empty DuckDB;
 * project warm: the same again, nothing changed at the source;
 * project cold, PostgreSQL: the cold run again into a fresh PostgreSQL warehouse (a server it starts);
@@ -235,6 +237,7 @@ def minimum_requests(universe: ChessUniverse, players: int, months: list[str]) -
 
 DAGSTER_MATERIALIZE = [str(BIN / "dagster"), "asset", "materialize"]
 NOOP_RUN = [*DAGSTER_MATERIALIZE, "-m", "bench.noop_location", "--select", "noop"]
+BARE_NOOP_RUN = [*DAGSTER_MATERIALIZE, "-m", "bench.noop_bare", "--select", "noop"]
 
 
 def source_run(months: list[str]) -> list[str]:
@@ -341,6 +344,7 @@ def main() -> None:
             ]
             phases = [
                 run_phase("baseline (dlt example)", baseline, env, fixture, baseline_db),
+                run_phase("no-op run, bare Dagster", [BARE_NOOP_RUN], env, fixture, project_db),
                 run_phase("start-up (no-op run)", [NOOP_RUN], env, fixture, project_db),
                 run_phase("project cold", project, env, fixture, project_db),
             ]
@@ -447,7 +451,7 @@ def network_floor_s(args: argparse.Namespace, floor_requests: int) -> float:
 def report(
     args: argparse.Namespace, months: list[str], phases: list[Phase], floor_requests: int, load_s: float
 ) -> None:
-    baseline, startup, cold, warm, cold_on_postgres, pool_1, pool_4 = phases
+    baseline, bare_startup, startup, cold, warm, cold_on_postgres, pool_1, pool_4 = phases
     floor_s = network_floor_s(args, floor_requests)
     runs_per_project_phase = 1
     work = {
@@ -460,8 +464,9 @@ def report(
         "normalize+load rows/s": round(cold.rows / load_s) if load_s else 0,
         "warm work / cold work": round(max(work[warm.name], 0) / work[cold.name], 3),
         "warm month downloads": warm.month_downloads,
+        "start-up the project adds (s)": round(startup.wall_s - bare_startup.wall_s, 2),
         "cold 429s": cold.by_status.get("429", 0),
-        "peak RSS MiB (max of one run)": max(p.peak_rss_mib for p in phases[:5]),
+        "peak RSS MiB (max of one run)": max(p.peak_rss_mib for p in phases[:6]),
         "cold work PostgreSQL / DuckDB": round(work[cold_on_postgres.name] / work[cold.name], 2),
         "rows PostgreSQL - DuckDB (cold)": cold_on_postgres.rows - cold.rows,
         "runs at once: pool 1 / pool 4 (wall)": round(pool_1.wall_s / pool_4.wall_s, 2),

@@ -34,6 +34,7 @@ class Settings:
 
     duckdb_path: str = str(PROJECT_ROOT / "data" / "chess.duckdb")
     duckdb_lock_timeout_s: float = 60.0
+    duckdb_memory_limit: str = "256MB"
     start_month: str = "2022-01"
     retry_delay_s: float = 15.0
     games_cron: str = "0 6 * * *"
@@ -68,6 +69,7 @@ class Settings:
 ENV_VARS = {
     "duckdb_path": "CHESS_DUCKDB_PATH",
     "duckdb_lock_timeout_s": "CHESS_DUCKDB_LOCK_TIMEOUT_S",
+    "duckdb_memory_limit": "CHESS_DUCKDB_MEMORY_LIMIT",
     "start_month": "CHESS_START_MONTH",
     "retry_delay_s": "CHESS_RETRY_DELAY_S",
     "games_cron": "CHESS_GAMES_CRON",

@@ -26,11 +26,12 @@ import dlt
 import duckdb
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
 from dlt.common.destination import Destination, TLoaderFileFormat
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.destinations.sql_client import SqlClientBase
 from dlt.extract import DltResource
 
 from chess_dagster.lib.errors import WarehouseError
-from chess_dagster.lib.settings import DATASET_NAME, PIPELINE_NAME
+from chess_dagster.lib.settings import DATASET_NAME, PIPELINE_NAME, settings
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,12 @@ def warehouse_destination(
         config["staging_dataset_name_layout"] = staging_dataset_name_layout
     destination_type = _configured_type()
     if not destination_type or destination_type == "duckdb":
-        return dlt.destinations.duckdb(database, **config)
+        # Unbounded, DuckDB may take 80% of the machine for a merge (one run peaked at 3.2 GiB
+        # loading 900,000 games); bounded, it spills to <database>.tmp and a backfill's memory stays
+        # flat. At 270,000 games: peak 1223 MiB unbounded, 818 at 512MB, 562 at 256MB; the load
+        # 2.2, 2.8, 3.6 s.
+        limit = {"memory_limit": settings().duckdb_memory_limit}
+        return dlt.destinations.duckdb(DuckDbCredentials(database, global_config=limit), **config)
     try:
         configured = Destination.from_reference(destination_type, **config)
     except Exception:  # dlt raises a different error per way of not finding it
