@@ -8,4 +8,4 @@ import dagster as dg
 from bench import noop_bare
 from chess_dagster import definitions as chess
 
-defs = dg.Definitions.merge(chess.defs, noop_bare.defs)
+defs = dg.Definitions.merge(chess.defs, dg.Definitions(assets=[noop_bare.noop]))
