@@ -76,10 +76,15 @@ def healthy_daemons(ui: str) -> set[str]:
     }
 
 
+# What the UI launches for "Materialize" on players, profiles and games with a range of months.
+# Dagster's asset backfill makes it two runs (the unpartitioned roster, then the range).
 LAUNCH_BACKFILL = """
 mutation($months: [String!]) {
   launchPartitionBackfill(backfillParams: {
-    partitionNames: $months, assetSelection: [{path: ["chess", "players_games"]}]
+    partitionNames: $months,
+    assetSelection: [
+      {path: ["chess", "players"]}, {path: ["chess", "players_profiles"]}, {path: ["chess", "players_games"]}
+    ]
   }) {
     __typename
     ... on LaunchBackfillSuccess { backfillId }
@@ -136,10 +141,21 @@ def test_make_team_serves_a_backfill_through_daemon_and_code_server_into_postgre
         with psycopg2.connect(f"{base}/chess") as connection, connection.cursor() as cursor:
             cursor.execute("select url from chess_data.players_games")
             assert {url for (url,) in cursor.fetchall()} == fixture_game_urls(universe, MONTHS)
+            cursor.execute("select count(distinct _dlt_load_id) from chess_data.players_profiles")
+            assert cursor.fetchone() == (1,)
         monkeypatch.setenv("DAGSTER_PG_URL", f"{base}/dagster")
         with dg.DagsterInstance.from_config(str(team_dir / "dagster_home")) as instance:
-            (run,) = instance.get_runs(filters=dg.RunsFilter(tags={"dagster/backfill": backfill}))
-            checks = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+            # Dagster's asset backfill plans one run per partitioning: the roster, then the range
+            runs = instance.get_runs(filters=dg.RunsFilter(tags={"dagster/backfill": backfill}))
+            selections = sorted(
+                sorted(key.to_user_string() for key in run.asset_selection or ()) for run in runs
+            )
+            checks = [
+                event
+                for run in runs
+                for event in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+            ]
+        assert selections == [["chess/players", "chess/players_profiles"], ["chess/players_games"]]
         assert checks and all(e.dagster_event.asset_check_evaluation_data.passed for e in checks)  # type: ignore[union-attr]
     finally:
         os.killpg(team.pid, signal.SIGINT)  # Ctrl-C in make's terminal
