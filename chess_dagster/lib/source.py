@@ -133,7 +133,7 @@ def chess(
     @dlt.transformer(  # type: ignore[call-overload]
         data_from=players_resource,
         # A load yields each game once (``seen_urls``), so dlt's merge need not deduplicate the
-        # staged rows by url: at 900,000 games its window over them took 13.7 s of a 17 s load.
+        # staged rows by url: at 900,000 games the load took 13.7 s with that pass, 3.6 s without.
         write_disposition={"disposition": "merge", "strategy": "delete-insert", "deduplicated": True},
         primary_key="url",
         columns=_timestamps("end_time", "start_time"),

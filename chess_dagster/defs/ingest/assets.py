@@ -5,8 +5,8 @@
   single run (one titled list, one archive list per player, for the range).
 
 What a run selects is loaded by one step in one dlt load: the roster alone (weekly), a month of
-games (daily), or players, profiles and the games of a range together (a backfill, "Materialize
-all", ``chess-load all``), which costs one run's start-up and one load instead of two.
+games (daily), or players, profiles and the games of a range together (``chess_source_job``,
+``chess-load all``), which costs one run's start-up and one load instead of two.
 
 It writes the warehouse, so it runs in the warehouse's concurrency pool (``chess_duckdb`` by
 default). The games remember which archives they loaded in ``players_archives`` (``lib/archives.py``).
