@@ -455,7 +455,7 @@ def publish(
             indent=2,
         )
     )
-    print(f"\nwritten to {path.relative_to(ROOT)}")
+    print(f"\nwritten to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
 def network_floor_s(args: argparse.Namespace, floor_requests: int) -> float:
