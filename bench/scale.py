@@ -26,6 +26,7 @@ from bench.backfill import (
     NOOP_RUN,
     fastest_of,
     fixture_api,
+    load_figures,
     minimum_requests,
     month_keys,
     network_floor_s,
@@ -34,6 +35,7 @@ from bench.backfill import (
     publish,
     run_phase,
     source_run,
+    work_s,
     workload_parser,
 )
 from fixture import ChessUniverse
@@ -88,14 +90,13 @@ def main() -> None:
 
     startup, few_cold, cold, warm = phases
     floor_requests = minimum_requests(universe, args.players, months)
-    floor_s = network_floor_s(args, floor_requests)
-    work = {p.name: round(p.wall_s - startup.wall_s, 2) for p in (few_cold, cold, warm)}
-    load_rate = round(cold.rows / load_s) if load_s else 0
-    cold_vs_floor = round(work[cold.name] / (floor_s + load_s), 2)
+    work = work_s(startup, few_cold, cold, warm)
+    loading, loading_targets = load_figures(
+        cold, work[cold.name], network_floor_s(args, floor_requests), load_s
+    )
     figures = {
         "cold rows/s (wall)": cold.rows_per_s,
-        "normalize+load rows/s": load_rate,
-        "cold work / (floor + normalize&load)": cold_vs_floor,
+        **loading,
         "warm work / cold work": round(max(work[warm.name], 0) / work[cold.name], 3),
         "warm month downloads": warm.month_downloads,
         "cold 429s": cold.by_status.get("429", 0),
@@ -112,8 +113,7 @@ def main() -> None:
         ),
     }
     targets = {
-        "normalize+load rows/s": load_rate >= 30_000,
-        "cold work / (floor + normalize&load)": cold_vs_floor <= 2,
+        **loading_targets,
         "warm month downloads": warm.month_downloads == 0,
         f"peak RSS MiB, {args.players} players": cold.peak_rss_mib < 1024,
         f"peak RSS {args.players} / {args.few_players} players": cold.peak_rss_mib
