@@ -12,6 +12,8 @@ Every run is tagged with the host it executes on (``chess/host``): a run tagged 
 (a team's workers, Kubernetes pods) may be alive whatever this machine's process table says, and
 is left to the daemon's run monitoring. Untagged runs (older ones, ``execute_in_process``) are
 judged by their process as before.
+
+dlt's log records go through Dagster's logger once, at dlt's level (``dlt_logs.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from chess_dagster.runs.dagster_private import (
     free_concurrency_slots,
     stop_busy_waiting_for_pool_slots,
 )
+from chess_dagster.runs.dlt_logs import dlt_records_through_dagster
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +83,8 @@ class SlotFreeingInProcessExecutor(InProcessExecutor):
         freed = free_slots_of_dead_runs(plan_context.instance, plan_context.run_id)
         if freed:
             log.warning("freed the pool slots of %d dead run(s): %s", len(freed), ", ".join(freed))
-        yield from super().execute(plan_context, execution_plan)
+        with dlt_records_through_dagster():
+            yield from super().execute(plan_context, execution_plan)
 
 
 @dg.executor(name="in_process_freeing_dead_slots")

@@ -186,3 +186,23 @@ def test_chess_load_all_loads_players_profiles_and_months_in_one_run(
     assert query(duckdb_path, "select count(*) from chess_data.players_profiles") == [(PLAYERS,)]
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         assert [run.status for run in instance.get_runs()] == [dg.DagsterRunStatus.SUCCESS]
+
+
+def test_chess_load_prints_each_dlt_line_once_through_dagsters_logger(dagster_env):
+    result = chess_load(["games", "2022-01"], {**dagster_env, "RUNTIME__LOG_LEVEL": "INFO"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    normalizing = [line for line in output.splitlines() if line.endswith("Running file normalizing")]
+    assert normalizing, "dlt's INFO lines are shown at RUNTIME__LOG_LEVEL=INFO"
+    assert all(" - dagster - INFO - " in line for line in normalizing), normalizing
+    assert not [line for line in output.splitlines() if "|dlt|" in line], "dlt's own handler printed"
+
+
+def test_a_run_logs_dlt_records_only_at_dlts_configured_level(dagster_env, dagster_home):
+    result = chess_load(["games", "2022-01"], dagster_env)  # .dlt/config.toml: log_level WARNING
+    assert result.returncode == 0, result.stderr[-3000:]
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        (run,) = instance.get_runs()
+        messages = [entry.user_message for entry in instance.all_logs(run.run_id)]
+    assert "loading games for 1 month(s): 2022-01..2022-01" in messages
+    assert not [m for m in messages if "normaliz" in m.lower()], "dlt's INFO records reached the event log"

@@ -1,0 +1,58 @@
+"""dlt's log records in a run: once, through Dagster's logger, at dlt's own level.
+
+dlt gives its logger (``dlt``) a stderr handler of its own and stops it propagating; the instance
+manages the same logger (``python_logs.managed_python_loggers`` in ``dagster_home/dagster.yaml``),
+so Dagster adds its handler beside dlt's and sets the logger to the instance's
+``python_log_level``. Left so, every dlt line is printed twice, and every INFO line of dlt (~150
+per load: "Found 0 updates for ...") is written to the run's event log whatever
+``runtime.log_level`` says, at ~2 ms an event.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import dlt
+
+DLT_LOGGER = "dlt"
+
+
+class AtLeast(logging.Filter):
+    """Passes records at ``level`` or above: the logger's own level is Dagster's to set."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level
+
+
+def dlt_log_level() -> int:
+    """dlt's ``runtime.log_level`` (``.dlt/config.toml``, ``RUNTIME__LOG_LEVEL``), WARNING if unset."""
+    name = dlt.config.get("runtime.log_level", str) or "WARNING"
+    level = logging.getLevelName(name.upper())
+    return level if isinstance(level, int) else logging.WARNING
+
+
+@contextmanager
+def dlt_records_through_dagster() -> Iterator[None]:
+    """For the duration of a run: dlt's own stderr handler off, records below dlt's level dropped.
+
+    dlt re-uses the first handler it finds on its logger when it sets logging up again, so none is
+    added back while the run lasts; after it, the logger is as it was.
+    """
+    logger = logging.getLogger(DLT_LOGGER)
+    own_handlers = [handler for handler in logger.handlers if type(handler) is logging.StreamHandler]
+    level_filter = AtLeast(dlt_log_level())
+    for handler in own_handlers:
+        logger.removeHandler(handler)
+    logger.addFilter(level_filter)
+    try:
+        yield
+    finally:
+        logger.removeFilter(level_filter)
+        for handler in own_handlers:
+            logger.addHandler(handler)
