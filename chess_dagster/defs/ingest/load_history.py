@@ -19,6 +19,8 @@ import dlt
 from dlt.common.pipeline import LoadInfo
 from dlt.extract import DltResource
 
+from chess_dagster.lib.warehouse import loader_file_format
+
 # Columns per table: {"players_games": {"termination": "text"}}
 TableColumns = dict[str, dict[str, str]]
 
@@ -55,7 +57,10 @@ def schema_metadata(load_info: LoadInfo, table: str, tables_before: Collection[s
 
 def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo, archives: DltResource) -> None:
     """Load ``_load_info``, ``_trace`` and ``_new_tables`` for ``load_info``, and the ``archives``
-    it fetched (``lib/archives.py``), in one small load after the data has landed."""
+    it fetched (``lib/archives.py``), in one small load after the data has landed.
+
+    In the data's file format (parquet on DuckDB): as INSERT statements, the 24,000 archives of a
+    1,000-player backfill took DuckDB 450 MiB to parse, the peak of the whole run."""
     trace = pipeline.last_trace
     new_tables = [package.asdict()["tables"] for package in load_info.load_packages]
     pipeline.run(
@@ -64,7 +69,8 @@ def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo, archives: Dlt
             dlt.resource([trace], name="_trace"),
             dlt.resource(new_tables, name="_new_tables"),
             archives,
-        ]
+        ],
+        loader_file_format=loader_file_format(pipeline.destination),
     )
 
 
