@@ -68,6 +68,29 @@ def test_a_partition_range_loads_every_month_in_one_run(api_env, universe, resou
     assert result.success
 
 
+def test_a_game_between_two_loaded_players_is_loaded_once(
+    api_env, universe, resources, instance, duckdb_path
+):
+    months = ["2022-01", "2022-02", "2022-03"]
+    loaded = universe.titled_usernames("GM")[:PLAYERS]
+    per_player = [universe.game_urls([username], months) for username in loaded]
+    shared = {
+        url for i, urls in enumerate(per_player) for other in per_player[i + 1 :] for url in urls & other
+    }
+    assert shared, "the fixture has games between two loaded players in these months"
+    materialize_games(
+        resources,
+        instance,
+        tags={
+            "dagster/asset_partition_range_start": months[0],
+            "dagster/asset_partition_range_end": months[-1],
+        },
+    )
+    assert query(duckdb_path, "select count(*), count(distinct url) from chess_data.players_games") == [
+        (len(fixture_game_urls(universe, months)),) * 2
+    ]
+
+
 def test_a_month_without_games_succeeds_and_loads_nothing(
     monkeypatch, universe, resources, instance, duckdb_path
 ):
