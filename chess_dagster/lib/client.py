@@ -4,16 +4,16 @@ Built on dlt's retrying ``requests`` helper, so retries on ``429`` (honouring ``
 ``5xx``, timeouts and dropped connections, and their timeout, attempts and backoff, are dlt's
 ``[runtime] request_*`` settings. This module adds what is Chess.com-specific: the base URL
 checked up front, a recognizable ``User-Agent`` (anonymous clients get ``403``), ``404``/``410``
-read as "no such data" rather than failures, conditional requests (``ETag`` -> ``304``), a bound
-on requests in flight that halves when the API answers ``429`` and grows back slowly, and one-line
-errors for everything else.
+read as "no such data" rather than failures, conditional requests (``ETag`` -> ``304``) and how long
+an answer stays fresh (``Cache-Control: max-age``), a bound on requests in flight that halves when
+the API answers ``429`` and grows back slowly, and one-line errors for everything else.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -103,10 +103,24 @@ class AdaptiveLimit:
 
 @dataclass(frozen=True)
 class Fetched:
-    """A 200 (``payload`` set) or a 304 (``payload`` None: unchanged since ``etag``)."""
+    """A 200 (``payload`` set) or a 304 (``payload`` None: unchanged since ``etag``), fresh for
+    ``max_age_s`` seconds from now."""
 
     payload: dict[str, Any] | None
     etag: str | None
+    max_age_s: int = 0
+
+
+def max_age_s(headers: Mapping[str, str]) -> int:
+    """Seconds a response stays fresh: ``Cache-Control: max-age`` less its ``Age`` (0: not cacheable)."""
+    directives = {
+        name.strip().lower(): value.strip()
+        for name, _, value in (d.partition("=") for d in headers.get("Cache-Control", "").split(","))
+    }
+    if "no-store" in directives or "no-cache" in directives or not directives.get("max-age", "").isdigit():
+        return 0
+    age = headers.get("Age", "0")
+    return max(0, int(directives["max-age"]) - (int(age) if age.isdigit() else 0))
 
 
 class ChessApiClient:
@@ -153,7 +167,7 @@ class ChessApiClient:
             log.info("%s answered %s: no data", url, response.status_code)
             return None
         if response.status_code == 304:
-            return Fetched(None, etag)
+            return Fetched(None, etag, max_age_s(response.headers))
         if response.status_code != 200:
             raise ChessApiError(
                 f"{url} answered HTTP {response.status_code} after retries; "
@@ -168,4 +182,4 @@ class ChessApiClient:
             )
         if not isinstance(payload, dict):
             raise ChessApiError(f"{url} answered JSON that is not an object; retry later")
-        return Fetched(payload, response.headers.get("ETag"))
+        return Fetched(payload, response.headers.get("ETag"), max_age_s(response.headers))

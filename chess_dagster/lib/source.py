@@ -9,7 +9,8 @@ Grown from dlt's chess production example, made safe to re-run and cheap to back
   never more than ``max_concurrency`` requests in flight, fewer after a ``429``;
 * a closed month, once loaded, is not downloaded again (``archives``, a ledger the caller keeps
   beside the data); the current month is re-checked with ``If-None-Match``, so an unchanged one
-  costs a ``304``;
+  costs a ``304``; a profile is asked for again once Chess.com's ``max-age`` for it has passed,
+  with ``If-None-Match`` (``profiles``, another ledger);
 * games travel as one Arrow table per player (``lib/columnar.py``): dlt writes them as parquet and
   the warehouse bulk-loads them, four times the games per second of dict rows.
 
@@ -32,10 +33,10 @@ import pyarrow as pa
 from dlt.common.schema.typing import TTableSchemaColumns
 from dlt.sources import DltResource
 
-from chess_dagster.lib.archives import ArchiveLedger
 from chess_dagster.lib.client import DEFAULT_CHESS_URL, DEFAULT_USER_AGENT, ChessApiClient
 from chess_dagster.lib.columnar import games_table
 from chess_dagster.lib.errors import ChessApiError, ChessConfigError, UnknownPlayerError
+from chess_dagster.lib.ledgers import ArchiveLedger, ProfileLedger
 from chess_dagster.lib.months import current_month, month_path
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def chess(
     months: Sequence[str] | None = None,
     recheck_closed_months: bool = False,
     archives: ArchiveLedger | None = None,
+    profiles: ProfileLedger | None = None,
 ) -> Sequence[DltResource]:
     """Chess.com data for titled players (or an explicit ``players`` list).
 
@@ -73,9 +75,11 @@ def chess(
         max_concurrency: most requests in flight at once (halved for a while after a 429).
         months: ``YYYY-MM`` months whose game archives to load; the current month if not given.
         recheck_closed_months: ask again (conditionally) for closed months already loaded.
-        archives: the archives loaded before (``lib/archives.py``); this load's fetches are added
+        archives: the archives loaded before (``lib/ledgers.py``); this load's fetches are added
             to it, for the caller to store once the games have landed. Without it every month
             is downloaded.
+        profiles: the profiles fetched before (``lib/ledgers.py``): one still fresh is not asked for,
+            a stale one is asked for with its ETag. Without it every profile is downloaded.
     """
     title = title.upper()
     if title not in TITLES:
@@ -88,6 +92,7 @@ def chess(
     wanted_months = list(months) if months is not None else [current_month()]
     explicit = players is not None
     ledger = archives if archives is not None else ArchiveLedger()
+    profile_ledger = profiles if profiles is not None else ProfileLedger()
     # The players of this load, complete before the first is yielded: a game is in two archives of
     # the load only when both its players are in it, so only such games' urls are remembered
     # (``seen_urls``, shared by the transformer threads), not every game's: ~110 MiB at 906,000 games.
@@ -137,11 +142,17 @@ def chess(
         parallelized=True,
     )
     def players_profiles(player: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        profile = api.get_json(f"player/{player['username']}")
-        if profile is None:
-            missing(player["username"], "player/{username}")
+        """The player's profile, unless the one loaded is still fresh or unchanged (``304``)."""
+        username = player["username"]
+        if profile_ledger.fresh(username):
             return
-        yield profile
+        fetched = api.fetch(f"player/{username}", profile_ledger.etag(username))
+        if fetched is None:
+            missing(username, "player/{username}")
+            return
+        profile_ledger.fetched(username, fetched.etag, fetched.max_age_s)
+        if fetched.payload is not None:
+            yield fetched.payload
 
     # dlt's transformer() is typed for the disposition's name only; it takes the dict as resource() does.
     @dlt.transformer(  # type: ignore[call-overload]

@@ -1,5 +1,7 @@
 """Players and profiles: the roster every games load hangs off."""
 
+import time
+
 import dagster as dg
 
 from chess_dagster.definitions import defs
@@ -38,6 +40,39 @@ def test_one_profile_per_player_after_repeated_loads(api_env, resources, instanc
         duckdb_path, "select count(*), count(distinct player_id) from chess_data.players_profiles"
     ) == [(PLAYERS, PLAYERS)]
     assert query(duckdb_path, "select count(*) from chess_data.players") == [(PLAYERS,)]
+
+
+def test_a_profile_still_fresh_is_not_asked_for_again(api_env, resources, instance):
+    materialize_roster(resources, instance)  # the fixture says max-age=300
+    api_env.state.reset_stats()
+    materialize_roster(resources, instance)
+    assert api_env.state.stats()["by_route"] == {"titled": 1}
+
+
+def test_a_stale_unchanged_profile_costs_a_304_and_is_not_rewritten(
+    api_env, resources, instance, duckdb_path
+):
+    api_env.state.configure({"max_age_s": 0})
+    materialize_roster(resources, instance)
+    loaded = query(duckdb_path, "select player_id, _dlt_load_id from chess_data.players_profiles order by 1")
+    api_env.state.reset_stats()
+    materialize_roster(resources, instance)
+    assert api_env.state.stats()["by_route_status"]["profile 304"] == PLAYERS
+    assert (
+        query(duckdb_path, "select player_id, _dlt_load_id from chess_data.players_profiles order by 1")
+        == loaded
+    )
+
+
+def test_a_profile_is_fresh_for_the_max_age_its_answer_gave(api_env, resources, instance, duckdb_path):
+    api_env.state.configure({"max_age_s": 3600})
+    materialize_roster(resources, instance)
+    now = time.time()
+    [(soonest, latest)] = query(
+        duckdb_path,
+        "select min(epoch(fresh_until)), max(epoch(fresh_until)) from chess_data.players_profiles_fetched",
+    )
+    assert now + 3600 - 60 < soonest <= latest <= now + 3600
 
 
 def test_profile_epoch_fields_are_timestamps(api_env, resources, instance, duckdb_path):

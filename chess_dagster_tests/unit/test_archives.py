@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chess_dagster.lib.archives import ARCHIVES_COLUMNS, Archive, ArchiveLedger
+from chess_dagster.lib.ledgers import ARCHIVES_COLUMNS, Archive, ArchiveLedger
 from chess_dagster.lib.months import current_month, month_path
 
 CLOSED = "2022-01"

@@ -9,7 +9,8 @@ games (daily), or players, profiles and the games of a range together (``chess_s
 ``chess-load all``), which costs one run's start-up and one load instead of two.
 
 It writes the warehouse, so it runs in the warehouse's concurrency pool (``chess_duckdb`` by
-default). The games remember which archives they loaded in ``players_archives`` (``lib/archives.py``).
+default). What the source fetched is remembered in ``players_archives`` and
+``players_profiles_fetched`` (``lib/ledgers.py``).
 """
 
 from collections import Counter
@@ -26,8 +27,13 @@ from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
 from chess_dagster.defs.ingest.load_history import save_load_history, schema_metadata
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
-from chess_dagster.lib.archives import archives_resource, read_ledger
 from chess_dagster.lib.client import DEFAULT_CHESS_URL
+from chess_dagster.lib.ledgers import (
+    archives_resource,
+    profiles_fetched_resource,
+    read_ledger,
+    read_profile_ledger,
+)
 from chess_dagster.lib.settings import settings
 from chess_dagster.lib.source import chess
 from chess_dagster.lib.warehouse import (
@@ -124,7 +130,13 @@ def _run_chess(
         with pipeline.sql_client() as client:
             tables_before = existing_tables(client)
             ledger = read_ledger(client, months, tables_before)
-        source = chess(months=months, recheck_closed_months=recheck_closed_months, archives=ledger)
+            profile_ledger = read_profile_ledger(client, tables_before)
+        source = chess(
+            months=months,
+            recheck_closed_months=recheck_closed_months,
+            archives=ledger,
+            profiles=profile_ledger,
+        )
         source = source.with_resources(*resources)
         index_keys(source.selected_resources.values(), pipeline.destination)
         if "players_games" in resources:
@@ -140,12 +152,12 @@ def _run_chess(
         trace = pipeline.last_trace
         load_info = trace.last_load_info if trace else None
         assert trace is not None and load_info is not None, "dlt.run returned without a load"
-        changed_archives = ledger.rows()
-        if _loaded_data(trace) or changed_archives:
-            archives = archives_resource(changed_archives)
-            index_keys([archives], pipeline.destination)
-            save_load_history(pipeline, load_info, archives)
-        else:  # a warm run: every month already loaded and unchanged
+        changed_archives, changed_profiles = ledger.rows(), profile_ledger.rows()
+        if _loaded_data(trace) or changed_archives or changed_profiles:
+            ledgers = [archives_resource(changed_archives), profiles_fetched_resource(changed_profiles)]
+            index_keys(ledgers, pipeline.destination)
+            save_load_history(pipeline, load_info, ledgers)
+        else:  # a warm run: every month already loaded and unchanged, every profile fresh
             context.log.info("nothing changed at Chess.com: no rows loaded, no load history written")
     for result in sorted(results, key=lambda r: RESOURCES.index(_table_of(r))):
         metadata: dict[str, Any] = {

@@ -2,8 +2,9 @@
 
 After each load, as in dlt's chess production example, the load info, the run's trace (dlt drops
 secret config values from it) and the schema updates are loaded beside the data as ``_load_info``,
-``_trace`` and ``_new_tables``, with the archives the load fetched (``players_archives``): one
-extra, small dlt load per run that changed something (a warm run that loaded no rows writes none).
+``_trace`` and ``_new_tables``, with what the source learnt (``players_archives``,
+``players_profiles_fetched``): one extra, small dlt load per run that changed something (a warm run
+that loaded no rows and learnt nothing writes none).
 
 A schema update to a table that already existed before the load is *drift* (``schema_new_columns``
 on the materialization, what the Slack sensor reports); an update that creates a table is the
@@ -12,7 +13,7 @@ baseline of the first load and is recorded, not reported.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 import dagster as dg
 import dlt
@@ -55,9 +56,9 @@ def schema_metadata(load_info: LoadInfo, table: str, tables_before: Collection[s
     }
 
 
-def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo, archives: DltResource) -> None:
-    """Load ``_load_info``, ``_trace`` and ``_new_tables`` for ``load_info``, and the ``archives``
-    it fetched (``lib/archives.py``), in one small load after the data has landed.
+def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo, ledgers: Sequence[DltResource]) -> None:
+    """Load ``_load_info``, ``_trace`` and ``_new_tables`` for ``load_info``, and the ``ledgers``'
+    rows it learnt (``lib/ledgers.py``), in one small load after the data has landed.
 
     In the data's file format (parquet on DuckDB): as INSERT statements, the 24,000 archives of a
     1,000-player backfill took DuckDB 450 MiB to parse, the peak of the whole run."""
@@ -68,9 +69,10 @@ def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo, archives: Dlt
             dlt.resource([load_info], name="_load_info"),
             dlt.resource([trace], name="_trace"),
             dlt.resource(new_tables, name="_new_tables"),
-            archives,
+            *ledgers,
         ],
-        loader_file_format=loader_file_format(pipeline.destination),
+        # None (the destination's preference) is dlt's own default; its type hint leaves it out.
+        loader_file_format=loader_file_format(pipeline.destination),  # type: ignore[arg-type]
     )
 
 

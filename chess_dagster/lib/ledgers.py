@@ -1,0 +1,177 @@
+"""What the source remembers between loads, so that a load asks only for what may have changed.
+
+* ``players_archives``: the monthly archives fetched, their ETags, closed or not. A closed month
+  once loaded is not asked for again; an open one is asked for with its ETag (``304``: unchanged).
+* ``players_profiles_fetched``: each profile's ETag and until when Chess.com said it stays fresh
+  (``Cache-Control: max-age``; the API refreshes its data every 12-24 hours). A fresh profile is
+  not asked for; a stale one is asked for with its ETag, and a ``304`` rewrites nothing.
+
+Kept in tables beside the data, one row per archive or profile merged by its key, not in dlt's
+resource state: dlt rewrites its whole state with every load, so two loads at once overwrite each
+other's memory, and the blob grows with players x months. Rows are written after the data they
+describe has landed (``load_history``), so a ledger never claims what the warehouse does not hold;
+a load that fails in between only asks again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Generic, TypeVar
+
+import dlt
+from dlt.common.schema.typing import TTableSchemaColumns
+from dlt.destinations.sql_client import SqlClientBase
+from dlt.extract import DltResource
+
+from chess_dagster.lib.months import is_closed, month_path
+
+ARCHIVES_TABLE = "players_archives"
+PROFILES_FETCHED_TABLE = "players_profiles_fetched"
+# Typed up front: a column dlt first sees as null only (no ETag yet) would not be created.
+ARCHIVES_COLUMNS: TTableSchemaColumns = {
+    "archive": {"data_type": "text", "nullable": False, "primary_key": True},
+    "username": {"data_type": "text", "nullable": False},
+    "month": {"data_type": "text", "nullable": False},
+    "etag": {"data_type": "text", "nullable": True},
+    "closed": {"data_type": "bool", "nullable": False},
+}
+PROFILES_FETCHED_COLUMNS: TTableSchemaColumns = {
+    "username": {"data_type": "text", "nullable": False, "primary_key": True},
+    "etag": {"data_type": "text", "nullable": True},
+    "fresh_until": {"data_type": "timestamp", "nullable": False},
+}
+
+
+@dataclass(frozen=True)
+class Archive:
+    """One player's month as last fetched: ``closed`` once the month had ended when it was fetched."""
+
+    archive: str
+    username: str
+    month: str
+    etag: str | None
+    closed: bool
+
+
+@dataclass(frozen=True)
+class ProfileFetch:
+    """One player's profile as last fetched: its ETag, and until when it stays fresh."""
+
+    username: str
+    etag: str | None
+    fresh_until: datetime
+
+
+Row = TypeVar("Row", Archive, ProfileFetch)
+
+
+class _Ledger(Generic[Row]):
+    """Rows known before a load (read from the warehouse) and those recorded during it, by key.
+
+    Shared by the source's transformer threads, so every access takes the lock.
+    """
+
+    def __init__(self, known: Iterable[Row] = ()) -> None:
+        self._known: dict[str, Row] = {self._key(row): row for row in known}
+        self._fetched: dict[str, Row] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(row: Row) -> str:
+        raise NotImplementedError
+
+    def _get(self, key: str) -> Row | None:
+        with self._lock:
+            return self._known.get(key)
+
+    def _record(self, row: Row) -> None:
+        with self._lock:
+            self._fetched[self._key(row)] = row
+
+    def rows(self) -> list[dict[str, object]]:
+        """What this load learnt, to merge into the table: rows new or changed."""
+        with self._lock:
+            return [asdict(row) for key, row in self._fetched.items() if self._known.get(key) != row]
+
+
+class ArchiveLedger(_Ledger[Archive]):
+    """The monthly archives: which a load may skip, which ETag it asks with."""
+
+    @staticmethod
+    def _key(row: Archive) -> str:
+        return row.archive
+
+    def closed_and_loaded(self, username: str, month: str) -> bool:
+        known = self._get(month_path(username, month))
+        return known is not None and known.closed
+
+    def etag(self, username: str, month: str) -> str | None:
+        """The ETag to ask with (``If-None-Match``), if the archive was fetched before."""
+        known = self._get(month_path(username, month))
+        return known.etag if known else None
+
+    def fetched(self, username: str, month: str, etag: str | None) -> None:
+        """Record an archive answered (200, 304, or no games); an unchanged ETag is kept."""
+        path = month_path(username, month)
+        known = self._get(path)
+        etag = etag or (known.etag if known else None)
+        self._record(Archive(path, username, month, etag, is_closed(month)))
+
+
+class ProfileLedger(_Ledger[ProfileFetch]):
+    """The profiles: which are still fresh, which ETag a stale one is asked with."""
+
+    @staticmethod
+    def _key(row: ProfileFetch) -> str:
+        return row.username
+
+    def fresh(self, username: str, now: datetime | None = None) -> bool:
+        known = self._get(username)
+        return known is not None and (now or datetime.now(UTC)) < known.fresh_until
+
+    def etag(self, username: str) -> str | None:
+        known = self._get(username)
+        return known.etag if known else None
+
+    def fetched(self, username: str, etag: str | None, max_age_s: int, now: datetime | None = None) -> None:
+        """Record a profile answered 200 or 304 (an unchanged ETag is kept), fresh for ``max_age_s``."""
+        known = self._get(username)
+        etag = etag or (known.etag if known else None)
+        self._record(ProfileFetch(username, etag, (now or datetime.now(UTC)) + timedelta(seconds=max_age_s)))
+
+
+def read_ledger(client: SqlClientBase, months: Sequence[str], tables: Collection[str]) -> ArchiveLedger:
+    """The archives of ``months`` the warehouse holds (``tables``: the dataset's tables now)."""
+    if not months or ARCHIVES_TABLE not in tables:
+        return ArchiveLedger()
+    table = client.make_qualified_table_name(ARCHIVES_TABLE)
+    rows = client.execute_sql(
+        f"select archive, username, month, etag, closed from {table} where month between %s and %s",
+        min(months),
+        max(months),
+    )
+    return ArchiveLedger(Archive(*row) for row in rows or [])
+
+
+def read_profile_ledger(client: SqlClientBase, tables: Collection[str]) -> ProfileLedger:
+    """The profiles the warehouse holds, as last fetched."""
+    if PROFILES_FETCHED_TABLE not in tables:
+        return ProfileLedger()
+    table = client.make_qualified_table_name(PROFILES_FETCHED_TABLE)
+    rows = client.execute_sql(f"select username, etag, fresh_until from {table}")
+    return ProfileLedger(ProfileFetch(*row) for row in rows or [])
+
+
+def archives_resource(rows: list[dict[str, object]]) -> DltResource:
+    """Archives new or changed (``ArchiveLedger.rows``), merged into ``players_archives`` by path."""
+    return dlt.resource(rows, name=ARCHIVES_TABLE, write_disposition="merge", columns=ARCHIVES_COLUMNS)
+
+
+def profiles_fetched_resource(rows: list[dict[str, object]]) -> DltResource:
+    """Profiles fetched (``ProfileLedger.rows``), merged into ``players_profiles_fetched`` by username."""
+    return dlt.resource(
+        rows, name=PROFILES_FETCHED_TABLE, write_disposition="merge", columns=PROFILES_FETCHED_COLUMNS
+    )
