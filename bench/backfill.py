@@ -8,7 +8,8 @@ one process tree and one run, times as whole processes:
 * start-up: the same asset in the project's code location (fixed cost of a run; the difference to
   the bare run is what the project adds);
 * project cold: players, profiles and all months in one `--partition-range` run, empty DuckDB;
-* project warm: the same again, nothing changed at the source;
+* project warm: the same again, nothing changed at the source (fastest of 3, as the no-op runs:
+  a warm run repeats exactly, and its start-up varies as theirs);
 * project cold, PostgreSQL: the cold run again into a fresh PostgreSQL warehouse (a server it starts);
 * 18 single-month runs at once, pool 1 / pool 4: a `chess-load games <month>` per month started
   together, as a team's schedules and users start them, on the team instance (deploy/dagster.yaml,
@@ -364,7 +365,7 @@ def main() -> None:
                 run_phase("project cold", project, env, fixture, project_db),
             ]
             load_s = normalize_and_load_s(project_db)
-            phases.append(run_phase("project warm", project, env, fixture, project_db))
+            phases.append(fastest_of(3, "project warm", project[0], env, fixture, project_db))
             with running_postgres() as postgres:
                 warehouse = postgres.create_database("chess")
                 on_postgres = {

@@ -5,6 +5,7 @@
 * ``players_profiles_fetched``: each profile's ETag and until when Chess.com said it stays fresh
   (``Cache-Control: max-age``; the API refreshes its data every 12-24 hours). A fresh profile is
   not asked for; a stale one is asked for with its ETag, and a ``304`` rewrites nothing.
+* ``players`` itself: a roster that names the same players is not written again.
 
 Kept in tables beside the data, one row per archive or profile merged by its key, not in dlt's
 resource state: dlt rewrites its whole state with every load, so two loads at once overwrite each
@@ -28,6 +29,7 @@ from dlt.extract import DltResource
 
 from chess_dagster.lib.months import is_closed, month_path
 
+PLAYERS_TABLE = "players"
 ARCHIVES_TABLE = "players_archives"
 PROFILES_FETCHED_TABLE = "players_profiles_fetched"
 # Typed up front: a column dlt first sees as null only (no ETag yet) would not be created.
@@ -163,6 +165,14 @@ def read_profile_ledger(client: SqlClientBase, tables: Collection[str]) -> Profi
     table = client.make_qualified_table_name(PROFILES_FETCHED_TABLE)
     rows = client.execute_sql(f"select username, etag, fresh_until from {table}")
     return ProfileLedger(ProfileFetch(*row) for row in rows or [])
+
+
+def read_loaded_players(client: SqlClientBase, tables: Collection[str]) -> list[str] | None:
+    """The players the warehouse holds (``players``), None before the roster's first load."""
+    if PLAYERS_TABLE not in tables:
+        return None
+    rows = client.execute_sql(f"select username from {client.make_qualified_table_name(PLAYERS_TABLE)}")
+    return [username for (username,) in rows or []]
 
 
 def archives_resource(rows: list[dict[str, object]]) -> DltResource:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 import dlt
@@ -63,6 +63,7 @@ def chess(
     recheck_closed_months: bool = False,
     archives: ArchiveLedger | None = None,
     profiles: ProfileLedger | None = None,
+    loaded_players: Collection[str] | None = None,
 ) -> Sequence[DltResource]:
     """Chess.com data for titled players (or an explicit ``players`` list).
 
@@ -80,6 +81,10 @@ def chess(
             is downloaded.
         profiles: the profiles fetched before (``lib/ledgers.py``): one still fresh is not asked for,
             a stale one is asked for with its ETag. Without it every profile is downloaded.
+        loaded_players: the players the warehouse holds. Given, the players are read when the
+            source is made, and a resource with nothing to ask or write comes deselected: ``players``
+            when it names the players loaded (still the parent of the others), ``players_profiles``
+            when every profile is fresh, ``players_games`` when every month is closed and loaded.
     """
     title = title.upper()
     if title not in TITLES:
@@ -109,6 +114,11 @@ def chess(
             )
         log.warning("player %r vanished from Chess.com between listing and %s; skipped", username, what)
 
+    def months_to_ask(username: str) -> list[str]:
+        return [
+            m for m in wanted_months if recheck_closed_months or not ledger.closed_and_loaded(username, m)
+        ]
+
     def first_seen(game: dict[str, Any]) -> bool:
         """False for a game between two players of the load that the other's archive yielded already."""
         if not all(game[side]["username"].lower() in roster for side in ("white", "black")):
@@ -119,19 +129,23 @@ def chess(
             seen_urls.add(game["url"])
             return True
 
+    def players_now() -> list[str]:
+        """The players asked for: the configured list, or the first of the titled list."""
+        if explicit:
+            return list(dict.fromkeys(name.lower() for name in players))  # type: ignore[union-attr]
+        listed = api.get_json(f"titled/{title}")
+        if listed is None:
+            raise ChessApiError(f"{api.url(f'titled/{title}')} answered 404; check sources.chess.chess_url")
+        return list(dict.fromkeys(name.lower() for name in listed["players"][:max_players]))
+
+    # Read now only when it decides what is selected; else when the load runs.
+    usernames = players_now() if loaded_players is not None else None
+
     @dlt.resource(name="players", write_disposition="replace", primary_key="username")
     def players_resource() -> Iterator[dict[str, Any]]:
-        if explicit:
-            usernames = [name.lower() for name in players]  # type: ignore[union-attr]
-        else:
-            listed = api.get_json(f"titled/{title}")
-            if listed is None:
-                raise ChessApiError(
-                    f"{api.url(f'titled/{title}')} answered 404; check sources.chess.chess_url"
-                )
-            usernames = listed["players"][:max_players]
-        roster.update(name.lower() for name in usernames)
-        for username in dict.fromkeys(usernames):
+        names = usernames if usernames is not None else players_now()
+        roster.update(names)
+        for username in names:
             yield {"username": username}
 
     @dlt.transformer(
@@ -172,9 +186,7 @@ def chess(
         others are asked for with their last ETag.
         """
         username = player["username"]
-        todo = [
-            m for m in wanted_months if recheck_closed_months or not ledger.closed_and_loaded(username, m)
-        ]
+        todo = months_to_ask(username)
         if not todo:
             return
         listed = api.get_json(f"player/{username}/games/archives")
@@ -203,4 +215,8 @@ def chess(
             # One table per player, not per month: dlt's cost per Arrow item is a schema merge.
             yield games_table(games)
 
+    if usernames is not None and loaded_players is not None:
+        players_resource.selected = set(usernames) != {name.lower() for name in loaded_players}
+        players_profiles.selected = not all(profile_ledger.fresh(name) for name in usernames)
+        players_games.selected = any(months_to_ask(name) for name in usernames)
     return players_resource, players_profiles, players_games

@@ -75,6 +75,25 @@ def test_a_profile_is_fresh_for_the_max_age_its_answer_gave(api_env, resources, 
     assert now + 3600 - 60 < soonest <= latest <= now + 3600
 
 
+def test_a_roster_naming_the_same_players_is_not_rewritten(api_env, resources, instance, duckdb_path):
+    materialize_roster(resources, instance)
+    loaded = query(duckdb_path, "select username, _dlt_load_id from chess_data.players order by 1")
+    again = materialize_roster(resources, instance)
+    assert query(duckdb_path, "select username, _dlt_load_id from chess_data.players order by 1") == loaded
+    (players,) = [e for e in again.get_asset_materialization_events() if e.asset_key == PLAYERS_KEY]
+    assert players.materialization.metadata["rows_loaded"].value == 0
+
+
+def test_a_roster_that_changed_replaces_the_players(
+    api_env, monkeypatch, universe, resources, instance, duckdb_path
+):
+    materialize_roster(resources, instance)
+    monkeypatch.setenv("SOURCES__CHESS__MAX_PLAYERS", str(PLAYERS - 1))
+    materialize_roster(resources, instance)
+    players = [name for (name,) in query(duckdb_path, "select username from chess_data.players order by 1")]
+    assert players == sorted(universe.titled("GM")[: PLAYERS - 1])
+
+
 def test_profile_epoch_fields_are_timestamps(api_env, resources, instance, duckdb_path):
     materialize_roster(resources, instance)
     types = dict(

@@ -54,3 +54,21 @@ def test_loaded_together_each_month_is_a_materialized_partition(loaded_together,
 
 def test_loaded_together_the_api_is_asked_once_for_the_titled_list(loaded_together, api_env):
     assert api_env.state.stats()["by_route"]["titled"] == 1
+
+
+def test_loaded_again_with_nothing_changed_nothing_is_loaded(
+    loaded_together, api_env, resources, instance, duckdb_path
+):
+    loads = query(duckdb_path, "select count(*) from chess_data._dlt_loads")
+    api_env.state.reset_stats()
+    again = defs.resolve_job_def("chess_source_job").execute_in_process(
+        instance=instance, resources=resources, tags=RANGE
+    )
+    materialized = {
+        event.asset_key: event.materialization.metadata for event in again.get_asset_materialization_events()
+    }
+    assert set(materialized) == {PLAYERS_KEY, PROFILES_KEY, GAMES_KEY}
+    assert all("unchanged" in metadata for metadata in materialized.values()), "none was loaded"
+    assert all(e.passed for e in again.get_asset_check_evaluations())
+    assert query(duckdb_path, "select count(*) from chess_data._dlt_loads") == loads
+    assert api_env.state.stats()["by_route"] == {"titled": 1}

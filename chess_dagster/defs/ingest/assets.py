@@ -14,13 +14,15 @@ default). What the source fetched is remembered in ``players_archives`` and
 """
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 import dagster as dg
 import pyarrow as pa
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, build_dlt_asset_specs
 from dagster_dlt.translator import DltResourceTranslatorData
+from dlt import Pipeline
+from dlt.extract import DltSource
 from dlt.pipeline.trace import PipelineTrace
 
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
@@ -32,6 +34,7 @@ from chess_dagster.lib.ledgers import (
     archives_resource,
     profiles_fetched_resource,
     read_ledger,
+    read_loaded_players,
     read_profile_ledger,
 )
 from chess_dagster.lib.settings import settings
@@ -107,6 +110,14 @@ def _loaded_data(trace: PipelineTrace) -> bool:
     return any(rows for table, rows in counts.items() if not table.startswith("_dlt"))
 
 
+# Why a selected resource comes deselected from the source: it has nothing to ask or to write.
+UNCHANGED = {
+    "players": "Chess.com lists the players the warehouse holds",
+    "players_profiles": "every profile is fresh (Cache-Control: max-age)",
+    "players_games": "every month is closed and loaded",
+}
+
+
 def _run_chess(
     context: dg.AssetExecutionContext,
     dlt: DagsterDltResource,
@@ -116,6 +127,9 @@ def _run_chess(
     recheck_closed_months: bool = False,
 ) -> Iterator[dg.MaterializeResult]:
     """Load the chosen resources into the warehouse; explained errors fail in one line (failures.py).
+
+    A resource with nothing to ask Chess.com for or to write comes deselected from the source; it
+    is materialized without a load, and when every one is so, dlt does not run at all.
 
     Games are counted per archive month on their way through extract; the counts go on the
     materialization as ``rows_by_month`` for the row-count checks to compare with the warehouse.
@@ -131,44 +145,73 @@ def _run_chess(
             tables_before = existing_tables(client)
             ledger = read_ledger(client, months, tables_before)
             profile_ledger = read_profile_ledger(client, tables_before)
+            loaded_players = read_loaded_players(client, tables_before)
         source = chess(
             months=months,
             recheck_closed_months=recheck_closed_months,
             archives=ledger,
             profiles=profile_ledger,
+            loaded_players=loaded_players,
         )
-        source = source.with_resources(*resources)
-        index_keys(source.selected_resources.values(), pipeline.destination)
-        if "players_games" in resources:
+        asked = [name for name in resources if source.resources[name].selected]
+        results = [_unchanged(name) for name in resources if name not in asked]
+        if "players_games" in asked:
             source.resources["players_games"].add_map(count_months)
-        results = list(
-            dlt.run(
-                context=context,
-                dlt_source=source,
-                dlt_pipeline=pipeline,
-                loader_file_format=loader_file_format(pipeline.destination),
-            )
-        )
-        trace = pipeline.last_trace
-        load_info = trace.last_load_info if trace else None
-        assert trace is not None and load_info is not None, "dlt.run returned without a load"
+        if asked:
+            results += _loaded(context, dlt, pipeline, source.with_resources(*asked), tables_before)
         changed_archives, changed_profiles = ledger.rows(), profile_ledger.rows()
-        if _loaded_data(trace) or changed_archives or changed_profiles:
+        trace = pipeline.last_trace  # None when dlt did not run
+        load_info = trace.last_load_info if trace else None
+        if trace and load_info and (_loaded_data(trace) or changed_archives or changed_profiles):
             ledgers = [archives_resource(changed_archives), profiles_fetched_resource(changed_profiles)]
             index_keys(ledgers, pipeline.destination)
             save_load_history(pipeline, load_info, ledgers)
-        else:  # a warm run: every month already loaded and unchanged, every profile fresh
+        else:
             context.log.info("nothing changed at Chess.com: no rows loaded, no load history written")
     for result in sorted(results, key=lambda r: RESOURCES.index(_table_of(r))):
-        metadata: dict[str, Any] = {
-            **(result.metadata or {}),
-            **schema_metadata(load_info, _table_of(result), tables_before),
-        }
+        metadata = dict(result.metadata or {})
         if result.asset_key == GAMES_KEY:
             metadata["rows_by_month"] = dg.MetadataValue.json(
                 {month: rows_by_month[month] for month in months}
             )
         yield dg.MaterializeResult(asset_key=result.asset_key, metadata=metadata)
+
+
+def _unchanged(resource: str) -> dg.MaterializeResult:
+    """The materialization of a resource the source had nothing to ask or write for."""
+    return dg.MaterializeResult(
+        asset_key=dg.AssetKey(["chess", resource]),
+        metadata={"dlt_load_id": "", "rows_loaded": 0, "unchanged": UNCHANGED[resource]},
+    )
+
+
+def _loaded(
+    context: dg.AssetExecutionContext,
+    dlt: DagsterDltResource,
+    pipeline: Pipeline,
+    source: DltSource,
+    tables_before: Collection[str],
+) -> list[dg.MaterializeResult]:
+    """dagster-dlt's run of ``source``: its materializations, with the load's schema metadata."""
+    index_keys(source.selected_resources.values(), pipeline.destination)
+    results = list(
+        dlt.run(
+            context=context,
+            dlt_source=source,
+            dlt_pipeline=pipeline,
+            loader_file_format=loader_file_format(pipeline.destination),
+        )
+    )
+    load_info = pipeline.last_trace.last_load_info if pipeline.last_trace else None
+    assert load_info is not None, "dlt.run returned without a load"
+    loaded: list[dg.MaterializeResult] = []
+    for result in results:
+        metadata: dict[str, Any] = {
+            **(result.metadata or {}),
+            **schema_metadata(load_info, _table_of(result), tables_before),
+        }
+        loaded.append(dg.MaterializeResult(asset_key=result.asset_key, metadata=metadata))
+    return loaded
 
 
 class ChessLoadConfig(dg.Config):
