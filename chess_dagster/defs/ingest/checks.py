@@ -119,18 +119,30 @@ def _checked_months(context: dg.AssetCheckExecutionContext, dataset: _Dataset) -
     return [month for (month,) in rows]
 
 
-def _latest_load(instance: dg.DagsterInstance, month: str) -> tuple[str, int] | None:
-    """(dlt load id, rows dlt extracted for ``month``) of the month's latest materialization."""
-    records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=GAMES_KEY, asset_partitions=[month]), limit=1
-    ).records
-    materialization = records[0].asset_materialization if records else None
-    if materialization is None:
-        return None
-    load_id, rows_by_month = (materialization.metadata.get(key) for key in ("dlt_load_id", "rows_by_month"))
-    if load_id is None or rows_by_month is None or not isinstance(rows_by_month.value, dict):
-        return None
-    return str(load_id.value), int(rows_by_month.value.get(month, 0))
+def _latest_loads(instance: dg.DagsterInstance, months: Sequence[str]) -> dict[str, tuple[str, int]]:
+    """Per month, (dlt load id, rows dlt extracted for it) of its latest materialization: newest
+    first, a page at a time, so a backfill's months cost a query or two rather than one each."""
+    latest: dict[str, tuple[str, int]] = {}
+    seen: set[str] = set()
+    cursor = None
+    while len(seen) < len(months):
+        page = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=GAMES_KEY, asset_partitions=list(months)),
+            limit=max(len(months), 100),
+            cursor=cursor,
+        )
+        for record in page.records:
+            month, materialization = record.partition_key, record.asset_materialization
+            if month is None or month in seen or materialization is None:
+                continue
+            seen.add(month)
+            load_id, rows = (materialization.metadata.get(key) for key in ("dlt_load_id", "rows_by_month"))
+            if load_id is not None and rows is not None and isinstance(rows.value, dict):
+                latest[month] = str(load_id.value), int(rows.value.get(month, 0))
+        if not page.has_more:
+            break
+        cursor = page.cursor
+    return latest
 
 
 def _superseded(dataset: _Dataset, month: str, load_id: str) -> bool:
@@ -173,15 +185,18 @@ def games_checks(
         # month's rows with the latest load id must be exactly the rows dlt extracted for it,
         # unless a load of the month that completed later replaced them.
         mismatches, loaded, extracted = [], {}, {}
+        latest = _latest_loads(context.instance, months)
+        by_load: dict[tuple[str, str], int] = {}
+        if months:
+            sql = f"select archive_month, _dlt_load_id, count(*) from {games} where archive_month in "
+            sql += f"({_in(months)}) group by archive_month, _dlt_load_id"
+            by_load = {(m, load): int(n) for m, load, n in dataset.rows(sql, *months)}
         for month in months:
-            latest = _latest_load(context.instance, month)
-            if latest is None:
+            if month not in latest:
                 mismatches.append(f"{month}: no load recorded by dlt")
                 continue
-            load_id, extracted[month] = latest
-            loaded[month] = dataset.scalar(
-                f"select count(*) from {games} where archive_month = %s and _dlt_load_id = %s", month, load_id
-            )
+            load_id, extracted[month] = latest[month]
+            loaded[month] = by_load.get((month, load_id), 0)
             if loaded[month] != extracted[month] and not _superseded(dataset, month, load_id):
                 mismatches.append(
                     f"{month}: the warehouse has {loaded[month]} rows from load {load_id}, "
