@@ -8,7 +8,7 @@ one process tree and one run, times as whole processes:
 * start-up: the same asset in the project's code location (fixed cost of a run; the difference to
   the bare run is what the project adds);
 * project cold: players, profiles and all months in one `--partition-range` run, empty DuckDB;
-* project warm: the same again, nothing changed at the source (fastest of 3, as the no-op runs:
+* project warm: the same again, nothing changed at the source (fastest of 5, as the no-op runs:
   a warm run repeats exactly, and its start-up varies as theirs);
 * project cold, PostgreSQL: the cold run again into a fresh PostgreSQL warehouse (a server it starts);
 * 18 single-month runs at once, pool 1 / pool 4: a `chess-load games <month>` per month started
@@ -204,10 +204,15 @@ def run_phase(
     )
 
 
+# Runs of a repeatable phase (no-op, warm) of which the fastest counts: their start-up alone varies
+# by ~0.2 s from run to run, a third of a warm run's work.
+REPEATS = 5
+
+
 def fastest_of(
     times: int, name: str, command: list[str], env: dict, fixture: Fixture, database: str
 ) -> Phase:
-    """The fastest of ``times`` runs of ``command``: a run's start-up varies by ~0.4 s from run to
+    """The fastest of ``times`` runs of ``command``: a run's start-up varies by ~0.2-0.4 s from run to
     run (the first of a benchmark reads Dagster's files from disk)."""
     return min(
         (run_phase(name, [command], env, fixture, database) for _ in range(times)), key=lambda p: p.wall_s
@@ -360,12 +365,12 @@ def main() -> None:
             ]
             phases = [
                 run_phase("baseline (dlt example)", baseline, env, fixture, baseline_db),
-                fastest_of(3, "no-op run, bare Dagster", BARE_NOOP_RUN, env, fixture, project_db),
-                fastest_of(3, "start-up (no-op run)", NOOP_RUN, env, fixture, project_db),
+                fastest_of(REPEATS, "no-op run, bare Dagster", BARE_NOOP_RUN, env, fixture, project_db),
+                fastest_of(REPEATS, "start-up (no-op run)", NOOP_RUN, env, fixture, project_db),
                 run_phase("project cold", project, env, fixture, project_db),
             ]
             load_s = normalize_and_load_s(project_db)
-            phases.append(fastest_of(3, "project warm", project[0], env, fixture, project_db))
+            phases.append(fastest_of(REPEATS, "project warm", project[0], env, fixture, project_db))
             with running_postgres() as postgres:
                 warehouse = postgres.create_database("chess")
                 on_postgres = {

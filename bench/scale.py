@@ -7,7 +7,7 @@ profiles and every month, one run each):
 * start-up: a run of an asset that does nothing (fixed cost of a run);
 * cold, few players: ``--few-players`` (default 50) into an empty DuckDB, for the memory baseline;
 * cold: every player, every month, into an empty DuckDB;
-* warm: the same again, nothing changed at the source (fastest of 3, as the start-up).
+* warm: the same again, nothing changed at the source (fastest of 5, as the start-up).
 
 Figures: rows/s, requests and 429s, cold work against the network floor plus dlt's own normalize
 and load seconds, peak RSS from few to many players, and what dlt stores for bookkeeping per load
@@ -24,6 +24,7 @@ import duckdb
 
 from bench.backfill import (
     NOOP_RUN,
+    REPEATS,
     fastest_of,
     fixture_api,
     load_figures,
@@ -77,13 +78,15 @@ def main() -> None:
                 "SOURCES__CHESS__MAX_PLAYERS": str(args.few_players),
             }
             phases = [
-                fastest_of(3, "start-up (no-op run)", NOOP_RUN, many, fixture, many_db),
+                fastest_of(REPEATS, "start-up (no-op run)", NOOP_RUN, many, fixture, many_db),
                 run_phase(f"cold, {args.few_players} players", run, few, fixture, few_db),
                 run_phase(f"cold, {args.players} players", run, many, fixture, many_db),
             ]
             load_s = normalize_and_load_s(many_db)
             after_cold = bookkeeping(many_db)
-            phases.append(fastest_of(3, f"warm, {args.players} players", run[0], many, fixture, many_db))
+            phases.append(
+                fastest_of(REPEATS, f"warm, {args.players} players", run[0], many, fixture, many_db)
+            )
             after_warm = bookkeeping(many_db)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
