@@ -9,7 +9,7 @@ the settings object is the one place that reads the environment, parses it and s
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 
 import dagster as dg
 import dlt
@@ -18,15 +18,7 @@ from dlt.destinations.sql_client import SqlClientBase
 
 from chess_dagster.lib import slack
 from chess_dagster.lib.settings import Settings, settings
-from chess_dagster.lib.warehouse import (
-    configured_on_duckdb,
-    ensure_configured,
-    ensure_writable,
-    on_duckdb,
-    reading_pipeline,
-    step_pipeline,
-    writable_duckdb,
-)
+from chess_dagster.lib.warehouse import ensure_configured, ensure_writable, on_duckdb, step_pipeline
 from chess_dagster.runs.failures import explained_as_failure
 
 
@@ -56,19 +48,9 @@ class ChessWarehouse(dg.ConfigurableResource):
     @contextmanager
     def sql_client(self) -> Iterator[SqlClientBase]:
         """dlt's SQL client of the warehouse (``%s`` parameters, ``make_qualified_table_name``), once
-        the warehouse is usable: a locked DuckDB file is waited for, then told in one line.
-
-        On DuckDB it runs on the connection that proved the file writable: one open per step, not
-        two (~20 ms each; a warm run's check steps are a tenth of its work)."""
-        with explained_as_failure(), ExitStack() as stack:
-            connection = None
-            if configured_on_duckdb():
-                connection = stack.enter_context(writable_duckdb(self.database, self.lock_timeout_s))
-            pipeline = stack.enter_context(reading_pipeline(self.database, connection))
-            if connection is None:
-                ensure_configured(pipeline)
-            with pipeline.sql_client() as client:
-                yield client
+        the warehouse is usable: a locked DuckDB file is waited for, then told in one line."""
+        with explained_as_failure(), self.pipeline() as pipeline, pipeline.sql_client() as client:
+            yield client
 
 
 class SlackWebhook(dg.ConfigurableResource):

@@ -55,16 +55,12 @@ def warehouse_pool() -> str:
 
 
 def warehouse_destination(
-    database: str,
-    name: str | None = WAREHOUSE,
-    staging_dataset_name_layout: str | None = None,
-    connection: duckdb.DuckDBPyConnection | None = None,
+    database: str, name: str | None = WAREHOUSE, staging_dataset_name_layout: str | None = None
 ) -> Destination:
     """dlt's destination ``warehouse``: the DuckDB file ``database`` unless configured otherwise.
 
     A configured destination takes its credentials from ``destination.warehouse.credentials`` in
     dlt's config. ``name=None`` names it by its type, for describing it (dagster-dlt's kind tag).
-    ``connection``: an open connection to ``database`` for dlt to use instead of opening its own.
     """
     config: dict[str, Any] = {"destination_name": name} if name else {}
     if staging_dataset_name_layout:
@@ -76,8 +72,7 @@ def warehouse_destination(
         # flat. At 270,000 games: peak 1223 MiB unbounded, 818 at 512MB, 562 at 256MB; the load
         # 2.2, 2.8, 3.6 s.
         limit = {"memory_limit": settings().duckdb_memory_limit}
-        credentials = DuckDbCredentials(connection or database, global_config=limit)
-        return dlt.destinations.duckdb(credentials, **config)
+        return dlt.destinations.duckdb(DuckDbCredentials(database, global_config=limit), **config)
     try:
         configured = Destination.from_reference(destination_type, **config)
     except Exception:  # dlt raises a different error per way of not finding it
@@ -88,11 +83,6 @@ def warehouse_destination(
             "use postgres (or unset it for DuckDB)"
         )
     return configured
-
-
-def configured_on_duckdb() -> bool:
-    """Whether the warehouse is DuckDB (no other type configured)."""
-    return _configured_type() in (None, "duckdb")
 
 
 def on_duckdb(destination: Destination) -> bool:
@@ -164,14 +154,6 @@ def _drop_staging_dataset(pipeline: dlt.Pipeline) -> None:
 
 
 @contextmanager
-def reading_pipeline(database: str, connection: duckdb.DuckDBPyConnection | None) -> Iterator[dlt.Pipeline]:
-    """A pipeline for SQL on the warehouse without a load (checks, analytics), in a temporary
-    folder; on DuckDB through ``connection``, the one that proved the file writable."""
-    with _pipeline_in_temporary_folder(warehouse_destination(database, connection=connection)) as pipeline:
-        yield pipeline
-
-
-@contextmanager
 def describing_pipeline(database: str) -> Iterator[dlt.Pipeline]:
     """A pipeline that only describes the assets (the warehouse's kind, the dataset) when they are
     defined, in a temporary folder of its own: loading the code location never touches the data
@@ -210,11 +192,6 @@ def ensure_writable(path: str, timeout_s: float) -> None:
 
     A lock held by another process is waited for up to ``timeout_s`` seconds.
     """
-    writable_duckdb(path, timeout_s).close()
-
-
-def writable_duckdb(path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
-    """A read-write connection to ``path`` once it opens (see :func:`ensure_writable`)."""
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -225,7 +202,8 @@ def writable_duckdb(path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            return duckdb.connect(path)
+            duckdb.connect(path).close()
+            return
         except duckdb.IOException as exc:
             reason = str(exc).splitlines()[0]
             if "lock" not in reason.lower():
