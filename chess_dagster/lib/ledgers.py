@@ -71,10 +71,12 @@ Row = TypeVar("Row", Archive, ProfileFetch)
 
 
 class _Ledger(Generic[Row]):
-    """Rows known before a load (read from the warehouse) and those recorded during it, by key.
-
-    Shared by the source's transformer threads, so every access takes the lock.
+    """Rows known before a load (read from the warehouse) and those recorded during it, by key,
+    kept in ``TABLE``. Shared by the source's transformer threads, so every access takes the lock.
     """
+
+    TABLE: str
+    COLUMNS: TTableSchemaColumns
 
     def __init__(self, known: Iterable[Row] = ()) -> None:
         self._known: dict[str, Row] = {self._key(row): row for row in known}
@@ -89,6 +91,10 @@ class _Ledger(Generic[Row]):
         with self._lock:
             return self._known.get(key)
 
+    def _known_etag(self, key: str) -> str | None:
+        known = self._get(key)
+        return known.etag if known else None
+
     def _record(self, row: Row) -> None:
         with self._lock:
             self._fetched[self._key(row)] = row
@@ -98,9 +104,15 @@ class _Ledger(Generic[Row]):
         with self._lock:
             return [asdict(row) for key, row in self._fetched.items() if self._known.get(key) != row]
 
+    def resource(self) -> DltResource:
+        """This load's :meth:`rows`, merged into ``TABLE`` by the key."""
+        return dlt.resource(self.rows(), name=self.TABLE, write_disposition="merge", columns=self.COLUMNS)
+
 
 class ArchiveLedger(_Ledger[Archive]):
     """The monthly archives: which a load may skip, which ETag it asks with."""
+
+    TABLE, COLUMNS = ARCHIVES_TABLE, ARCHIVES_COLUMNS
 
     @staticmethod
     def _key(row: Archive) -> str:
@@ -112,19 +124,18 @@ class ArchiveLedger(_Ledger[Archive]):
 
     def etag(self, username: str, month: str) -> str | None:
         """The ETag to ask with (``If-None-Match``), if the archive was fetched before."""
-        known = self._get(month_path(username, month))
-        return known.etag if known else None
+        return self._known_etag(month_path(username, month))
 
     def fetched(self, username: str, month: str, etag: str | None) -> None:
         """Record an archive answered (200, 304, or no games); an unchanged ETag is kept."""
         path = month_path(username, month)
-        known = self._get(path)
-        etag = etag or (known.etag if known else None)
-        self._record(Archive(path, username, month, etag, is_closed(month)))
+        self._record(Archive(path, username, month, etag or self._known_etag(path), is_closed(month)))
 
 
 class ProfileLedger(_Ledger[ProfileFetch]):
     """The profiles: which are still fresh, which ETag a stale one is asked with."""
+
+    TABLE, COLUMNS = PROFILES_FETCHED_TABLE, PROFILES_FETCHED_COLUMNS
 
     @staticmethod
     def _key(row: ProfileFetch) -> str:
@@ -135,14 +146,12 @@ class ProfileLedger(_Ledger[ProfileFetch]):
         return known is not None and (now or datetime.now(UTC)) < known.fresh_until
 
     def etag(self, username: str) -> str | None:
-        known = self._get(username)
-        return known.etag if known else None
+        return self._known_etag(username)
 
     def fetched(self, username: str, etag: str | None, max_age_s: int, now: datetime | None = None) -> None:
         """Record a profile answered 200 or 304 (an unchanged ETag is kept), fresh for ``max_age_s``."""
-        known = self._get(username)
-        etag = etag or (known.etag if known else None)
-        self._record(ProfileFetch(username, etag, (now or datetime.now(UTC)) + timedelta(seconds=max_age_s)))
+        fresh_until = (now or datetime.now(UTC)) + timedelta(seconds=max_age_s)
+        self._record(ProfileFetch(username, etag or self._known_etag(username), fresh_until))
 
 
 def read_ledger(client: SqlClientBase, months: Sequence[str], tables: Collection[str]) -> ArchiveLedger:
@@ -173,15 +182,3 @@ def read_loaded_players(client: SqlClientBase, tables: Collection[str]) -> list[
         return None
     rows = client.execute_sql(f"select username from {client.make_qualified_table_name(PLAYERS_TABLE)}")
     return [username for (username,) in rows or []]
-
-
-def archives_resource(rows: list[dict[str, object]]) -> DltResource:
-    """Archives new or changed (``ArchiveLedger.rows``), merged into ``players_archives`` by path."""
-    return dlt.resource(rows, name=ARCHIVES_TABLE, write_disposition="merge", columns=ARCHIVES_COLUMNS)
-
-
-def profiles_fetched_resource(rows: list[dict[str, object]]) -> DltResource:
-    """Profiles fetched (``ProfileLedger.rows``), merged into ``players_profiles_fetched`` by username."""
-    return dlt.resource(
-        rows, name=PROFILES_FETCHED_TABLE, write_disposition="merge", columns=PROFILES_FETCHED_COLUMNS
-    )

@@ -30,13 +30,7 @@ from chess_dagster.defs.ingest.load_history import save_load_history, schema_met
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.client import DEFAULT_CHESS_URL
-from chess_dagster.lib.ledgers import (
-    archives_resource,
-    profiles_fetched_resource,
-    read_ledger,
-    read_loaded_players,
-    read_profile_ledger,
-)
+from chess_dagster.lib.ledgers import read_ledger, read_loaded_players, read_profile_ledger
 from chess_dagster.lib.settings import settings
 from chess_dagster.lib.source import chess
 from chess_dagster.lib.warehouse import (
@@ -159,11 +153,11 @@ def _run_chess(
             source.resources["players_games"].add_map(count_months)
         if asked:
             results += _loaded(context, dlt, pipeline, source.with_resources(*asked), tables_before)
-        changed_archives, changed_profiles = ledger.rows(), profile_ledger.rows()
+        learnt = any(known.rows() for known in (ledger, profile_ledger))
         trace = pipeline.last_trace  # None when dlt did not run
         load_info = trace.last_load_info if trace else None
-        if trace and load_info and (_loaded_data(trace) or changed_archives or changed_profiles):
-            ledgers = [archives_resource(changed_archives), profiles_fetched_resource(changed_profiles)]
+        if trace and load_info and (_loaded_data(trace) or learnt):
+            ledgers = [ledger.resource(), profile_ledger.resource()]
             index_keys(ledgers, pipeline.destination)
             save_load_history(pipeline, load_info, ledgers)
         else:
