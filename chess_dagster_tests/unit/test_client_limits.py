@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from chess_dagster.lib.client import AdaptiveLimit, validate_base_url
+from chess_dagster.lib.client import AdaptiveLimit, _environment_settings, validate_base_url
 from chess_dagster.lib.errors import ChessConfigError
 
 WAIT_S = 2.0  # how long a thread that should get a slot may take to get it
@@ -205,3 +205,14 @@ def test_a_base_url_that_is_not_http_is_a_config_error_naming_the_variable(chess
     with pytest.raises(ChessConfigError, match="SOURCES__CHESS__CHESS_URL") as refused:
         validate_base_url(chess_url)
     assert f"sources.chess.chess_url={chess_url!r} is not an http(s) URL" in str(refused.value)
+
+
+def test_proxies_from_the_environment_are_read_once_for_the_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+
+    assert (
+        _environment_settings("https://api.chess.com/pub/")["proxies"]["https"] == "http://proxy.example:3128"
+    )
+    assert "https" not in _environment_settings("https://127.0.0.1:8765/pub/")["proxies"]
+    assert _environment_settings("https://api.chess.com/pub/")["trust_env"] is False

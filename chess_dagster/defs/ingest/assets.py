@@ -19,6 +19,7 @@ from typing import Any
 
 import dagster as dg
 import pyarrow as pa
+import pyarrow.compute as pc
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, build_dlt_asset_specs
 from dagster_dlt.translator import DltResourceTranslatorData
 from dlt import Pipeline
@@ -131,7 +132,11 @@ def _run_chess(
     rows_by_month: Counter[str] = Counter()
 
     def count_months(games: pa.Table) -> pa.Table:
-        rows_by_month.update(map(str, games.column("archive_month").to_pylist()))
+        counted = pc.value_counts(games.column("archive_month"))
+        months, counts = counted.field("values").to_pylist(), counted.field("counts").to_pylist()
+        rows_by_month.update(
+            {str(month): int(count or 0) for month, count in zip(months, counts, strict=True)}
+        )
         return games
 
     with explained_as_failure(), warehouse.pipeline() as pipeline:
