@@ -153,8 +153,7 @@ class ChessApiClient:
     def __init__(self, base_url: str, user_agent: str, max_concurrency: int = 4) -> None:
         self.base_url = validate_base_url(base_url)
         self.limit = AdaptiveLimit(max_concurrency)
-        # Timeouts, attempts and backoff come from dlt's [runtime] config, injected by dlt. The hook
-        # sees every attempt, retried ones included, so 429s inside retries lower the limit too.
+        # Timeouts, attempts and backoff come from dlt's [runtime] config, injected by dlt.
         self._http = requests.Client(
             raise_for_status=False,
             retry_condition=_body_is_unparsable,
@@ -188,7 +187,8 @@ class ChessApiClient:
         """
         url = self.url(path)
         headers = {"If-None-Match": etag} if etag else {}
-        # Hooks given with a request replace the session's: the in-flight limit's goes along.
+        # Response hooks see every attempt, retried ones included: 429s inside retries lower the
+        # limit too, and each attempt's body is parsed (and judged) once.
         hooks: dict[str, Any] = {"response": [self._on_response, partial(_parse_body, parse)]}
         try:
             with self.limit.slot():

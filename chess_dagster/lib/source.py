@@ -11,9 +11,9 @@ Grown from dlt's chess production example, made safe to re-run and cheap to back
   beside the data); the current month is re-checked with ``If-None-Match``, so an unchanged one
   costs a ``304``; a profile is asked for again once Chess.com's ``max-age`` for it has passed,
   with ``If-None-Match`` (``profiles``, another ledger);
-* games travel as one Arrow table per player (``lib/columnar.py``), parsed from each archive's body
-  by Arrow's JSON reader: dlt writes them as parquet and the warehouse bulk-loads them, four times
-  the games per second of dict rows.
+* games travel as one Arrow table per player (``lib/columnar.py``), parsed from the player's archive
+  bodies by Arrow's JSON reader in one call: dlt writes them as parquet and the warehouse
+  bulk-loads them, four times the games per second of dict rows.
 
 Reads like the API::
 

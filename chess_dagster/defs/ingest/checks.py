@@ -221,16 +221,7 @@ def games_checks(
             duplicate_urls=duplicates,
         )
 
-        outside = {}
-        for month in months:
-            starts, ends = month_bounds(month)
-            outside[month] = dataset.scalar(
-                f"select count(*) from {games} where archive_month = %s "
-                "and (end_time is null or end_time < %s or end_time >= %s)",
-                month,
-                starts,
-                ends,
-            )
+        outside = _games_outside_their_month(dataset, months)
         yield _result(
             "end_time_in_month",
             GAMES_KEY,
@@ -238,16 +229,31 @@ def games_checks(
             games_outside_month=sum(outside.values()),
         )
 
-        nulls = {
-            column: dataset.scalar(f"select count(*) from {games} where {column} is null")
-            for column in GAMES_KEY_COLUMNS
-        }
+        null_counts = ", ".join(f"sum(case when {c} is null then 1 else 0 end)" for c in GAMES_KEY_COLUMNS)
+        counted = dataset.rows(f"select {null_counts} from {games}")[0]
+        nulls = {column: int(n or 0) for column, n in zip(GAMES_KEY_COLUMNS, counted, strict=True)}
         yield _result(
             "key_columns_not_null",
             GAMES_KEY,
             [f"{n} null {column}" for column, n in nulls.items() if n],
             **nulls,
         )
+
+
+def _games_outside_their_month(dataset: _Dataset, months: Sequence[str]) -> dict[str, int]:
+    """Per month, its games whose ``end_time`` is missing or outside it: one query for all months."""
+    if not months:
+        return {}
+    bounds = ", ".join(["(%s, %s, %s)"] * len(months))
+    rows = dataset.rows(
+        f"with bounds(month, starts, ends) as (values {bounds}) "
+        f"select b.month, count(g.url) from bounds b join {dataset.table('players_games')} g "
+        "on g.archive_month = b.month "
+        "and (g.end_time is null or g.end_time < b.starts or g.end_time >= b.ends) group by b.month",
+        *(value for month in months for value in (month, *month_bounds(month))),
+    )
+    outside = {month: int(n) for month, n in rows}
+    return {month: outside.get(month, 0) for month in months}
 
 
 def players_asked_for() -> int:
