@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -122,6 +123,30 @@ class AdaptiveLimit:
                     self._cond.notify_all()
 
 
+class RequestStats:
+    """What a client's requests cost: every attempt by status, bytes received, the most requests in
+    flight at once and the lowest the in-flight limit fell to. Shared by the extract threads."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+        self.by_status: Counter[int] = Counter()
+        self.bytes_received = 0
+        self.in_flight_peak = 0
+        self.limit_low: int | None = None
+        self._lock = threading.Lock()
+
+    def answered(self, status_code: int, body_bytes: int) -> None:
+        with self._lock:
+            self.attempts += 1
+            self.by_status[status_code] += 1
+            self.bytes_received += body_bytes
+
+    def in_flight(self, in_flight: int, limit: int) -> None:
+        with self._lock:
+            self.in_flight_peak = max(self.in_flight_peak, in_flight)
+            self.limit_low = limit if self.limit_low is None else min(self.limit_low, limit)
+
+
 Payload = TypeVar("Payload")
 
 
@@ -150,9 +175,12 @@ def max_age_s(headers: Mapping[str, str]) -> int:
 class ChessApiClient:
     """GETs PubAPI paths relative to ``base_url`` and returns their JSON."""
 
-    def __init__(self, base_url: str, user_agent: str, max_concurrency: int = 4) -> None:
+    def __init__(
+        self, base_url: str, user_agent: str, max_concurrency: int = 4, stats: RequestStats | None = None
+    ) -> None:
         self.base_url = validate_base_url(base_url)
         self.limit = AdaptiveLimit(max_concurrency)
+        self.stats = stats if stats is not None else RequestStats()
         # Timeouts, attempts and backoff come from dlt's [runtime] config, injected by dlt.
         self._http = requests.Client(
             raise_for_status=False,
@@ -165,6 +193,7 @@ class ChessApiClient:
 
     def _on_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self.limit.record(response.status_code)
+        self.stats.answered(response.status_code, len(response.content))
 
     def url(self, path: str) -> str:
         return urljoin(self.base_url, path)
@@ -192,6 +221,7 @@ class ChessApiClient:
         hooks: dict[str, Any] = {"response": [self._on_response, partial(_parse_body, parse)]}
         try:
             with self.limit.slot():
+                self.stats.in_flight(self.limit.in_flight, self.limit.limit)
                 response = self._http.get(url, headers=headers, hooks=hooks)
         except requests.RequestException as exc:
             raise ChessApiError(

@@ -39,6 +39,7 @@ from chess_dagster.lib.client import (
     DEFAULT_CHESS_URL,
     DEFAULT_USER_AGENT,
     ChessApiClient,
+    RequestStats,
     json_object,
 )
 from chess_dagster.lib.columnar import archives_table, checked_archive
@@ -72,6 +73,7 @@ def chess(
     archives: ArchiveLedger | None = None,
     profiles: ProfileLedger | None = None,
     loaded_players: Collection[str] | None = None,
+    request_stats: RequestStats | None = None,
 ) -> Sequence[DltResource]:
     """Chess.com data for titled players (or an explicit ``players`` list).
 
@@ -93,6 +95,7 @@ def chess(
             source is made, and a resource with nothing to ask or write comes deselected: ``players``
             when it names the players loaded (still the parent of the others), ``players_profiles``
             when every profile is fresh, ``players_games`` when every month is closed and loaded.
+        request_stats: counts this load's requests (by status, bytes, in flight) for the caller.
     """
     title = title.upper()
     if title not in TITLES:
@@ -101,7 +104,7 @@ def chess(
         )
     if players is None and max_players <= 0:
         raise ChessConfigError(f"sources.chess.max_players={max_players} must be at least 1")
-    api = ChessApiClient(chess_url, user_agent, max_concurrency)
+    api = ChessApiClient(chess_url, user_agent, max_concurrency, request_stats)
     wanted_months = list(months) if months is not None else [current_month()]
     explicit = players is not None
     ledger = archives if archives is not None else ArchiveLedger()

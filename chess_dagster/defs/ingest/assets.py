@@ -24,13 +24,17 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator, build_dlt_asse
 from dagster_dlt.translator import DltResourceTranslatorData
 from dlt import Pipeline
 from dlt.extract import DltSource
-from dlt.pipeline.trace import PipelineTrace
 
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
-from chess_dagster.defs.ingest.load_history import save_load_history, schema_metadata
+from chess_dagster.defs.ingest.load_history import (
+    data_rows,
+    load_figures,
+    save_load_history,
+    schema_metadata,
+)
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
-from chess_dagster.lib.client import DEFAULT_CHESS_URL
+from chess_dagster.lib.client import DEFAULT_CHESS_URL, RequestStats
 from chess_dagster.lib.ledgers import read_ledger, read_loaded_players, read_profile_ledger
 from chess_dagster.lib.settings import settings
 from chess_dagster.lib.source import chess
@@ -98,13 +102,6 @@ def _table_of(result: dg.MaterializeResult | dg.AssetMaterialization) -> str:
     return result.asset_key.path[-1]
 
 
-def _loaded_data(trace: PipelineTrace) -> bool:
-    """Whether the load wrote rows to a data table (not only dlt's own state)."""
-    normalized = trace.last_normalize_info
-    counts = normalized.row_counts if normalized else {}
-    return any(rows for table, rows in counts.items() if not table.startswith("_dlt"))
-
-
 # Why a selected resource comes deselected from the source: it has nothing to ask or to write.
 UNCHANGED = {
     "players": "Chess.com lists the players the warehouse holds",
@@ -130,6 +127,7 @@ def _run_chess(
     materialization as ``rows_by_month`` for the row-count checks to compare with the warehouse.
     """
     rows_by_month: Counter[str] = Counter()
+    request_stats = RequestStats()
 
     def count_months(games: pa.Table) -> pa.Table:
         counted = pc.value_counts(games.column("archive_month"))
@@ -151,6 +149,7 @@ def _run_chess(
             archives=ledger,
             profiles=profile_ledger,
             loaded_players=loaded_players,
+            request_stats=request_stats,
         )
         asked = [name for name in resources if source.resources[name].selected]
         results = [_unchanged(name) for name in resources if name not in asked]
@@ -161,14 +160,15 @@ def _run_chess(
         learnt = any(known.rows() for known in (ledger, profile_ledger))
         trace = pipeline.last_trace  # None when dlt did not run
         load_info = trace.last_load_info if trace else None
-        if trace and load_info and (_loaded_data(trace) or learnt):
+        if trace and load_info and (data_rows(trace) or learnt):
             ledgers = [ledger.resource(), profile_ledger.resource()]
             index_keys(ledgers, pipeline.destination)
             save_load_history(pipeline, load_info, ledgers)
         else:
             context.log.info("nothing changed at Chess.com: no rows loaded, no load history written")
+    figures = load_figures(request_stats, trace)
     for result in sorted(results, key=lambda r: RESOURCES.index(_table_of(r))):
-        metadata = dict(result.metadata or {})
+        metadata = {**(result.metadata or {}), **figures}
         if result.asset_key == GAMES_KEY:
             metadata["rows_by_month"] = dg.MetadataValue.json(
                 {month: rows_by_month[month] for month in months}

@@ -6,6 +6,10 @@ secret config values from it) and the schema updates are loaded beside the data 
 ``players_profiles_fetched``): one extra, small dlt load per run that changed something (a warm run
 that loaded no rows and learnt nothing writes none).
 
+Every materialization also carries what its load cost (``load_figures``): requests by status,
+bytes, requests in flight, seconds per dlt phase, rows per second; numbers, so the asset's page
+plots them across runs.
+
 A schema update to a table that already existed before the load is *drift* (``schema_new_columns``
 on the materialization, what the Slack sensor reports); an update that creates a table is the
 baseline of the first load and is recorded, not reported.
@@ -19,7 +23,9 @@ import dagster as dg
 import dlt
 from dlt.common.pipeline import LoadInfo
 from dlt.extract import DltResource
+from dlt.pipeline.trace import PipelineTrace
 
+from chess_dagster.lib.client import RequestStats
 from chess_dagster.lib.warehouse import loader_file_format
 
 # Columns per table: {"players_games": {"termination": "text"}}
@@ -54,6 +60,43 @@ def schema_metadata(load_info: LoadInfo, table: str, tables_before: Collection[s
         "dlt_schema_update": dg.MetadataValue.json(update),
         "schema_new_columns": dg.MetadataValue.json(drift),
     }
+
+
+PHASES = ("extract", "normalize", "load")
+
+
+def data_rows(trace: PipelineTrace) -> int:
+    """Rows the load wrote to data tables (not dlt's own state)."""
+    normalized = trace.last_normalize_info
+    counts = normalized.row_counts if normalized else {}
+    return sum(rows for table, rows in counts.items() if not table.startswith("_dlt"))
+
+
+def load_figures(requests: RequestStats, trace: PipelineTrace | None) -> dict[str, float | int]:
+    """What the load cost, as numbers the asset's page plots across materializations: requests by
+    status (every attempt, retries included), bytes received, the most requests in flight and the
+    lowest in-flight limit (after 429s), and, when dlt ran, seconds per phase and rows per second."""
+    by_status = requests.by_status
+    figures: dict[str, float | int] = {
+        "http_requests": requests.attempts,
+        **{f"http_{status}": by_status[status] for status in (200, 304, 404, 429)},
+        "http_5xx": sum(n for status, n in by_status.items() if status >= 500),
+        "http_bytes": requests.bytes_received,
+        "in_flight_peak": requests.in_flight_peak,
+    }
+    if requests.limit_low is not None:
+        figures["in_flight_limit_low"] = requests.limit_low
+    steps = {step.step: step for step in trace.steps} if trace else {}
+    seconds = {
+        phase: (step.finished_at - step.started_at).total_seconds()
+        for phase, step in steps.items()
+        if phase in PHASES and step.started_at and step.finished_at
+    }
+    figures.update({f"{phase}_s": round(s, 3) for phase, s in seconds.items()})
+    rows = data_rows(trace) if trace else 0
+    if seconds and rows:
+        figures["rows_per_s"] = round(rows / sum(seconds.values()), 1)
+    return figures
 
 
 def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo, ledgers: Sequence[DltResource]) -> None:
