@@ -141,7 +141,7 @@ class RequestStats:
             self.by_status[status_code] += 1
             self.bytes_received += body_bytes
 
-    def in_flight(self, in_flight: int, limit: int) -> None:
+    def slot_taken(self, in_flight: int, limit: int) -> None:
         with self._lock:
             self.in_flight_peak = max(self.in_flight_peak, in_flight)
             self.limit_low = limit if self.limit_low is None else min(self.limit_low, limit)
@@ -221,7 +221,7 @@ class ChessApiClient:
         hooks: dict[str, Any] = {"response": [self._on_response, partial(_parse_body, parse)]}
         try:
             with self.limit.slot():
-                self.stats.in_flight(self.limit.in_flight, self.limit.limit)
+                self.stats.slot_taken(self.limit.in_flight, self.limit.limit)
                 response = self._http.get(url, headers=headers, hooks=hooks)
         except requests.RequestException as exc:
             raise ChessApiError(

@@ -2,12 +2,11 @@
 
 dlt normalizes dict rows one by one in Python (~10,000 games/s here); an Arrow table goes to a
 parquet file at extract and is loaded by the warehouse's bulk reader (normalize and load at 42,000
-games/s for 33,000 games, 97,000 for 906,000: ``make bench``, ``make bench-scale``). A month's
-player's archives go from their HTTP bodies to one table through Arrow's JSON reader
-(``archives_table``): C++ that releases the GIL, ~9 ms for a player's 18 months of 40 games, where
-``json.loads`` and building the columns from dicts took ~41 ms. The table has the columns dlt would have made
-of the same games, so the warehouse schema, the checks and the drift messages cannot tell the
-routes apart:
+games/s for 33,000 games, 97,000 for 906,000: ``make bench``, ``make bench-scale``). A player's
+archives go from their HTTP bodies to one table through Arrow's JSON reader (``archives_table``):
+C++ that releases the GIL, ~9 ms for 18 months of 40 games, where ``json.loads`` and building the
+columns from dicts took ~41 ms. The table has the columns dlt would have made of the same games,
+so the warehouse schema, the checks and the drift messages cannot tell the routes apart:
 
 * nested objects (``white``, ``black``, ``accuracies``) are flattened one level into
   ``white__rating``, ... as with ``max_table_nesting=1`` (dlt then normalizes the names:
@@ -160,6 +159,6 @@ def _typed(name: str, values: pa.Array) -> pa.Array:
         return _column(name, values.to_pylist())
 
 
-def _table(columns: Mapping[str, pa.Array | pa.ChunkedArray], primary_key: str) -> pa.Table:
+def _table(columns: Mapping[str, pa.Array], primary_key: str) -> pa.Table:
     fields = [pa.field(name, values.type, nullable=name != primary_key) for name, values in columns.items()]
     return pa.Table.from_arrays(list(columns.values()), schema=pa.schema(fields))
