@@ -125,7 +125,7 @@ class AdaptiveLimit:
 
 class RequestStats:
     """What a client's requests cost: every attempt by status, bytes received, the most requests in
-    flight at once and the lowest the in-flight limit fell to. Shared by the extract threads."""
+    flight at once, the in-flight limit (now, lowest, configured). Shared by the extract threads."""
 
     def __init__(self) -> None:
         self.attempts = 0
@@ -133,6 +133,8 @@ class RequestStats:
         self.bytes_received = 0
         self.in_flight_peak = 0
         self.limit_low: int | None = None
+        self.limit_now: int | None = None
+        self.limit_max: int | None = None
         self._lock = threading.Lock()
 
     def answered(self, status_code: int, body_bytes: int) -> None:
@@ -141,9 +143,10 @@ class RequestStats:
             self.by_status[status_code] += 1
             self.bytes_received += body_bytes
 
-    def slot_taken(self, in_flight: int, limit: int) -> None:
+    def slot_taken(self, in_flight: int, limit: int, limit_max: int) -> None:
         with self._lock:
             self.in_flight_peak = max(self.in_flight_peak, in_flight)
+            self.limit_now, self.limit_max = limit, limit_max
             self.limit_low = limit if self.limit_low is None else min(self.limit_low, limit)
 
 
@@ -221,7 +224,7 @@ class ChessApiClient:
         hooks: dict[str, Any] = {"response": [self._on_response, partial(_parse_body, parse)]}
         try:
             with self.limit.slot():
-                self.stats.slot_taken(self.limit.in_flight, self.limit.limit)
+                self.stats.slot_taken(self.limit.in_flight, self.limit.limit, self.limit.max)
                 response = self._http.get(url, headers=headers, hooks=hooks)
         except requests.RequestException as exc:
             raise ChessApiError(

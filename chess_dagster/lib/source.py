@@ -46,6 +46,7 @@ from chess_dagster.lib.columnar import archives_table, checked_archive
 from chess_dagster.lib.errors import ChessApiError, ChessConfigError, UnknownPlayerError
 from chess_dagster.lib.ledgers import ArchiveLedger, ProfileLedger
 from chess_dagster.lib.months import current_month, month_path
+from chess_dagster.lib.progress import MONTHS, PLAYERS, PROFILES, SourceProgress
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ def chess(
     profiles: ProfileLedger | None = None,
     loaded_players: Collection[str] | None = None,
     request_stats: RequestStats | None = None,
+    progress: SourceProgress | None = None,
 ) -> Sequence[DltResource]:
     """Chess.com data for titled players (or an explicit ``players`` list).
 
@@ -96,6 +98,8 @@ def chess(
             when it names the players loaded (still the parent of the others), ``players_profiles``
             when every profile is fresh, ``players_games`` when every month is closed and loaded.
         request_stats: counts this load's requests (by status, bytes, in flight) for the caller.
+        progress: counts the profiles, players' games and archive months done, for the caller to
+            tell how far the load is (``lib/progress.py``).
     """
     title = title.upper()
     if title not in TITLES:
@@ -109,6 +113,7 @@ def chess(
     explicit = players is not None
     ledger = archives if archives is not None else ArchiveLedger()
     profile_ledger = profiles if profiles is not None else ProfileLedger()
+    done = progress if progress is not None else SourceProgress()
     # The players of this load, complete before the first is yielded: a game is in two archives of
     # the load only when both its players are in it, so only such games' urls are remembered
     # (``seen_urls``, shared by the transformer threads), not every game's: ~110 MiB at 906,000 games.
@@ -178,9 +183,12 @@ def chess(
     def players_profiles(player: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """The player's profile, unless the one loaded is still fresh or unchanged (``304``)."""
         username = player["username"]
+        done.planned(PROFILES, lambda: len(roster))
         if profile_ledger.fresh(username):
+            done.advanced(PROFILES)
             return
         fetched = api.fetch(f"player/{username}", profile_ledger.etag(username), parse=json_object)
+        done.advanced(PROFILES)
         if fetched is None:
             missing(username, "player/{username}")
             return
@@ -206,11 +214,16 @@ def chess(
         others are asked for with their last ETag.
         """
         username = player["username"]
+        done.planned(PLAYERS, lambda: len(roster))
+        done.planned(MONTHS, lambda: sum(len(months_to_ask(name)) for name in roster))
         todo = months_to_ask(username)
         if not todo:
+            done.advanced(PLAYERS)
             return
         listed = api.get_json(f"player/{username}/games/archives")
         if listed is None:
+            done.advanced(PLAYERS)
+            done.advanced(MONTHS, len(todo))
             missing(username, "games/archives")
             return
         # Archive URLs point at the real API host; only their YYYY/MM tails are used.
@@ -224,8 +237,10 @@ def chess(
                 else None
             )
             ledger.fetched(username, month, fetched.etag if fetched else None)
+            done.advanced(MONTHS)
             if fetched is not None and fetched.payload is not None:  # None: 304, the warehouse is current
                 bodies[month] = fetched.payload
+        done.advanced(PLAYERS)
         # One table per player, not per month: Arrow's JSON reader and dlt (a schema merge per item)
         # both have a fixed cost per call.
         games = archives_table(bodies) if bodies else None

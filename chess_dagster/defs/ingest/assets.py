@@ -36,6 +36,7 @@ from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.client import DEFAULT_CHESS_URL, RequestStats
 from chess_dagster.lib.ledgers import read_ledger, read_loaded_players, read_profile_ledger
+from chess_dagster.lib.progress import LoadProgress, SourceProgress
 from chess_dagster.lib.settings import settings
 from chess_dagster.lib.source import chess
 from chess_dagster.lib.warehouse import (
@@ -110,13 +111,22 @@ UNCHANGED = {
 }
 
 
+class ChessLoadConfig(dg.Config):
+    """Run configuration of a load (UI launchpad, or ``--config`` on the CLI)."""
+
+    recheck_closed_months: bool = False
+    """Ask Chess.com again (conditionally, ETag) for closed months already loaded."""
+    progress_every_s: float = 3.0
+    """Seconds between the lines that tell how far each phase of the load is (``lib/progress.py``)."""
+
+
 def _run_chess(
     context: dg.AssetExecutionContext,
     dlt: DagsterDltResource,
     warehouse: ChessWarehouse,
     resources: Sequence[str],
     months: Sequence[str],
-    recheck_closed_months: bool = False,
+    config: ChessLoadConfig,
 ) -> Iterator[dg.MaterializeResult]:
     """Load the chosen resources into the warehouse; explained errors fail in one line (failures.py).
 
@@ -125,9 +135,11 @@ def _run_chess(
 
     Games are counted per archive month on their way through extract; the counts go on the
     materialization as ``rows_by_month`` for the row-count checks to compare with the warehouse.
+    Requests and the source's work are counted too, for the progress lines and the load figures.
     """
     rows_by_month: Counter[str] = Counter()
     request_stats = RequestStats()
+    source_progress = SourceProgress()
 
     def count_months(games: pa.Table) -> pa.Table:
         counted = pc.value_counts(games.column("archive_month"))
@@ -145,18 +157,20 @@ def _run_chess(
             loaded_players = read_loaded_players(client, tables_before)
         source = chess(
             months=months,
-            recheck_closed_months=recheck_closed_months,
+            recheck_closed_months=config.recheck_closed_months,
             archives=ledger,
             profiles=profile_ledger,
             loaded_players=loaded_players,
             request_stats=request_stats,
+            progress=source_progress,
         )
         asked = [name for name in resources if source.resources[name].selected]
         results = [_unchanged(name) for name in resources if name not in asked]
         if "players_games" in asked:
             source.resources["players_games"].add_map(count_months)
         if asked:
-            results += _loaded(context, dlt, pipeline, source.with_resources(*asked), tables_before)
+            progress = LoadProgress(request_stats, source_progress, config.progress_every_s)
+            results += _loaded(context, dlt, pipeline, source.with_resources(*asked), tables_before, progress)
         learnt = any(known.rows() for known in (ledger, profile_ledger))
         trace = pipeline.last_trace  # None when dlt did not run
         load_info = trace.last_load_info if trace else None
@@ -190,17 +204,26 @@ def _loaded(
     pipeline: Pipeline,
     source: DltSource,
     tables_before: Collection[str],
+    progress: LoadProgress,
 ) -> list[dg.MaterializeResult]:
-    """dagster-dlt's run of ``source``: its materializations, with the load's schema metadata."""
+    """dagster-dlt's run of ``source``: its materializations, with the load's schema metadata.
+
+    ``progress`` is the pipeline's collector for this load only (as ``dlt.pipeline(progress=)``
+    would set it), not for the load history's small load after it.
+    """
     index_keys(source.selected_resources.values(), pipeline.destination)
-    results = list(
-        dlt.run(
-            context=context,
-            dlt_source=source,
-            dlt_pipeline=pipeline,
-            loader_file_format=loader_file_format(pipeline.destination),
+    quiet, pipeline.collector = pipeline.collector, progress
+    try:
+        results = list(
+            dlt.run(
+                context=context,
+                dlt_source=source,
+                dlt_pipeline=pipeline,
+                loader_file_format=loader_file_format(pipeline.destination),
+            )
         )
-    )
+    finally:
+        pipeline.collector = quiet
     load_info = pipeline.last_trace.last_load_info if pipeline.last_trace else None
     assert load_info is not None, "dlt.run returned without a load"
     loaded: list[dg.MaterializeResult] = []
@@ -211,13 +234,6 @@ def _loaded(
         }
         loaded.append(dg.MaterializeResult(asset_key=result.asset_key, metadata=metadata))
     return loaded
-
-
-class ChessLoadConfig(dg.Config):
-    """Run configuration of a load (UI launchpad, or ``--config`` on the CLI)."""
-
-    recheck_closed_months: bool = False
-    """Ask Chess.com again (conditionally, ETag) for closed months already loaded."""
 
 
 @dg.multi_asset(
@@ -244,4 +260,4 @@ def chess_source(
     months = context.partition_keys if GAMES_KEY in selected else []
     if months:
         context.log.info(f"loading games for {len(months)} month(s): {months[0]}..{months[-1]}")
-    yield from _run_chess(context, dlt, warehouse, resources, months, config.recheck_closed_months)
+    yield from _run_chess(context, dlt, warehouse, resources, months, config)

@@ -1,0 +1,207 @@
+"""How far a load is, told while it runs: one line every few seconds, one at the end of each phase.
+
+``LoadProgress`` is a dlt progress collector (``dlt.pipeline(progress=...)``): dlt tells it when
+extract, normalize and load start and stop, and counts rows per table as they pass. dlt's own
+``LogCollector`` writes only when dlt counts something, so it is silent through a long wait on the
+network, and knows nothing of what the chess source is waiting for. This one adds a clock (a
+thread that writes every ``every_s`` seconds while a phase runs) and the source's own figures:
+players and archive months done (``SourceProgress``, counted by the source's transformer threads),
+requests by status and the in-flight limit (``RequestStats``, counted by its HTTP client).
+
+It writes to this module's logger; in a Dagster run that logger is one of the instance's managed
+Python loggers, so the lines reach the run's event log (the UI) and the console once each.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from dlt.common.runtime.collector import Collector
+
+from chess_dagster.lib.client import RequestStats
+
+log = logging.getLogger(__name__)
+
+# dlt's traced pipeline steps a load has, and the counters dlt keeps besides tables in them
+# (extract: resources; normalize: files and items; load: jobs).
+PHASES = ("extract", "normalize", "load")
+DLT_COUNTERS = ("Resources", "Files", "Items", "Jobs")
+# The source's kinds of work, in the order a progress line names them.
+PROFILES, PLAYERS, MONTHS = "profiles", "players", "archive months"
+
+
+class SourceProgress:
+    """The chess source's work done, by kind (profiles, players' games, archive months), and how
+    much of it there is: a kind appears once the source starts on it. Shared by its threads."""
+
+    def __init__(self) -> None:
+        self.done: dict[str, int] = {}
+        self.total: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def planned(self, kind: str, total: Callable[[], int]) -> None:
+        """``kind`` has ``total()`` units of work; counted the first time only."""
+        with self._lock:
+            if kind not in self.total:
+                self.total[kind] = total()
+                self.done[kind] = 0
+
+    def advanced(self, kind: str, units: int = 1) -> None:
+        with self._lock:
+            self.done[kind] = self.done.get(kind, 0) + units
+
+    def kinds(self) -> list[tuple[str, int, int]]:
+        """``(kind, done, total)`` for each kind begun."""
+        with self._lock:
+            return [(kind, self.done[kind], total) for kind, total in self.total.items()]
+
+
+def _bookkeeping(counter: str) -> bool:
+    """A counter of dlt's own (files, jobs) or of its state tables, not of the data's rows."""
+    return counter in DLT_COUNTERS or counter.startswith("_dlt")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def seconds(value: float) -> str:
+    """``7 s``, ``2 min 5 s``: how a person reads a duration."""
+    whole = round(value)
+    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60} s"
+
+
+def time_left(elapsed_s: float, kinds: list[tuple[str, int, int]]) -> str | None:
+    """The time the slowest kind of work needs at its pace so far; None before any is done."""
+    estimates = [elapsed_s * (total - done) / done for _, done, total in kinds if 0 < done < total]
+    return f"~{seconds(max(1.0, *estimates))} left" if estimates else None
+
+
+def extract_figures(requests: RequestStats, source: SourceProgress, rows: int) -> list[str]:
+    """The extract's figures: work done of each kind, requests by status, in-flight limit, rows."""
+    by_status = requests.by_status
+    notable = {
+        "304": by_status[304],
+        "429": by_status[429],
+        "5xx": sum(n for status, n in by_status.items() if status >= 500),
+    }
+    figures = [f"{kind} {done:,}/{total:,}" for kind, done, total in source.kinds()]
+    answers = ", ".join(f"{status}: {n}" for status, n in notable.items())
+    figures.append(f"{plural(requests.attempts, 'request')} ({answers})")
+    if requests.limit_now is not None:
+        figures.append(f"in-flight limit {requests.limit_now}/{requests.limit_max}")
+    figures.append(f"{rows:,} rows")
+    return figures
+
+
+class LoadProgress(Collector):
+    """A dlt collector that logs how far each phase is, every ``every_s`` seconds while it runs,
+    and what it did, and in how long, when it ends.
+
+    Phases are dlt's traced pipeline steps (``on_start_trace_step``/``on_end_trace_step``), not
+    the collector's own context, which dlt opens per source and per package (the pipeline's
+    state is extracted as a second source): one extract, one normalize, one load per load.
+    """
+
+    def __init__(self, requests: RequestStats, source: SourceProgress, every_s: float = 3.0) -> None:
+        self.requests = requests
+        self.source = source
+        self.every_s = every_s
+        self.step = ""
+        self.phase = ""
+        self._counters: Counter[str] = Counter()
+        self._totals: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._started = 0.0
+        self._stopped = threading.Event()
+        self._clock: threading.Thread | None = None
+
+    def update(
+        self,
+        name: str,
+        inc: int = 1,
+        total: int | None = None,
+        inc_total: int | None = None,
+        message: str | None = None,
+        label: str | None = None,
+    ) -> None:
+        if label:  # labelled counters (failed jobs) are parts of a counter counted already
+            return
+        with self._lock:
+            self._counters[name] += inc
+            if total is not None:
+                self._totals[name] = total
+            self._totals[name] += inc_total or 0
+
+    def rows(self) -> int:
+        """Rows dlt has counted in this phase's data tables."""
+        with self._lock:
+            return sum(n for name, n in self._counters.items() if not _bookkeeping(name))
+
+    def figures(self) -> list[str]:
+        """What the phase has done: the extract's own figures, dlt's counters in the others."""
+        if self.phase == "extract":
+            return extract_figures(self.requests, self.source, self.rows())
+        with self._lock:
+            counted = [
+                f"{name.lower()} {n:,}/{self._totals[name]:,}"
+                if self._totals[name]
+                else f"{name.lower()} {n:,}"
+                for name, n in self._counters.items()
+                if name in DLT_COUNTERS
+            ]
+        return [f"{self.rows():,} rows", *counted] if self.phase == "normalize" else counted
+
+    def line(self, ended: str = "", elapsed_s: float | None = None) -> str:
+        """The phase's figures: while it runs, how long it has run and (extract) an estimate of the
+        rest; when it has ``ended`` ("done", "failed"), its duration."""
+        elapsed = elapsed_s if elapsed_s is not None else time.monotonic() - self._started
+        figures = self.figures()
+        if ended:
+            return f"{self.phase} {ended} in {elapsed:.1f} s: " + ", ".join(figures)
+        left = time_left(elapsed, self.source.kinds()) if self.phase == "extract" else None
+        return f"{self.phase} {seconds(elapsed)}: " + ", ".join([*figures, *([left] if left else [])])
+
+    def _tick(self) -> None:
+        """Every ``every_s`` seconds until the phase ends, its line, unless it says what the last did."""
+        last = ""
+        while not self._stopped.wait(self.every_s):
+            line = self.line()
+            if line != last:
+                log.info(line)
+            last = line
+
+    def on_start_trace_step(self, trace: Any, step: str, pipeline: Any) -> None:
+        if step not in PHASES:
+            return
+        with self._lock:
+            self._counters.clear()
+            self._totals.clear()
+        self.phase = step
+        self._started = time.monotonic()
+        self._stopped.clear()
+        self._clock = threading.Thread(target=self._tick, name=f"progress-{step}", daemon=True)
+        self._clock.start()
+
+    def on_end_trace_step(
+        self, trace: Any, step: Any, pipeline: Any, step_info: Any, send_state: bool
+    ) -> None:
+        if step.step not in PHASES:
+            return
+        self._stopped.set()
+        if self._clock is not None:
+            self._clock.join()
+            self._clock = None
+        elapsed = (step.finished_at - step.started_at).total_seconds()
+        log.info(self.line(ended="failed" if step.step_exception else "done", elapsed_s=elapsed))
+
+    def _start(self, step: str) -> None:
+        """dlt's per-source and per-package context: the phases are counted by the trace hooks."""
+
+    def _stop(self) -> None:
+        """See ``_start``."""
