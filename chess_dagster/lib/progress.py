@@ -77,9 +77,13 @@ def seconds(value: float) -> str:
 
 
 def time_left(elapsed_s: float, kinds: list[tuple[str, int, int]]) -> str | None:
-    """The time the slowest kind of work needs at its pace so far; None before any is done."""
-    estimates = [elapsed_s * (total - done) / done for _, done, total in kinds if 0 < done < total]
-    return f"~{seconds(max(1.0, *estimates))} left" if estimates else None
+    """The time the slowest kind of work needs at its pace so far; None while any kind is less than
+    5% done (a pace from the first few answers is noise: the first of a player's requests wait for
+    the titled list), and once all is done."""
+    unfinished = [(done, total) for _, done, total in kinds if done < total]
+    if not unfinished or any(done * 20 < total for done, total in unfinished):
+        return None
+    return f"~{seconds(max(1.0, *(elapsed_s * (total - done) / done for done, total in unfinished)))} left"
 
 
 def extract_figures(requests: RequestStats, source: SourceProgress, rows: int) -> list[str]:

@@ -1,6 +1,7 @@
 """The commands a Dagster user types (`dg check defs`, `dg list defs`, `dg launch`, `dg dev`) and the
 project's own `chess-load`, run for real against the fixture API."""
 
+import itertools
 import json
 import re
 import shutil
@@ -205,4 +206,29 @@ def test_a_run_logs_dlt_records_only_at_dlts_configured_level(dagster_env, dagst
         (run,) = instance.get_runs()
         messages = [entry.user_message for entry in instance.all_logs(run.run_id)]
     assert "loading games for 1 month(s): 2022-01..2022-01" in messages
-    assert not [m for m in messages if "normaliz" in m.lower()], "dlt's INFO records reached the event log"
+    dlt_info = [m for m in messages if m == "Running file normalizing" or m.startswith("Will load file")]
+    assert not dlt_info, "dlt's INFO records reached the event log"
+
+
+def test_chess_load_tells_how_far_the_extract_is_every_few_seconds_each_line_once(
+    api_env, dagster_env, dagster_home
+):
+    api_env.state.configure({"latency_ms": 600})  # one request at a time: ~8 s of extract
+    env = {**dagster_env, "SOURCES__CHESS__MAX_CONCURRENCY": "1"}
+
+    result = chess_load(["games", "2022-01...2022-03"], env)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        (run,) = instance.get_runs()
+        logged = [
+            (e.timestamp, e.user_message) for e in instance.all_logs(run.run_id) if not e.is_dagster_event
+        ]
+    started = next(t for t, m in logged if m.startswith("loading games for"))
+    extract = [(t, m) for t, m in logged if m.startswith("extract ")]
+    assert len(extract) >= 3 and extract[-1][1].startswith("extract done in "), extract
+    times = [started] + [t for t, _ in extract]
+    assert max(b - a for a, b in itertools.pairwise(times)) <= 5.0, extract
+    console = (result.stdout + result.stderr).splitlines()
+    for _, message in extract:
+        assert len([line for line in console if line.endswith(f" - chess_source - {message}")]) == 1, message

@@ -41,8 +41,10 @@ def test_time_left_follows_the_slowest_kind_of_work():
     assert time_left(10.0, [(PLAYERS, 50, 100), (MONTHS, 150, 600)]) == "~30 s left"
 
 
-def test_time_left_is_unknown_before_any_work_is_done_and_once_all_is():
+def test_time_left_is_unknown_until_each_kind_of_work_is_a_twentieth_done_and_once_all_is():
     assert time_left(5.0, [(PLAYERS, 0, 100)]) is None
+    assert time_left(5.0, [(PLAYERS, 50, 100), (MONTHS, 4, 100)]) is None
+    assert time_left(5.0, [(PLAYERS, 50, 100), (MONTHS, 5, 100)]) == "~1 min 35 s left"
     assert time_left(5.0, [(PLAYERS, 100, 100)]) is None
     assert time_left(5.0, []) is None
 

@@ -22,6 +22,7 @@ from collections.abc import Collection, Mapping, Sequence
 import dagster as dg
 import dlt
 from dlt.common.pipeline import LoadInfo
+from dlt.common.schema.typing import TDataType, TTableSchemaColumns
 from dlt.extract import DltResource
 from dlt.pipeline.trace import PipelineTrace
 
@@ -99,6 +100,16 @@ def load_figures(requests: RequestStats, trace: PipelineTrace | None) -> dict[st
     return figures
 
 
+TEXT: TDataType = "text"
+
+
+def _nullable(data_type: TDataType, *names: str) -> TTableSchemaColumns:
+    """Types for fields of dlt's load info and trace that a successful load leaves empty: untyped,
+    dlt cannot create them, and says so in a warning of nine lines per table when it makes the
+    history tables (the first load into a warehouse)."""
+    return {name: {"data_type": data_type, "nullable": True} for name in names}
+
+
 def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo, ledgers: Sequence[DltResource]) -> None:
     """Load ``_load_info``, ``_trace`` and ``_new_tables`` for ``load_info``, and the ``ledgers``'
     rows it learnt (``lib/ledgers.py``), in one small load after the data has landed.
@@ -109,8 +120,26 @@ def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo, ledgers: Sequ
     new_tables = [package.asdict()["tables"] for package in load_info.load_packages]
     pipeline.run(
         [
-            dlt.resource([load_info], name="_load_info"),
-            dlt.resource([trace], name="_trace"),
+            dlt.resource(
+                [load_info],
+                name="_load_info",
+                columns=_nullable(
+                    TEXT, "environment", "staging_name", "staging_type", "staging_displayable_credentials"
+                ),
+                nested_hints={
+                    "load_packages": dlt.mark.make_nested_hints(columns=_nullable(TEXT, "refresh")),
+                    "job_metrics": dlt.mark.make_nested_hints(columns=_nullable(TEXT, "remote_url")),
+                },
+            ),
+            dlt.resource(
+                [trace],
+                name="_trace",
+                nested_hints={
+                    "steps": dlt.mark.make_nested_hints(
+                        columns={**_nullable(TEXT, "step_exception"), **_nullable("json", "exception_traces")}
+                    )
+                },
+            ),
             dlt.resource(new_tables, name="_new_tables"),
             *ledgers,
         ],
