@@ -1,12 +1,14 @@
 """The Dagster UI as a person uses it: headless Chromium (Debian's) driven by Playwright.
 
 Starts the demo setup (fixture API + `dg dev`), opens the asset graph, launches one month of
-`chess/players_games` from the UI, waits for it to land and checks that its asset checks passed.
-Screenshots go to data/ui-screenshots/.
+`chess/players_games` from the UI, waits for it to land and checks that its asset checks passed;
+after two loads from the shell, finds their load figures plotted on the asset's page.
+Screenshots go to data/ui-screenshots/ (the README's docs/*.png are copies of them).
 """
 
 import contextlib
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import dagster as dg
 import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.e2e.commands import dg_dev
+from chess_dagster_tests.e2e.commands import CHESS_LOAD, dg_dev
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = PROJECT_ROOT / "data" / "ui-screenshots"
@@ -95,3 +97,47 @@ def test_a_month_launched_from_the_ui_lands_with_its_checks_passed(dagster_ui):
 
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert instance.get_materialized_partitions(dg.AssetKey(["chess", "players_games"])) == {MONTH}
+
+
+# The load figures every load of the chess source puts on its materializations (load_history.py).
+LOAD_FIGURES = ("http_requests", "http_200", "http_429", "http_bytes", "extract_s", "load_s", "rows_per_s")
+
+
+def test_the_asset_page_plots_the_load_figures_across_runs(dagster_env, dagster_home, tmp_path):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    for months in ("2022-01", "2022-02...2022-04"):  # two loads of the roster and months
+        load = subprocess.run(
+            [CHESS_LOAD, "all", months], cwd=PROJECT_ROOT, env=dagster_env, capture_output=True, text=True
+        )
+        assert load.returncode == 0, load.stderr[-2000:]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with dg_dev(dagster_env, tmp_path / "dg-dev.log") as (base, _), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 2600})
+        page.goto(f"{base}/assets/chess/players?view=overview")
+        page.get_by_text("http_requests").first.wait_for(timeout=60_000)
+        with contextlib.suppress(PlaywrightTimeout):
+            page.get_by_role("button", name="Skip").click(timeout=5_000)
+        page.get_by_role("button", name="Plots").click()
+        titles = [page.get_by_text(figure, exact=True).first for figure in LOAD_FIGURES]
+        for title in titles:
+            title.wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)  # the plots draw once their data is in
+        heading = page.get_by_text("Metadata", exact=True).first.bounding_box()
+        plots = [box for canvas in page.locator("canvas").all() if (box := canvas.bounding_box())]
+        assert heading and plots
+        left, right = min(b["x"] for b in plots) - 24, max(b["x"] + b["width"] for b in plots) + 8
+        bottom = max(b["y"] + b["height"] for b in plots) + 16
+        top = heading["y"] - 16
+        clip = {"x": left, "y": top, "width": right - left, "height": bottom - top}
+        page.screenshot(path=SCREENSHOTS / "load-figures.png", clip=clip)
+        browser.close()
+
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        loads = instance.fetch_materializations(dg.AssetKey(["chess", "players"]), limit=10).records
+    assert len(loads) == 2
+    assert all(
+        {"http_requests", "extract_s", "rows_per_s"} <= set(r.asset_materialization.metadata) for r in loads
+    )
