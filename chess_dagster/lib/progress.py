@@ -24,6 +24,7 @@ from typing import Any
 from dlt.common.runtime.collector import Collector
 
 from chess_dagster.lib.client import RequestStats
+from chess_dagster.lib.errors import ChessConfigError
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,10 @@ class LoadProgress(Collector):
     """
 
     def __init__(self, requests: RequestStats, source: SourceProgress, every_s: float = 3.0) -> None:
+        if every_s <= 0:
+            raise ChessConfigError(
+                f"progress_every_s={every_s} must be above 0 (seconds between progress lines)"
+            )
         self.requests = requests
         self.source = source
         self.every_s = every_s

@@ -104,8 +104,8 @@ LOAD_FIGURES = ("http_requests", "http_200", "http_429", "http_bytes", "extract_
 
 
 def test_the_asset_page_plots_the_load_figures_across_runs(dagster_env, dagster_home, tmp_path):
+    from playwright.sync_api import FloatRect, sync_playwright
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import sync_playwright
 
     for months in ("2022-01", "2022-02...2022-04"):  # two loads of the roster and months
         load = subprocess.run(
@@ -131,13 +131,12 @@ def test_the_asset_page_plots_the_load_figures_across_runs(dagster_env, dagster_
         left, right = min(b["x"] for b in plots) - 24, max(b["x"] + b["width"] for b in plots) + 8
         bottom = max(b["y"] + b["height"] for b in plots) + 16
         top = heading["y"] - 16
-        clip = {"x": left, "y": top, "width": right - left, "height": bottom - top}
+        clip = FloatRect(x=left, y=top, width=right - left, height=bottom - top)
         page.screenshot(path=SCREENSHOTS / "load-figures.png", clip=clip)
         browser.close()
 
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
-        loads = instance.fetch_materializations(dg.AssetKey(["chess", "players"]), limit=10).records
+        records = instance.fetch_materializations(dg.AssetKey(["chess", "players"]), limit=10).records
+    loads = [record.asset_materialization for record in records if record.asset_materialization]
     assert len(loads) == 2
-    assert all(
-        {"http_requests", "extract_s", "rows_per_s"} <= set(r.asset_materialization.metadata) for r in loads
-    )
+    assert all({"http_requests", "extract_s", "rows_per_s"} <= set(load.metadata) for load in loads)

@@ -14,6 +14,7 @@ from dlt.pipeline.trace import PipelineStepTrace
 from dlt.pipeline.typing import TPipelineStep
 
 from chess_dagster.lib.client import RequestStats
+from chess_dagster.lib.errors import ChessConfigError
 from chess_dagster.lib.progress import MONTHS, PLAYERS, LoadProgress, SourceProgress, seconds, time_left
 
 PROGRESS_LOGGER = "chess_dagster.lib.progress"
@@ -134,3 +135,8 @@ def test_a_dlt_pipeline_with_it_ends_each_phase_with_one_line(progress_lines, tm
     assert re.fullmatch(r"extract done in \d+\.\d s: 0 requests \(304: 0, 429: 0, 5xx: 0\), 25 rows", extract)
     assert re.fullmatch(r"normalize done in \d+\.\d s: 25 rows, files (\d+)/\1", normalize)
     assert re.fullmatch(r"load done in \d+\.\d s: jobs (\d+)/\1", load)
+
+
+def test_a_pace_of_zero_seconds_is_refused_in_one_line():
+    with pytest.raises(ChessConfigError, match=r"progress_every_s=0 must be above 0"):
+        LoadProgress(RequestStats(), SourceProgress(), every_s=0)
