@@ -143,6 +143,11 @@ class RequestStats:
             self.by_status[status_code] += 1
             self.bytes_received += body_bytes
 
+    def answers(self) -> Counter[int]:
+        """Attempts by status so far (a copy: the extract threads add statuses as they come)."""
+        with self._lock:
+            return self.by_status.copy()
+
     def slot_taken(self, in_flight: int, limit: int, limit_max: int) -> None:
         with self._lock:
             self.in_flight_peak = max(self.in_flight_peak, in_flight)

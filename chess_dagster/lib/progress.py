@@ -15,6 +15,7 @@ Python loggers, so the lines reach the run's event log (the UI) and the console 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections import Counter
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 PHASES = ("extract", "normalize", "load")
 DLT_COUNTERS = ("Resources", "Files", "Items", "Jobs")
 # The source's kinds of work, in the order a progress line names them.
-PROFILES, PLAYERS, MONTHS = "profiles", "players", "archive months"
+KINDS = PROFILES, PLAYERS, MONTHS = "profiles", "players", "archive months"
 
 
 class SourceProgress:
@@ -57,9 +58,10 @@ class SourceProgress:
             self.done[kind] = self.done.get(kind, 0) + units
 
     def kinds(self) -> list[tuple[str, int, int]]:
-        """``(kind, done, total)`` for each kind begun."""
+        """``(kind, done, total)`` for each kind begun, in ``KINDS`` order (others after)."""
         with self._lock:
-            return [(kind, self.done[kind], total) for kind, total in self.total.items()]
+            begun = [(kind, self.done[kind], total) for kind, total in self.total.items()]
+        return sorted(begun, key=lambda k: KINDS.index(k[0]) if k[0] in KINDS else len(KINDS))
 
 
 def _bookkeeping(counter: str) -> bool:
@@ -78,9 +80,10 @@ def seconds(value: float) -> str:
 
 
 def time_left(elapsed_s: float, kinds: list[tuple[str, int, int]]) -> str | None:
-    """The time the slowest kind of work needs at its pace so far; None while any kind is less than
-    5% done (a pace from the first few answers is noise: the first of a player's requests wait for
-    the titled list), and once all is done."""
+    """The time the slowest kind of work begun needs at its pace so far; None while any is less
+    than 5% done (a pace from the first few answers is noise: they wait for the titled list), and
+    once all is done. A kind the source has not begun (its first player not reached yet) is not
+    known here, so a first estimate can be short."""
     unfinished = [(done, total) for _, done, total in kinds if done < total]
     if not unfinished or any(done * 20 < total for done, total in unfinished):
         return None
@@ -89,7 +92,7 @@ def time_left(elapsed_s: float, kinds: list[tuple[str, int, int]]) -> str | None
 
 def extract_figures(requests: RequestStats, source: SourceProgress, rows: int) -> list[str]:
     """The extract's figures: work done of each kind, requests by status, in-flight limit, rows."""
-    by_status = requests.by_status
+    by_status = requests.answers()
     notable = {
         "304": by_status[304],
         "429": by_status[429],
@@ -168,22 +171,22 @@ class LoadProgress(Collector):
 
     def line(self, ended: str = "", elapsed_s: float | None = None) -> str:
         """The phase's figures: while it runs, how long it has run and (extract) an estimate of the
-        rest; when it has ``ended`` ("done", "failed"), its duration."""
+        rest; when it has ``ended`` ("done", "failed", "stopped"), its duration."""
         elapsed = elapsed_s if elapsed_s is not None else time.monotonic() - self._started
         figures = self.figures()
         if ended:
-            return f"{self.phase} {ended} in {elapsed:.1f} s: " + ", ".join(figures)
-        left = time_left(elapsed, self.source.kinds()) if self.phase == "extract" else None
-        return f"{self.phase} {seconds(elapsed)}: " + ", ".join([*figures, *([left] if left else [])])
+            head = f"{self.phase} {ended} in {elapsed:.1f} s"
+        else:
+            head = f"{self.phase} {seconds(elapsed)}"
+            left = time_left(elapsed, self.source.kinds()) if self.phase == "extract" else None
+            figures += [left] if left else []
+        return f"{head}: {', '.join(figures)}" if figures else head
 
     def _tick(self) -> None:
-        """Every ``every_s`` seconds until the phase ends, its line, unless it says what the last did."""
-        last = ""
+        """Every ``every_s`` seconds until the phase ends, its line (a line each time, also when
+        nothing moved: a stalled load says so by its clock)."""
         while not self._stopped.wait(self.every_s):
-            line = self.line()
-            if line != last:
-                log.info(line)
-            last = line
+            log.info(self.line())
 
     def on_start_trace_step(self, trace: Any, step: str, pipeline: Any) -> None:
         if step not in PHASES:
@@ -207,7 +210,11 @@ class LoadProgress(Collector):
             self._clock.join()
             self._clock = None
         elapsed = (step.finished_at - step.started_at).total_seconds()
-        log.info(self.line(ended="failed" if step.step_exception else "done", elapsed_s=elapsed))
+        # dlt traces exceptions only; a run terminated (Dagster) or interrupted (Ctrl-C) passes here
+        # with its BaseException in flight and no step_exception.
+        interrupted = not isinstance(sys.exc_info()[1], Exception | None)
+        ended = "failed" if step.step_exception else "stopped" if interrupted else "done"
+        log.info(self.line(ended=ended, elapsed_s=elapsed))
 
     def _start(self, step: str) -> None:
         """dlt's per-source and per-package context: the phases are counted by the trace hooks."""

@@ -15,7 +15,15 @@ from dlt.pipeline.typing import TPipelineStep
 
 from chess_dagster.lib.client import RequestStats
 from chess_dagster.lib.errors import ChessConfigError
-from chess_dagster.lib.progress import MONTHS, PLAYERS, LoadProgress, SourceProgress, seconds, time_left
+from chess_dagster.lib.progress import (
+    MONTHS,
+    PLAYERS,
+    PROFILES,
+    LoadProgress,
+    SourceProgress,
+    seconds,
+    time_left,
+)
 
 PROGRESS_LOGGER = "chess_dagster.lib.progress"
 
@@ -63,6 +71,13 @@ def test_a_kind_of_work_is_counted_once_however_many_threads_plan_it():
     assert progress.kinds() == [(PLAYERS, 1, 4)]
 
 
+def test_kinds_of_work_are_named_in_one_order_whichever_thread_began_first():
+    progress = SourceProgress()
+    for kind in (MONTHS, PLAYERS, PROFILES):
+        progress.planned(kind, lambda: 1)
+    assert [kind for kind, _, _ in progress.kinds()] == [PROFILES, PLAYERS, MONTHS]
+
+
 def test_the_extract_line_tells_work_done_requests_by_status_in_flight_limit_and_rows():
     requests, source = RequestStats(), SourceProgress()
     for status in (200, 200, 304, 429, 503, 200):
@@ -93,23 +108,19 @@ def test_a_running_phase_logs_a_line_every_few_seconds(progress_lines):
         requests.answered(200, 100)
         time.sleep(0.05)
     progress.on_end_trace_step(None, _step_trace("extract", 0.5), None, None, False)
-    time.sleep(0.2)
 
     running = [line for line in progress_lines() if re.match(r"extract \d+ s: ", line)]
     assert len(running) >= 4
-    assert progress_lines()[-1].startswith("extract done in 0.5 s: ")  # and nothing after it
+    assert progress_lines()[-1].startswith("extract done in 0.5 s: ")
 
 
-def test_a_line_that_says_nothing_new_is_not_repeated(progress_lines):
+def test_a_stalled_phase_still_logs_at_its_pace(progress_lines):
     progress = LoadProgress(RequestStats(), SourceProgress(), every_s=0.05)
     progress.on_start_trace_step(None, "extract", None)
     time.sleep(0.4)
     progress.on_end_trace_step(None, _step_trace("extract", 0.4), None, None, False)
 
-    assert progress_lines() == [
-        "extract 0 s: 0 requests (304: 0, 429: 0, 5xx: 0), 0 rows",
-        "extract done in 0.4 s: 0 requests (304: 0, 429: 0, 5xx: 0), 0 rows",
-    ]
+    assert progress_lines().count("extract 0 s: 0 requests (304: 0, 429: 0, 5xx: 0), 0 rows") >= 3
 
 
 def test_a_phase_that_failed_says_so_with_how_long_it_ran(progress_lines):
@@ -117,7 +128,20 @@ def test_a_phase_that_failed_says_so_with_how_long_it_ran(progress_lines):
     progress.on_start_trace_step(None, "load", None)
     progress.on_end_trace_step(None, _step_trace("load", 2.25, failed=True), None, None, False)
 
-    assert progress_lines() == ["load failed in 2.2 s: "]
+    assert progress_lines() == ["load failed in 2.2 s"]
+
+
+def test_a_phase_interrupted_by_a_terminated_run_says_stopped(progress_lines):
+    progress = LoadProgress(RequestStats(), SourceProgress(), every_s=10)
+    progress.on_start_trace_step(None, "extract", None)
+
+    with pytest.raises(KeyboardInterrupt):
+        try:
+            raise KeyboardInterrupt  # dlt's trace calls the hook in a finally, the interrupt in flight
+        finally:
+            progress.on_end_trace_step(None, _step_trace("extract", 1.0), None, None, False)
+
+    assert progress_lines()[-1].startswith("extract stopped in 1.0 s: ")
 
 
 def test_a_dlt_pipeline_with_it_ends_each_phase_with_one_line(progress_lines, tmp_path: Path):

@@ -140,6 +140,8 @@ def _run_chess(
     rows_by_month: Counter[str] = Counter()
     request_stats = RequestStats()
     source_progress = SourceProgress()
+    with explained_as_failure():  # a bad progress_every_s is told before anything is opened
+        progress = LoadProgress(request_stats, source_progress, config.progress_every_s)
 
     def count_months(games: pa.Table) -> pa.Table:
         counted = pc.value_counts(games.column("archive_month"))
@@ -169,7 +171,6 @@ def _run_chess(
         if "players_games" in asked:
             source.resources["players_games"].add_map(count_months)
         if asked:
-            progress = LoadProgress(request_stats, source_progress, config.progress_every_s)
             results += _loaded(context, dlt, pipeline, source.with_resources(*asked), tables_before, progress)
         learnt = any(known.rows() for known in (ledger, profile_ledger))
         trace = pipeline.last_trace  # None when dlt did not run

@@ -27,6 +27,7 @@ from dlt.extract import DltResource
 from dlt.pipeline.trace import PipelineTrace
 
 from chess_dagster.lib.client import RequestStats
+from chess_dagster.lib.progress import PHASES
 from chess_dagster.lib.warehouse import loader_file_format
 
 # Columns per table: {"players_games": {"termination": "text"}}
@@ -63,9 +64,6 @@ def schema_metadata(load_info: LoadInfo, table: str, tables_before: Collection[s
     }
 
 
-PHASES = ("extract", "normalize", "load")
-
-
 def data_rows(trace: PipelineTrace) -> int:
     """Rows the load wrote to data tables (not dlt's own state)."""
     normalized = trace.last_normalize_info
@@ -77,7 +75,7 @@ def load_figures(requests: RequestStats, trace: PipelineTrace | None) -> dict[st
     """What the load cost, as numbers the asset's page plots across materializations: requests by
     status (every attempt, retries included), bytes received, the most requests in flight and the
     lowest in-flight limit (after 429s), and, when dlt ran, seconds per phase and rows per second."""
-    by_status = requests.by_status
+    by_status = requests.answers()
     figures: dict[str, float | int] = {
         "http_requests": requests.attempts,
         **{f"http_{status}": by_status[status] for status in (200, 304, 404, 429)},
