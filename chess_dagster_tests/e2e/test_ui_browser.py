@@ -6,17 +6,24 @@ after two loads from the shell, finds their load figures plotted on the asset's 
 Screenshots go to data/ui-screenshots/ (the README's docs/*.png are copies of them).
 """
 
+from __future__ import annotations
+
 import contextlib
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster_tests.e2e.commands import CHESS_LOAD, dg_dev
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = PROJECT_ROOT / "data" / "ui-screenshots"
@@ -40,6 +47,27 @@ pytestmark = [
 ]
 
 
+@contextlib.contextmanager
+def ui_page(url: str, ready: str, height: int = 900) -> Iterator[Page]:
+    """A page of headless Chromium at ``url`` once ``ready`` shows on it, the dialog of a first
+    visit dismissed."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": height})
+            page.goto(url)
+            page.get_by_text(ready).first.wait_for(timeout=60_000)
+            # The newsletter dialog of a first visit shows up a moment after the page.
+            with contextlib.suppress(PlaywrightTimeout):
+                page.get_by_role("button", name="Skip").click(timeout=10_000)
+            yield page
+        finally:
+            browser.close()
+
+
 @pytest.fixture
 def dagster_ui(dagster_env, dagster_home, tmp_path):
     with dg_dev(dagster_env, tmp_path / "dg-dev.log") as (base_url, _):
@@ -48,18 +76,10 @@ def dagster_ui(dagster_env, dagster_home, tmp_path):
 
 def test_a_month_launched_from_the_ui_lands_with_its_checks_passed(dagster_ui):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import sync_playwright
 
     base, home = dagster_ui
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(f"{base}/assets/chess/players_games?view=lineage")
-        page.get_by_text("player_month_stats").first.wait_for(timeout=60_000)
-        # The newsletter dialog of a first visit shows up a moment after the page.
-        with contextlib.suppress(PlaywrightTimeout):
-            page.get_by_role("button", name="Skip").click(timeout=10_000)
+    with ui_page(f"{base}/assets/chess/players_games?view=lineage", "player_month_stats") as page:
         page.screenshot(path=SCREENSHOTS / "asset-graph.png")
 
         page.get_by_role("button", name="Materialize…").click()
@@ -93,7 +113,6 @@ def test_a_month_launched_from_the_ui_lands_with_its_checks_passed(dagster_ui):
             page.wait_for_timeout(3000)
         page.screenshot(path=SCREENSHOTS / "checks-passed.png")
         assert page.get_by_text("Succeeded", exact=True).count() == 6
-        browser.close()
 
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert instance.get_materialized_partitions(dg.AssetKey(["chess", "players_games"])) == {MONTH}
@@ -104,8 +123,7 @@ LOAD_FIGURES = ("http_requests", "http_200", "http_429", "http_bytes", "extract_
 
 
 def test_the_asset_page_plots_the_load_figures_across_runs(dagster_env, dagster_home, tmp_path):
-    from playwright.sync_api import FloatRect, sync_playwright
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import FloatRect
 
     for months in ("2022-01", "2022-02...2022-04"):  # two loads of the roster and months
         load = subprocess.run(
@@ -113,13 +131,10 @@ def test_the_asset_page_plots_the_load_figures_across_runs(dagster_env, dagster_
         )
         assert load.returncode == 0, load.stderr[-2000:]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with dg_dev(dagster_env, tmp_path / "dg-dev.log") as (base, _), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 2600})
-        page.goto(f"{base}/assets/chess/players?view=overview")
-        page.get_by_text("http_requests").first.wait_for(timeout=60_000)
-        with contextlib.suppress(PlaywrightTimeout):
-            page.get_by_role("button", name="Skip").click(timeout=5_000)
+    with (
+        dg_dev(dagster_env, tmp_path / "dg-dev.log") as (base, _),
+        ui_page(f"{base}/assets/chess/players?view=overview", "http_requests", height=2600) as page,
+    ):
         page.get_by_role("button", name="Plots").click()
         titles = [page.get_by_text(figure, exact=True).first for figure in LOAD_FIGURES]
         for title in titles:
@@ -133,7 +148,6 @@ def test_the_asset_page_plots_the_load_figures_across_runs(dagster_env, dagster_
         top = heading["y"] - 16
         clip = FloatRect(x=left, y=top, width=right - left, height=bottom - top)
         page.screenshot(path=SCREENSHOTS / "load-figures.png", clip=clip)
-        browser.close()
 
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         records = instance.fetch_materializations(dg.AssetKey(["chess", "players"]), limit=10).records
