@@ -15,15 +15,15 @@ ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 
 @pytest.fixture
 def loaded(api_env, resources, instance, duckdb_path):
-    """Players, profiles and two months of games, loaded with their checks."""
-    job = defs.resolve_implicit_global_asset_job_def()
-    roster = job.get_subset(
-        asset_selection={dg.AssetKey(["chess", "players"]), dg.AssetKey(["chess", "players_profiles"])}
+    """Players, profiles and two months of games, loaded with their checks in one run (as
+    ``chess-load all`` loads them)."""
+    two_months = {
+        "dagster/asset_partition_range_start": "2022-09",
+        "dagster/asset_partition_range_end": "2022-10",
+    }
+    defs.resolve_job_def("chess_source_job").execute_in_process(
+        instance=instance, resources=resources, tags=two_months
     )
-    games = job.get_subset(asset_selection={dg.AssetKey(["chess", "players_games"])})
-    roster.execute_in_process(instance=instance, resources=resources)
-    for month in ("2022-09", "2022-10"):
-        games.execute_in_process(instance=instance, resources=resources, partition_key=month)
     return duckdb_path
 
 

@@ -22,8 +22,14 @@ def run(instance, resources, keys, partition_key=None):
 
 @pytest.fixture
 def loaded_month(api_env, resources, instance):
-    run(instance, resources, {PLAYERS_KEY, PROFILES})
-    run(instance, resources, {GAMES}, "2022-10")
+    """Players, profiles and 2022-10's games, in one run (as ``chess-load all 2022-10`` loads them)."""
+    one_month = {
+        "dagster/asset_partition_range_start": "2022-10",
+        "dagster/asset_partition_range_end": "2022-10",
+    }
+    defs.resolve_job_def("chess_source_job").execute_in_process(
+        instance=instance, resources=resources, tags=one_month
+    )
     return "2022-10"
 
 
