@@ -143,10 +143,15 @@ class RequestStats:
             self.by_status[status_code] += 1
             self.bytes_received += body_bytes
 
-    def answers(self) -> Counter[int]:
-        """Attempts by status so far (a copy: the extract threads add statuses as they come)."""
+    def answers(self) -> dict[str, int]:
+        """Attempts so far that answered 200, 304, 404, 429 and 5xx (read under the lock: the
+        extract threads add statuses as they come)."""
         with self._lock:
-            return self.by_status.copy()
+            by_status = self.by_status.copy()
+        return {
+            **{str(status): by_status[status] for status in (200, 304, 404, 429)},
+            "5xx": sum(n for status, n in by_status.items() if status >= 500),
+        }
 
     def slot_taken(self, in_flight: int, limit: int, limit_max: int) -> None:
         with self._lock:

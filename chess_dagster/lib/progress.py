@@ -92,15 +92,10 @@ def time_left(elapsed_s: float, kinds: list[tuple[str, int, int]]) -> str | None
 
 def extract_figures(requests: RequestStats, source: SourceProgress, rows: int) -> list[str]:
     """The extract's figures: work done of each kind, requests by status, in-flight limit, rows."""
-    by_status = requests.answers()
-    notable = {
-        "304": by_status[304],
-        "429": by_status[429],
-        "5xx": sum(n for status, n in by_status.items() if status >= 500),
-    }
+    answers = requests.answers()
+    notable = ", ".join(f"{status}: {answers[status]}" for status in ("304", "429", "5xx"))
     figures = [f"{kind} {done:,}/{total:,}" for kind, done, total in source.kinds()]
-    answers = ", ".join(f"{status}: {n}" for status, n in notable.items())
-    figures.append(f"{plural(requests.attempts, 'request')} ({answers})")
+    figures.append(f"{plural(requests.attempts, 'request')} ({notable})")
     if requests.limit_now is not None:
         figures.append(f"in-flight limit {requests.limit_now}/{requests.limit_max}")
     figures.append(f"{rows:,} rows")

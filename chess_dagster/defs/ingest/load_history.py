@@ -75,11 +75,9 @@ def load_figures(requests: RequestStats, trace: PipelineTrace | None) -> dict[st
     """What the load cost, as numbers the asset's page plots across materializations: requests by
     status (every attempt, retries included), bytes received, the most requests in flight and the
     lowest in-flight limit (after 429s), and, when dlt ran, seconds per phase and rows per second."""
-    by_status = requests.answers()
     figures: dict[str, float | int] = {
         "http_requests": requests.attempts,
-        **{f"http_{status}": by_status[status] for status in (200, 304, 404, 429)},
-        "http_5xx": sum(n for status, n in by_status.items() if status >= 500),
+        **{f"http_{answer}": n for answer, n in requests.answers().items()},
         "http_bytes": requests.bytes_received,
         "in_flight_peak": requests.in_flight_peak,
     }
