@@ -77,9 +77,9 @@ def run_request(args: argparse.Namespace) -> tuple[ReconstructableJob, dict[str,
     if args.what == "roster":
         return dg.reconstructable(roster_job), {}, QUIET_CONSOLE
     job = games_job if args.what == "games" else source_job
-    partitions_def = job().partitions_def
-    assert partitions_def is not None, "the jobs that load games are partitioned by month"
-    start, end = parse_month_range(args.months, partitions_def.get_partition_keys())
+    from chess_dagster.defs.ingest.partitions import games_months  # reads the settings, as _definitions
+
+    start, end = parse_month_range(args.months, games_months())
     tags = (
         {"dagster/partition": start}
         if start == end

@@ -1,7 +1,9 @@
 """What the source remembers between loads, so that a load asks only for what may have changed.
 
-* ``players_archives``: the monthly archives fetched, their ETags, closed or not. A closed month
-  once loaded is not asked for again; an open one is asked for with its ETag (``304``: unchanged).
+* ``players_archives``: the monthly archives fetched, their ETags, how many games each listed,
+  closed or not (fetched once its Pacific month had ended and settled, ``lib/months.is_closed``).
+  A closed month once loaded is not asked for again; an open one is asked for with its ETag
+  (``304``: unchanged). The games counts are what the row-count check holds the warehouse to.
 * ``players_profiles_fetched``: each profile's ETag and until when Chess.com said it stays fresh
   (``Cache-Control: max-age``; the API refreshes its data every 12-24 hours). A fresh profile is
   not asked for; a stale one is asked for with its ETag, and a ``304`` rewrites nothing.
@@ -28,6 +30,7 @@ from dlt.destinations.sql_client import SqlClientBase
 from dlt.extract import DltResource
 
 from chess_dagster.lib.months import is_closed, month_path
+from chess_dagster.lib.warehouse import existing_columns, existing_tables
 
 PLAYERS_TABLE = "players"
 ARCHIVES_TABLE = "players_archives"
@@ -39,6 +42,8 @@ ARCHIVES_COLUMNS: TTableSchemaColumns = {
     "month": {"data_type": "text", "nullable": False},
     "etag": {"data_type": "text", "nullable": True},
     "closed": {"data_type": "bool", "nullable": False},
+    # Null in rows written before the count was recorded; the next fetch of the archive fills it.
+    "games": {"data_type": "bigint", "nullable": True},
 }
 PROFILES_FETCHED_COLUMNS: TTableSchemaColumns = {
     "username": {"data_type": "text", "nullable": False, "primary_key": True},
@@ -49,13 +54,15 @@ PROFILES_FETCHED_COLUMNS: TTableSchemaColumns = {
 
 @dataclass(frozen=True)
 class Archive:
-    """One player's month as last fetched: ``closed`` once the month had ended when it was fetched."""
+    """One player's month as last fetched: ``closed`` once the month had ended when it was fetched,
+    ``games`` the games its archive listed (0: no archive for the month)."""
 
     archive: str
     username: str
     month: str
     etag: str | None
     closed: bool
+    games: int | None = None
 
 
 @dataclass(frozen=True)
@@ -126,10 +133,14 @@ class ArchiveLedger(_Ledger[Archive]):
         """The ETag to ask with (``If-None-Match``), if the archive was fetched before."""
         return self._known_etag(month_path(username, month))
 
-    def fetched(self, username: str, month: str, etag: str | None) -> None:
-        """Record an archive answered (200, 304, or no games); an unchanged ETag is kept."""
+    def fetched(self, username: str, month: str, etag: str | None, games: int | None) -> None:
+        """Record an archive answered: 200 with its ``games`` count, 304 (``games`` None: the known
+        ETag and count are kept), or no archive for the month (``games`` 0)."""
         path = month_path(username, month)
-        self._record(Archive(path, username, month, etag or self._known_etag(path), is_closed(month)))
+        known = self._get(path)
+        if games is None and known is not None:
+            games = known.games
+        self._record(Archive(path, username, month, etag or self._known_etag(path), is_closed(month), games))
 
 
 class ProfileLedger(_Ledger[ProfileFetch]):
@@ -160,11 +171,29 @@ def read_ledger(client: SqlClientBase, months: Sequence[str], tables: Collection
         return ArchiveLedger()
     table = client.make_qualified_table_name(ARCHIVES_TABLE)
     rows = client.execute_sql(
-        f"select archive, username, month, etag, closed from {table} where month between %s and %s",
+        f"select archive, username, month, etag, closed, {_games_column(client)} from {table} "
+        "where month between %s and %s",
         min(months),
         max(months),
     )
     return ArchiveLedger(Archive(*row) for row in rows or [])
+
+
+def _games_column(client: SqlClientBase) -> str:
+    """``games``, or ``null`` in a ledger written before the count was recorded."""
+    return "games" if "games" in existing_columns(client, ARCHIVES_TABLE) else "null"
+
+
+def read_open_months(client: SqlClientBase, before: str) -> list[str]:
+    """Months before ``before`` that the ledger holds as fetched before they closed, ascending:
+    their archives may have grown since, so the schedule asks for them again."""
+    if ARCHIVES_TABLE not in existing_tables(client):
+        return []
+    table = client.make_qualified_table_name(ARCHIVES_TABLE)
+    rows = client.execute_sql(
+        f"select distinct month from {table} where not closed and month < %s order by month", before
+    )
+    return [month for (month,) in rows or []]
 
 
 def read_profile_ledger(client: SqlClientBase, tables: Collection[str]) -> ProfileLedger:

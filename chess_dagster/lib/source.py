@@ -236,10 +236,14 @@ def chess(
                 if month in archived
                 else None
             )
-            ledger.fetched(username, month, fetched.etag if fetched else None)
+            archive = fetched.payload if fetched else None  # None: 304, the warehouse is current
+            if fetched is None:  # no archive: no games that month
+                ledger.fetched(username, month, None, games=0)
+            else:
+                ledger.fetched(username, month, fetched.etag, archive.games if archive else None)
             done.advanced(MONTHS)
-            if fetched is not None and fetched.payload is not None:  # None: 304, the warehouse is current
-                bodies[month] = fetched.payload
+            if archive is not None:
+                bodies[month] = archive.body
         done.advanced(PLAYERS)
         # One table per player, not per month: Arrow's JSON reader and dlt (a schema merge per item)
         # both have a fixed cost per call.

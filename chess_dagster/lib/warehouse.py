@@ -175,6 +175,16 @@ def existing_tables(client: SqlClientBase) -> set[str]:
     return {name for (name,) in rows or []}
 
 
+def existing_columns(client: SqlClientBase, table: str) -> set[str]:
+    """Columns of ``table`` of the chess dataset in the warehouse now (empty when it does not exist)."""
+    rows = client.execute_sql(
+        "select column_name from information_schema.columns where table_schema = %s and table_name = %s",
+        DATASET_NAME,
+        table,
+    )
+    return {name for (name,) in rows or []}
+
+
 def ensure_configured(pipeline: dlt.Pipeline) -> None:
     """Raise :class:`WarehouseError` naming the settings when dlt lacks the destination's config."""
     try:

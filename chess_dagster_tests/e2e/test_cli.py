@@ -45,7 +45,7 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
         "chess/openings",
     }
     assert {
-        "chess/players_games:rows_match_dlt",
+        "chess/players_games:games_match_archives",
         "chess/players:players_row_count",
         "chess/openings:scores_in_range",
     } <= {c["key"] for c in listed["asset_checks"]}

@@ -9,20 +9,21 @@ import pytest
 
 from chess_dagster.definitions import defs
 from chess_dagster.lib.settings import PROJECT_ROOT
+from chess_dagster_tests.conftest import query
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
+TWO_MONTHS = {
+    "dagster/asset_partition_range_start": "2022-09",
+    "dagster/asset_partition_range_end": "2022-10",
+}
 
 
 @pytest.fixture
 def loaded(api_env, resources, instance, duckdb_path):
     """Players, profiles and two months of games, loaded with their checks in one run (as
     ``chess-load all`` loads them)."""
-    two_months = {
-        "dagster/asset_partition_range_start": "2022-09",
-        "dagster/asset_partition_range_end": "2022-10",
-    }
     defs.resolve_job_def("chess_source_job").execute_in_process(
-        instance=instance, resources=resources, tags=two_months
+        instance=instance, resources=resources, tags=TWO_MONTHS
     )
     return duckdb_path
 
@@ -54,18 +55,17 @@ def test_checks_run_with_every_load_and_carry_figures(api_env, resources, instan
     result = job.execute_in_process(instance=instance, resources=resources, partition_key="2022-10")
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert set(evaluations) == {
-        "rows_match_dlt",
+        "games_match_archives",
         "month_not_empty",
         "url_unique",
         "end_time_in_month",
         "key_columns_not_null",
         "freshness_check",
     }
-    figures = evaluations["rows_match_dlt"].metadata
-    assert figures["rows_in_warehouse"].value == figures["rows_from_dlt"].value
-    in_warehouse = figures["rows_in_warehouse"].value
-    assert isinstance(in_warehouse, dict)  # dg.MetadataValue.json of a dict: month -> rows
-    assert in_warehouse["2022-10"] > 0
+    figures = evaluations["games_match_archives"].metadata
+    assert figures["archives_checked"].value == 3  # the 3 players' 2022-10 archives
+    assert figures["archives_without_count"].value == 0
+    assert figures["games_listed"].value["2022-10"] > 0
 
 
 def test_duplicated_game_fails_url_unique_as_error(loaded, instance, resources):
@@ -93,16 +93,62 @@ def test_empty_players_table_fails_players_row_count(loaded, instance, resources
     assert failed.description == "0 player row(s), 3 asked for"
 
 
-def test_rows_missing_from_duckdb_fail_rows_match_dlt_naming_the_month(loaded, instance, resources):
+def test_games_missing_from_the_warehouse_fail_games_match_archives_naming_the_month(
+    loaded, instance, resources
+):
     break_data(
         loaded,
         "delete from chess_data.players_games where url = "
         "(select min(url) from chess_data.players_games where archive_month = '2022-09')",
     )
-    failed = run_checks(instance, resources)["rows_match_dlt"]
+    failed = run_checks(instance, resources)["games_match_archives"]
     assert not failed.passed and failed.severity == ERROR
     assert failed.description.startswith("2022-09: the warehouse has ")
     assert "2022-10" not in failed.description
+
+
+def test_after_an_unchanged_reload_deleted_games_fail_games_match_archives(
+    api_env, loaded, instance, resources
+):
+    reload = defs.resolve_job_def("chess_source_job").execute_in_process(
+        instance=instance, resources=resources, tags=TWO_MONTHS
+    )
+    assert reload.success
+    assert query(loaded, "select count(*) from chess_data.players_games where archive_month = '2022-09'")
+    break_data(
+        loaded,
+        "delete from chess_data.players_games where url in (select url from chess_data.players_games "
+        "where archive_month = '2022-09' order by url limit 20)",
+    )
+    failed = games_checks_only(instance, resources, {})["games_match_archives"]
+    assert not failed.passed
+    assert failed.description.startswith("2022-09: the warehouse has ")
+    assert "2022-10" not in failed.description
+
+
+def test_a_titled_list_shorter_than_max_players_passes_players_row_count(
+    api_env, universe, resources, instance, monkeypatch
+):
+    monkeypatch.setenv("SOURCES__CHESS__MAX_PLAYERS", "2000")
+    result = defs.resolve_job_def("chess_roster_job").execute_in_process(
+        instance=instance, resources=resources
+    )
+    row_count = {e.check_name: e for e in result.get_asset_check_evaluations()}["players_row_count"]
+    listed = len(universe.titled_usernames("GM"))
+    assert row_count.passed, row_count.description
+    assert (row_count.metadata["players"].value, row_count.metadata["asked_for"].value) == (listed, listed)
+
+
+def test_a_game_without_end_time_is_counted_not_failed(loaded, instance, resources):
+    break_data(
+        loaded,
+        "update chess_data.players_games set end_time = null "
+        "where url = (select min(url) from chess_data.players_games where archive_month = '2022-10')",
+    )
+    evaluations = run_checks(instance, resources)
+    assert evaluations["end_time_in_month"].passed
+    assert evaluations["end_time_in_month"].metadata["games_without_end_time"].value == 1
+    assert evaluations["key_columns_not_null"].passed
 
 
 def test_null_key_column_fails_key_columns_not_null(loaded, instance, resources):
@@ -167,7 +213,7 @@ def test_check_command_fails_with_one_line_per_failed_check(loaded, instance, du
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR ")]
     assert [line.split(": ", 1)[0] for line in errors] == [
         "ERROR chess/players:players_row_count",
-        "ERROR chess/players_games:rows_match_dlt",
+        "ERROR chess/players_games:games_match_archives",
         "ERROR chess/players_games:url_unique",
     ]
     assert errors[0].endswith(": 0 player row(s), 3 asked for")
@@ -183,22 +229,22 @@ def games_checks_only(instance, resources, tags):
     )
     checks_defs = dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))
     result = checks_defs.resolve_job_def("games_checks_only").execute_in_process(
-        instance=instance, resources=resources, tags=tags
+        instance=instance, resources=resources, tags=tags, raise_on_error=False
     )
     return {e.check_name: e for e in result.get_asset_check_evaluations()}
 
 
 def test_a_checks_only_run_tagged_with_a_month_checks_that_month(loaded, instance, resources):
     evaluations = games_checks_only(instance, resources, {"dagster/partition": "2022-10"})
-    assert evaluations["rows_match_dlt"].passed
+    assert evaluations["games_match_archives"].passed
     assert evaluations["month_not_empty"].metadata["months_checked"].value == 1
-    assert set(evaluations["rows_match_dlt"].metadata["rows_from_dlt"].value) == {"2022-10"}
+    assert set(evaluations["games_match_archives"].metadata["games_listed"].value) == {"2022-10"}
 
 
 def test_a_checks_only_run_tagged_with_a_range_checks_those_months(loaded, instance, resources):
     tags = {"dagster/asset_partition_range_start": "2022-09", "dagster/asset_partition_range_end": "2022-10"}
     evaluations = games_checks_only(instance, resources, tags)
-    assert set(evaluations["rows_match_dlt"].metadata["rows_from_dlt"].value) == {"2022-09", "2022-10"}
+    assert set(evaluations["games_match_archives"].metadata["games_listed"].value) == {"2022-09", "2022-10"}
 
 
 def test_an_untagged_checks_only_run_checks_every_month_loaded(loaded, instance, resources):

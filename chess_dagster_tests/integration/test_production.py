@@ -1,12 +1,9 @@
 """Running itself: schedules, eager analytics, freshness, and the analytics tables' contents."""
 
-from datetime import UTC, datetime
-
 import dagster as dg
 import pytest
 
 from chess_dagster.definitions import defs
-from chess_dagster.defs.ingest.jobs import current_month_games_schedule
 from chess_dagster_tests.conftest import query
 
 GAMES, PLAYERS_KEY, PROFILES = (
@@ -31,13 +28,6 @@ def loaded_month(api_env, resources, instance):
         instance=instance, resources=resources, tags=one_month
     )
     return "2022-10"
-
-
-def test_the_daily_schedule_loads_the_month_in_progress():
-    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 24, 6, tzinfo=UTC))
-    request = current_month_games_schedule(context)
-    assert isinstance(request, dg.RunRequest)
-    assert request.partition_key == "2026-11"
 
 
 def test_schedules_and_automation_run_by_default():

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from chess_dagster.lib.ledgers import ARCHIVES_COLUMNS, Archive, ArchiveLedger
-from chess_dagster.lib.months import current_month, month_path
+from chess_dagster.lib.months import clock_at, current_month, month_path
 
 CLOSED = "2022-01"
 
 
-def archive(username: str, month: str, etag: str | None, closed: bool) -> Archive:
-    return Archive(month_path(username, month), username, month, etag, closed)
+def archive(username: str, month: str, etag: str | None, closed: bool, games: int | None = 40) -> Archive:
+    return Archive(month_path(username, month), username, month, etag, closed, games)
 
 
 def test_a_closed_month_known_as_closed_is_closed_and_loaded() -> None:
@@ -36,31 +36,50 @@ def test_an_unknown_archive_has_no_etag() -> None:
 
 def test_a_closed_month_fetched_with_a_new_etag_is_recorded_closed_with_that_etag() -> None:
     ledger = ArchiveLedger([archive("hikaru", CLOSED, "v1", True)])
-    ledger.fetched("hikaru", CLOSED, "v2")
+    ledger.fetched("hikaru", CLOSED, "v2", 40)
     assert [(row["etag"], row["closed"]) for row in ledger.rows()] == [("v2", True)]
 
 
 def test_an_archive_fetched_unchanged_yields_no_row() -> None:
     ledger = ArchiveLedger([archive("hikaru", CLOSED, "v1", True)])
-    ledger.fetched("hikaru", CLOSED, "v1")
+    ledger.fetched("hikaru", CLOSED, "v1", 40)
     assert ledger.rows() == []
 
 
-def test_a_not_modified_answer_keeps_the_known_etag() -> None:
-    ledger = ArchiveLedger([archive("hikaru", CLOSED, "v1", False)])
-    ledger.fetched("hikaru", CLOSED, None)
-    assert [(row["etag"], row["closed"]) for row in ledger.rows()] == [("v1", True)]
+def test_a_not_modified_answer_keeps_the_known_etag_and_games_count() -> None:
+    ledger = ArchiveLedger([archive("hikaru", CLOSED, "v1", False, games=37)])
+    ledger.fetched("hikaru", CLOSED, None, None)
+    assert [(row["etag"], row["closed"], row["games"]) for row in ledger.rows()] == [("v1", True, 37)]
+
+
+def test_an_archive_fetched_again_records_its_new_games_count() -> None:
+    ledger = ArchiveLedger([archive("hikaru", CLOSED, "v1", False, games=37)])
+    ledger.fetched("hikaru", CLOSED, "v2", 41)
+    assert [row["games"] for row in ledger.rows()] == [41]
+
+
+def test_a_month_without_an_archive_is_recorded_with_no_games() -> None:
+    ledger = ArchiveLedger()
+    ledger.fetched("hikaru", CLOSED, None, 0)
+    assert [row["games"] for row in ledger.rows()] == [0]
 
 
 def test_the_current_month_is_recorded_open() -> None:
     ledger = ArchiveLedger()
-    ledger.fetched("hikaru", current_month(), "v1")
+    ledger.fetched("hikaru", current_month(), "v1", 3)
+    assert [row["closed"] for row in ledger.rows()] == [False]
+
+
+def test_a_month_fetched_before_it_settled_after_its_pacific_end_is_recorded_open() -> None:
+    ledger = ArchiveLedger()
+    with clock_at(1733212800):  # 2024-12-03 08:00 UTC: two days after November ended (PST), not past
+        ledger.fetched("hikaru", "2024-11", "v1", 40)
     assert [row["closed"] for row in ledger.rows()] == [False]
 
 
 def test_a_row_names_the_archive_by_its_path() -> None:
     ledger = ArchiveLedger()
-    ledger.fetched("hikaru", CLOSED, "v1")
+    ledger.fetched("hikaru", CLOSED, "v1", 40)
     assert ledger.rows() == [
         {
             "archive": month_path("hikaru", CLOSED),
@@ -68,13 +87,14 @@ def test_a_row_names_the_archive_by_its_path() -> None:
             "month": CLOSED,
             "etag": "v1",
             "closed": True,
+            "games": 40,
         }
     ]
 
 
 def test_the_table_columns_type_every_key_of_a_row() -> None:
     ledger = ArchiveLedger()
-    ledger.fetched("hikaru", CLOSED, None)
+    ledger.fetched("hikaru", CLOSED, None, 0)
     assert set(ARCHIVES_COLUMNS) == set(ledger.rows()[0])
 
 

@@ -100,4 +100,8 @@ def test_a_body_that_is_not_an_archive_is_rejected_so_the_client_asks_again(body
 def test_an_archive_body_is_passed_on_unchanged() -> None:
     body = b'{"games": [{"url": "a"}]}'
 
-    assert checked_archive(body) is body
+    assert checked_archive(body).body is body
+
+
+def test_an_archive_body_tells_how_many_games_it_lists() -> None:
+    assert checked_archive(b'{"games": [{"url": "a"}, {"url": "b"}]}').games == 2

@@ -8,11 +8,15 @@ import pytest
 
 from chess_dagster.lib.months import (
     MonthRangeError,
+    clock_at,
     current_month,
     is_closed,
+    month_bounds,
     month_path,
     month_span,
+    months_to_finish,
     parse_month_range,
+    previous_month,
 )
 
 PARTITIONS = ["2022-01", "2022-02", "2022-03", "2022-04"]
@@ -23,29 +27,61 @@ def utc(*when: int) -> float:
     return float(calendar.timegm((*when, *([0] * (6 - len(when))))))
 
 
-def test_the_current_month_is_the_utc_month_of_now() -> None:
-    assert current_month(utc(2024, 2, 29, 23, 59, 59)) == "2024-02"
+def test_the_current_month_is_the_pacific_month_of_now() -> None:
+    assert current_month(utc(2024, 3, 1, 7, 59, 59)) == "2024-02"  # 23:59:59 PST on 29 February
 
 
-def test_the_current_month_changes_at_midnight_utc_on_the_first() -> None:
-    assert current_month(utc(2024, 3, 1)) == "2024-03"
+def test_the_current_month_changes_at_pacific_midnight_in_winter() -> None:
+    assert current_month(utc(2024, 12, 1, 7, 59, 59)) == "2024-11"
+    assert current_month(utc(2024, 12, 1, 8)) == "2024-12"
+
+
+def test_the_current_month_changes_at_pacific_midnight_in_summer() -> None:
+    assert current_month(utc(2024, 4, 1, 6, 59, 59)) == "2024-03"
+    assert current_month(utc(2024, 4, 1, 7)) == "2024-04"
+
+
+def test_a_month_starts_and_ends_at_pacific_midnight_daylight_saving_included() -> None:
+    starts, ends = month_bounds("2024-03")  # starts in PST, ends in PDT
+    assert (starts.timestamp(), ends.timestamp()) == (utc(2024, 3, 1, 8), utc(2024, 4, 1, 7))
+
+
+def test_november_ends_eight_hours_after_utc_midnight() -> None:
+    starts, ends = month_bounds("2024-11")  # starts in PDT, ends in PST
+    assert (starts.timestamp(), ends.timestamp()) == (utc(2024, 11, 1, 7), utc(2024, 12, 1, 8))
+
+
+def test_december_ends_at_the_start_of_the_next_year() -> None:
+    assert month_bounds("2023-12")[1].timestamp() == utc(2024, 1, 1, 8)
+
+
+def test_the_month_in_progress_follows_the_platform_clock() -> None:
+    with clock_at(utc(2024, 12, 1, 7)):
+        assert current_month() == "2024-11"
+    with clock_at(utc(2024, 12, 2, 6)):
+        assert current_month() == "2024-12"
 
 
 def test_a_month_in_progress_is_open() -> None:
     assert not is_closed("2024-01", utc(2024, 1, 15))
 
 
-def test_a_month_stays_open_for_two_days_after_it_ends() -> None:
-    assert not is_closed("2024-01", utc(2024, 2, 3))
+def test_a_month_stays_open_for_two_days_after_its_pacific_end() -> None:
+    assert not is_closed("2024-01", utc(2024, 2, 3, 8))
 
 
-def test_a_month_is_closed_once_two_days_after_its_end_have_passed() -> None:
-    assert is_closed("2024-01", utc(2024, 2, 3, 0, 0, 1))
+def test_a_month_is_closed_once_two_days_after_its_pacific_end_have_passed() -> None:
+    assert is_closed("2024-01", utc(2024, 2, 3, 8, 0, 1))
 
 
-def test_december_ends_at_the_start_of_the_next_year() -> None:
-    assert not is_closed("2023-12", utc(2024, 1, 2, 23, 59, 59))
-    assert is_closed("2023-12", utc(2024, 1, 3, 0, 0, 1))
+def test_a_summer_month_closes_two_days_after_pacific_daylight_midnight() -> None:
+    assert not is_closed("2024-07", utc(2024, 8, 3, 7))
+    assert is_closed("2024-07", utc(2024, 8, 3, 7, 0, 1))
+
+
+def test_the_month_before_january_is_last_years_december() -> None:
+    assert previous_month("2025-01") == "2024-12"
+    assert previous_month("2025-03") == "2025-02"
 
 
 def test_a_months_archive_path_is_the_pubapi_games_path() -> None:
@@ -88,7 +124,8 @@ def test_a_month_before_the_first_partition_is_refused_with_the_setting_that_loa
 
 def test_a_month_after_the_month_in_progress_has_not_started_yet() -> None:
     with pytest.raises(
-        MonthRangeError, match=r"^2022-05 has not started yet: the last games partition is 2022-04,"
+        MonthRangeError,
+        match=r"^2022-05 has not started yet at Chess.com: the last games partition is 2022-04,",
     ):
         parse_month_range("2022-03...2022-05", PARTITIONS)
 
@@ -113,3 +150,35 @@ def test_a_month_range_error_is_a_value_error() -> None:
 def test_a_range_without_its_end_is_refused() -> None:
     with pytest.raises(MonthRangeError, match="'' is not a month"):
         parse_month_range("2022-01...", PARTITIONS)
+
+
+FIRST = "2022-01"
+
+
+@pytest.mark.parametrize(
+    ("instant", "months"),
+    [
+        (utc(2024, 11, 30, 6), ("2024-11", "2024-11")),  # the last day: 22:00 PST on the 29th
+        (utc(2024, 12, 1, 6), ("2024-11", "2024-11")),  # 22:00 PST on the 30th: November still runs
+        (utc(2024, 12, 2, 6), ("2024-11", "2024-12")),  # November ended 22 hours ago
+        (utc(2024, 12, 3, 6), ("2024-11", "2024-12")),  # ... 46 hours ago: not settled yet
+        (utc(2024, 12, 4, 6), ("2024-12", "2024-12")),  # settled by the clock (the ledger may say not)
+        (utc(2024, 3, 31, 6), ("2024-03", "2024-03")),  # 23:00 PDT on the 30th
+        (utc(2024, 4, 1, 6), ("2024-03", "2024-03")),  # 23:00 PDT on the 31st
+        (utc(2024, 4, 2, 6), ("2024-03", "2024-04")),
+        (utc(2025, 1, 2, 6), ("2024-12", "2025-01")),
+    ],
+)
+def test_a_scheduled_load_asks_for_the_month_in_progress_and_the_one_before_until_it_closes(
+    instant: float, months: tuple[str, str]
+) -> None:
+    assert months_to_finish(instant, [], FIRST) == months
+
+
+def test_a_scheduled_load_asks_again_for_months_the_ledger_holds_open() -> None:
+    assert months_to_finish(utc(2024, 12, 4, 6), ["2024-11"], FIRST) == ("2024-11", "2024-12")
+    assert months_to_finish(utc(2024, 12, 4, 6), ["2023-05", "2024-11"], FIRST) == ("2023-05", "2024-12")
+
+
+def test_a_scheduled_load_asks_for_nothing_before_the_first_partition() -> None:
+    assert months_to_finish(utc(2024, 12, 2, 6), ["2021-03"], "2024-12") == ("2024-12", "2024-12")

@@ -25,7 +25,7 @@ from dagster_dlt.translator import DltResourceTranslatorData
 from dlt import Pipeline
 from dlt.extract import DltSource
 
-from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
+from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_ASKED_FOR, PLAYERS_KEY
 from chess_dagster.defs.ingest.load_history import (
     data_rows,
     load_figures,
@@ -133,11 +133,13 @@ def _run_chess(
     A resource with nothing to ask Chess.com for or to write comes deselected from the source; it
     is materialized without a load, and when every one is so, dlt does not run at all.
 
-    Games are counted per archive month on their way through extract; the counts go on the
-    materialization as ``rows_by_month`` for the row-count checks to compare with the warehouse.
+    Games are counted per archive month on their way through extract (``rows_by_month`` on the
+    materialization), and the players the load asked for (``players_asked_for``, what
+    ``players_row_count`` holds the table to, also in a checks-only run).
     Requests and the source's work are counted too, for the progress lines and the load figures.
     """
     rows_by_month: Counter[str] = Counter()
+    players_asked: set[str] = set()
     request_stats = RequestStats()
     source_progress = SourceProgress()
     with explained_as_failure():  # a bad progress_every_s is told before anything is opened
@@ -150,6 +152,10 @@ def _run_chess(
             {str(month): int(count or 0) for month, count in zip(months, counts, strict=True)}
         )
         return games
+
+    def note_player(player: dict[str, str]) -> dict[str, str]:
+        players_asked.add(player["username"])
+        return player
 
     with explained_as_failure(), warehouse.pipeline() as pipeline:
         with pipeline.sql_client() as client:
@@ -170,6 +176,10 @@ def _run_chess(
         results = [_unchanged(name) for name in resources if name not in asked]
         if "players_games" in asked:
             source.resources["players_games"].add_map(count_months)
+        if "players" in asked:
+            source.resources["players"].add_map(note_player)
+        else:  # unchanged: the players asked for are those the warehouse holds
+            players_asked.update(loaded_players or [])
         if asked:
             results += _loaded(context, dlt, pipeline, source.with_resources(*asked), tables_before, progress)
         learnt = any(known.rows() for known in (ledger, profile_ledger))
@@ -188,6 +198,8 @@ def _run_chess(
             metadata["rows_by_month"] = dg.MetadataValue.json(
                 {month: rows_by_month[month] for month in months}
             )
+        if result.asset_key == PLAYERS_KEY:  # what players_row_count holds the table to
+            metadata[PLAYERS_ASKED_FOR] = len(players_asked)
         yield dg.MaterializeResult(asset_key=result.asset_key, metadata=metadata)
 
 

@@ -20,17 +20,19 @@ import dagster as dg
 import dlt
 from dlt.destinations.sql_client import SqlClientBase
 
-from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
+from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_ASKED_FOR, PLAYERS_KEY, PROFILES_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
+from chess_dagster.lib.ledgers import ARCHIVES_TABLE
 from chess_dagster.lib.months import month_bounds
 from chess_dagster.lib.settings import DATASET_NAME, settings
-from chess_dagster.lib.source import DEFAULT_MAX_PLAYERS
-from chess_dagster.lib.warehouse import existing_tables, warehouse_pool
+from chess_dagster.lib.source import DEFAULT_MAX_PLAYERS, SIDES
+from chess_dagster.lib.warehouse import existing_columns, existing_tables, warehouse_pool
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 GAMES_TABLE, PROFILES_TABLE = f"{DATASET_NAME}.players_games", f"{DATASET_NAME}.players_profiles"
-GAMES_KEY_COLUMNS = ("url", "end_time", "white__username", "black__username")
+# end_time is not among them: archives always carry it, other endpoints' games may not.
+GAMES_KEY_COLUMNS = ("url", "white__username", "black__username")
 
 
 def _spec(asset: dg.AssetKey, name: str, description: str) -> dg.AssetCheckSpec:
@@ -40,16 +42,28 @@ def _spec(asset: dg.AssetKey, name: str, description: str) -> dg.AssetCheckSpec:
 GAMES_CHECKS = [
     _spec(
         GAMES_KEY,
-        "rows_match_dlt",
-        "Rows each month's latest load wrote to the warehouse equal the rows dlt extracted.",
+        "games_match_archives",
+        "Per month and player, the games in the warehouse equal those Chess.com's archive listed at "
+        "its last fetch (players_archives.games), whatever load wrote them.",
     ),
     _spec(GAMES_KEY, "month_not_empty", "Each month has games (WARN: a month can be empty at the source)."),
     _spec(GAMES_KEY, "url_unique", "No game twice: url, the merge key, is unique."),
-    _spec(GAMES_KEY, "end_time_in_month", "Every game ended inside the month partition it was loaded for."),
+    _spec(
+        GAMES_KEY,
+        "end_time_in_month",
+        "Every game ended inside its archive month, a US Pacific month as Chess.com files them "
+        "(grouped by end_time in UTC, a month's last 7-8 hours fall in the next). Games without "
+        "an end_time are counted, not failed.",
+    ),
     _spec(GAMES_KEY, "key_columns_not_null", f"No nulls in {', '.join(GAMES_KEY_COLUMNS)}."),
 ]
 ROSTER_CHECKS = [
-    _spec(PLAYERS_KEY, "players_row_count", "One row per player asked for (players list or max_players)."),
+    _spec(
+        PLAYERS_KEY,
+        "players_row_count",
+        "One row per player the latest load asked for (every name of the players list, or the first "
+        "max_players of the titled list, all of it when shorter).",
+    ),
     _spec(PROFILES_KEY, "one_profile_per_player", "Every player has exactly one profile."),
     _spec(PROFILES_KEY, "player_id_unique", "player_id, the merge key, is unique."),
 ]
@@ -88,6 +102,9 @@ class _Dataset:
     def exists(self, name: str) -> bool:
         return name in self._tables
 
+    def has_column(self, table: str, column: str) -> bool:
+        return column in existing_columns(self._client, table)
+
     @cached_property
     def _tables(self) -> set[str]:
         return existing_tables(self._client)
@@ -105,7 +122,8 @@ def _in(values: Sequence[str]) -> str:
 
 
 def _checked_months(context: dg.AssetCheckExecutionContext, dataset: _Dataset) -> list[str]:
-    """The run's months (a partition or a range, also in a checks-only run tagged with them), else all.
+    """The run's months (a partition or a range, also in a checks-only run tagged with them), else
+    every month loaded or listed with games in the archive ledger.
 
     A checks-only run is not partitioned even when tagged with a partition, so its tags are read as
     a key or a range of the games partitions rather than through ``context.partition_keys``.
@@ -115,52 +133,11 @@ def _checked_months(context: dg.AssetCheckExecutionContext, dataset: _Dataset) -
         return list(monthly_partitions.get_partition_keys_in_range(key_range))
     if context.has_partition_key:
         return [context.partition_key]
-    rows = dataset.rows(f"select distinct archive_month from {dataset.table('players_games')} order by 1")
-    return [month for (month,) in rows]
-
-
-def _latest_loads(instance: dg.DagsterInstance, months: Sequence[str]) -> dict[str, tuple[str, int]]:
-    """Per month, (dlt load id, rows dlt extracted for it) of its latest materialization: newest
-    first, a page at a time, so a backfill's months cost a query or two rather than one each."""
-    latest: dict[str, tuple[str, int]] = {}
-    seen: set[str] = set()
-    cursor = None
-    while len(seen) < len(months):
-        page = instance.fetch_materializations(
-            dg.AssetRecordsFilter(asset_key=GAMES_KEY, asset_partitions=list(months)),
-            limit=max(len(months), 100),
-            cursor=cursor,
-        )
-        for record in page.records:
-            month, materialization = record.partition_key, record.asset_materialization
-            if month is None or month in seen or materialization is None:
-                continue
-            seen.add(month)
-            load_id, rows = (materialization.metadata.get(key) for key in ("dlt_load_id", "rows_by_month"))
-            if load_id is not None and rows is not None and isinstance(rows.value, dict):
-                latest[month] = str(load_id.value), int(rows.value.get(month, 0))
-        if not page.has_more:
-            break
-        cursor = page.cursor
-    return latest
-
-
-def _superseded(dataset: _Dataset, month: str, load_id: str) -> bool:
-    """Whether a load that completed after ``load_id`` (dlt's ``_dlt_loads``) wrote rows of ``month``.
-
-    Two loads of one month at once (on PostgreSQL): the later merge replaces the rows of the earlier
-    one, whose count then falls short; the later load's own check counts them.
-    """
-    games, loads = dataset.table("players_games"), dataset.table("_dlt_loads")
-    ours = f"select inserted_at from {loads} where load_id = %s"
-    later = f"select load_id from {loads} where inserted_at > ({ours})"
-    return bool(
-        dataset.scalar(
-            f"select count(*) from {games} where archive_month = %s and _dlt_load_id in ({later})",
-            month,
-            load_id,
-        )
-    )
+    loaded = f"select distinct archive_month from {dataset.table('players_games')}"
+    if dataset.exists(ARCHIVES_TABLE) and dataset.has_column(ARCHIVES_TABLE, "games"):
+        # Months whose archives listed games: the warehouse may have lost every one of them.
+        loaded += f" union select month from {dataset.table(ARCHIVES_TABLE)} where games > 0"
+    return sorted(month for (month,) in dataset.rows(loaded))
 
 
 @dg.multi_asset_check(specs=GAMES_CHECKS, can_subset=True, pool=warehouse_pool())
@@ -181,34 +158,7 @@ def games_checks(
             counts = {month: int(n) for month, n in dataset.rows(sql + "group by archive_month", *months)}
         rows = {month: counts.get(month, 0) for month in months}
 
-        # Rows a load writes carry its load id (merge replaces a re-fetched game's row), so the
-        # month's rows with the latest load id must be exactly the rows dlt extracted for it,
-        # unless a load of the month that completed later replaced them.
-        mismatches, loaded, extracted = [], {}, {}
-        latest = _latest_loads(context.instance, months)
-        by_load: dict[tuple[str, str], int] = {}
-        if months:
-            sql = f"select archive_month, _dlt_load_id, count(*) from {games} where archive_month in "
-            sql += f"({_in(months)}) group by archive_month, _dlt_load_id"
-            by_load = {(m, load): int(n) for m, load, n in dataset.rows(sql, *months)}
-        for month in months:
-            if month not in latest:
-                mismatches.append(f"{month}: no load recorded by dlt")
-                continue
-            load_id, extracted[month] = latest[month]
-            loaded[month] = by_load.get((month, load_id), 0)
-            if loaded[month] != extracted[month] and not _superseded(dataset, month, load_id):
-                mismatches.append(
-                    f"{month}: the warehouse has {loaded[month]} rows from load {load_id}, "
-                    f"dlt extracted {extracted[month]}"
-                )
-        yield _result(
-            "rows_match_dlt",
-            GAMES_KEY,
-            mismatches,
-            rows_in_warehouse=dg.MetadataValue.json(loaded),
-            rows_from_dlt=dg.MetadataValue.json(extracted),
-        )
+        yield _games_match_archives(dataset, months)
 
         empty = [f"{month}: 0 games" for month in months if not rows[month]]
         yield _result("month_not_empty", GAMES_KEY, empty, severity=WARN, months_checked=len(months))
@@ -221,12 +171,13 @@ def games_checks(
             duplicate_urls=duplicates,
         )
 
-        outside = _games_outside_their_month(dataset, months)
+        outside, without_end_time = _games_outside_their_month(dataset, months)
         yield _result(
             "end_time_in_month",
             GAMES_KEY,
             [f"{month}: {n} game(s) ended outside the month" for month, n in sorted(outside.items()) if n],
             games_outside_month=sum(outside.values()),
+            games_without_end_time=without_end_time,
         )
 
         null_counts = ", ".join(f"sum(case when {c} is null then 1 else 0 end)" for c in GAMES_KEY_COLUMNS)
@@ -240,24 +191,107 @@ def games_checks(
         )
 
 
-def _games_outside_their_month(dataset: _Dataset, months: Sequence[str]) -> dict[str, int]:
-    """Per month, its games whose ``end_time`` is missing or outside it: one query for all months."""
+def _games_match_archives(dataset: _Dataset, months: Sequence[str]) -> dg.AssetCheckResult:
+    """Each archive of ``months`` the ledger holds against the warehouse: a player's games of the
+    month (as white or black) must be as many as the archive listed when last fetched. A game
+    between two players of the load is one row that counts for both, as it is in both archives."""
+    listed = _archives_listed(dataset, months)
+    found = _games_by_player(dataset, months)
+    mismatches = []
+    for month in months:
+        archives = listed.get(month, {})
+        if not archives:
+            if any(n for (games_month, _), n in found.items() if games_month == month):
+                mismatches.append(f"{month}: games but no archive of the month recorded; load it again")
+            continue
+        wrong = {
+            user: n for user, n in archives.items() if n is not None and found.get((month, user), 0) != n
+        }
+        if wrong:
+            user, n = sorted(wrong.items())[0]
+            others = f" (and {len(wrong) - 1} more player(s))" if len(wrong) > 1 else ""
+            mismatches.append(
+                f"{month}: the warehouse has {found.get((month, user), 0)} of {user}'s games, "
+                f"Chess.com listed {n}{others}"
+            )
+    counts = [n for archives in listed.values() for n in archives.values()]
+    return _result(
+        "games_match_archives",
+        GAMES_KEY,
+        mismatches,
+        archives_checked=sum(n is not None for n in counts),
+        archives_without_count=sum(n is None for n in counts),
+        games_listed=dg.MetadataValue.json(
+            {m: sum(n or 0 for n in listed.get(m, {}).values()) for m in months}
+        ),
+    )
+
+
+def _archives_listed(dataset: _Dataset, months: Sequence[str]) -> dict[str, dict[str, int | None]]:
+    """Per month, per player, the games the archive listed at its last fetch (None: not recorded,
+    a ledger row written before the count was)."""
+    if not months or not dataset.exists(ARCHIVES_TABLE):
+        return {}
+    games = "games" if dataset.has_column(ARCHIVES_TABLE, "games") else "null"
+    rows = dataset.rows(
+        f"select month, username, {games} from {dataset.table(ARCHIVES_TABLE)} "
+        f"where month in ({_in(months)})",
+        *months,
+    )
+    listed: dict[str, dict[str, int | None]] = {}
+    for month, username, n in rows:
+        listed.setdefault(month, {})[username] = None if n is None else int(n)
+    return listed
+
+
+def _games_by_player(dataset: _Dataset, months: Sequence[str]) -> dict[tuple[str, str], int]:
+    """Per (month, lowercase username), the games in the warehouse the player played, either side."""
     if not months:
         return {}
+    games = dataset.table("players_games")
+    sides = " union all ".join(
+        f"select archive_month, lower({side}__username) as username from {games} "
+        f"where archive_month in ({_in(months)})"
+        for side in SIDES
+    )
+    rows = dataset.rows(
+        f"select archive_month, username, count(*) from ({sides}) s group by archive_month, username",
+        *months,
+        *months,
+    )
+    return {(month, username): int(n) for month, username, n in rows}
+
+
+def _games_outside_their_month(dataset: _Dataset, months: Sequence[str]) -> tuple[dict[str, int], int]:
+    """Per month, its games whose ``end_time`` lies outside its Pacific bounds, and how many games
+    of the months have no ``end_time``: one query for all months."""
+    if not months:
+        return {}, 0
     bounds = ", ".join(["(%s, %s, %s)"] * len(months))
     rows = dataset.rows(
         f"with bounds(month, starts, ends) as (values {bounds}) "
-        f"select b.month, count(g.url) from bounds b join {dataset.table('players_games')} g "
-        "on g.archive_month = b.month "
-        "and (g.end_time is null or g.end_time < b.starts or g.end_time >= b.ends) group by b.month",
+        "select b.month, sum(case when g.end_time < b.starts or g.end_time >= b.ends then 1 else 0 end), "
+        "sum(case when g.end_time is null then 1 else 0 end) "
+        f"from bounds b join {dataset.table('players_games')} g on g.archive_month = b.month "
+        "group by b.month",
         *(value for month in months for value in (month, *month_bounds(month))),
     )
-    outside = {month: int(n) for month, n in rows}
-    return {month: outside.get(month, 0) for month in months}
+    outside = {month: int(n or 0) for month, n, _ in rows}
+    without_end_time = sum(int(n or 0) for _, _, n in rows)
+    return {month: outside.get(month, 0) for month in months}, without_end_time
 
 
-def players_asked_for() -> int:
-    """How many players the configuration asks for: the explicit list's size, else max_players."""
+def players_asked_for(instance: dg.DagsterInstance) -> int:
+    """How many players the latest load of ``chess/players`` asked for, as it recorded them; for a
+    load recorded before that, what the configuration asks for (the list's size, or max_players)."""
+    latest = instance.get_latest_materialization_event(PLAYERS_KEY)
+    recorded = (
+        latest.asset_materialization.metadata.get(PLAYERS_ASKED_FOR)
+        if latest and latest.asset_materialization
+        else None
+    )
+    if recorded is not None:
+        return int(recorded.value)  # type: ignore[arg-type]
     players = dlt.config.get("sources.chess.players", list)
     if players is not None:
         return len({name.lower() for name in players})
@@ -272,7 +306,7 @@ def roster_checks(
         has_players, has_profiles = dataset.exists("players"), dataset.exists("players_profiles")
         players_table, profiles_table = dataset.table("players"), dataset.table("players_profiles")
         players = dataset.scalar(f"select count(*) from {players_table}") if has_players else 0
-        asked = players_asked_for()
+        asked = players_asked_for(context.instance)
         yield _result(
             "players_row_count",
             PLAYERS_KEY,

@@ -1,7 +1,8 @@
 """The raw loads' jobs and schedules, and a job that only checks what is loaded.
 
-* the current month's games: daily (``CHESS_GAMES_CRON``), the month in progress only; closed
-  months are loaded once (the source skips them) and re-checked only on demand;
+* the games: daily (``CHESS_GAMES_CRON``), the month in progress at Chess.com (US Pacific) and
+  every month not yet closed (``lib/months.months_to_finish``), in one run; closed months once
+  loaded are skipped by the source and re-checked only on demand;
 * players and profiles: weekly (``CHESS_ROSTER_CRON``);
 * ``chess_source_job``: players, profiles and the games of a range of months in one run and one
   dlt load (a first backfill; ``chess-load all``);
@@ -15,8 +16,13 @@ import dagster as dg
 from chess_dagster.defs.ingest.checks import games_checks, roster_checks
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
-from chess_dagster.lib.months import current_month
+from chess_dagster.defs.resources import ChessWarehouse
+from chess_dagster.lib.ledgers import read_open_months
+from chess_dagster.lib.months import current_month, months_to_finish, now
 from chess_dagster.lib.settings import settings
+
+# How long a schedule tick waits for a DuckDB file a load holds (the tick itself times out at 60 s).
+SCHEDULE_LOCK_WAIT_S = 10.0
 
 games_job = dg.define_asset_job(
     "chess_games_job", selection=dg.AssetSelection.assets(GAMES_KEY), partitions_def=monthly_partitions
@@ -43,12 +49,40 @@ chess_checks_job = dg.define_asset_job(
     cron_schedule=settings().games_cron,
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Loads the month in progress (its archive keeps growing).",
+    description=(
+        "Loads the month in progress at Chess.com (US Pacific time) and every earlier month not yet "
+        "closed, in one run: a month is asked for again until a fetch after it settled."
+    ),
 )
-def current_month_games_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    now = context.scheduled_execution_time or datetime.now(UTC)
-    month = current_month(now.timestamp())
-    return dg.RunRequest(run_key=f"{month}@{now:%Y-%m-%dT%H:%M}", partition_key=month)
+def current_month_games_schedule(
+    context: dg.ScheduleEvaluationContext, warehouse: ChessWarehouse
+) -> dg.RunRequest:
+    at = context.scheduled_execution_time.timestamp() if context.scheduled_execution_time else now()
+    first, last = months_to_finish(
+        at, _open_months(warehouse, current_month(at), context), settings().start_month
+    )
+    when = datetime.fromtimestamp(at, UTC)
+    if first == last:
+        return dg.RunRequest(run_key=f"{last}@{when:%Y-%m-%dT%H:%M}", partition_key=last)
+    return dg.RunRequest(
+        run_key=f"{first}...{last}@{when:%Y-%m-%dT%H:%M}",
+        tags={"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last},
+    )
+
+
+def _open_months(warehouse: ChessWarehouse, before: str, context: dg.ScheduleEvaluationContext) -> list[str]:
+    """The months before ``before`` the archive ledger holds as fetched before they closed; none
+    when the warehouse cannot be read now (a DuckDB file a load holds past the short wait): the
+    clock's months are asked for, and the ledger is read again at the next tick."""
+    briefly = ChessWarehouse(database=warehouse.database, lock_timeout_s=SCHEDULE_LOCK_WAIT_S)
+    try:
+        with briefly.sql_client() as client:
+            return read_open_months(client, before)
+    except dg.Failure as unreadable:
+        context.log.warning(
+            f"the archive ledger was not read ({unreadable.description}); asking for the clock's months"
+        )
+        return []
 
 
 roster_schedule = dg.ScheduleDefinition(
