@@ -130,8 +130,10 @@ class ArchiveLedger(_Ledger[Archive]):
         return known is not None and known.closed
 
     def etag(self, username: str, month: str) -> str | None:
-        """The ETag to ask with (``If-None-Match``), if the archive was fetched before."""
-        return self._known_etag(month_path(username, month))
+        """The ETag to ask with (``If-None-Match``), if the archive was fetched before with its games
+        counted: one recorded before the count was is asked for whole (a 304 would not count it)."""
+        known = self._get(month_path(username, month))
+        return known.etag if known is not None and known.games is not None else None
 
     def fetched(self, username: str, month: str, etag: str | None, games: int | None) -> None:
         """Record an archive answered: 200 with its ``games`` count, 304 (``games`` None: the known

@@ -208,10 +208,11 @@ def chess(
     )
     def players_games(player: dict[str, Any]) -> Iterator[pa.Table]:
         """The player's games of the wanted months as one Arrow table (``lib/columnar.py``), each
-        game tagged with the ``archive_month`` it was fetched for.
+        game tagged with the ``archive_month`` it was fetched for: Chess.com's month, in US Pacific
+        time (a game ending at 03:00 UTC on the 1st is in the month before).
 
         Each archive asked for is recorded in ``ledger``: closed months are not asked for again, the
-        others are asked for with their last ETag.
+        others are asked for with their last ETag; the games each archive listed are counted there.
         """
         username = player["username"]
         done.planned(PLAYERS, lambda: len(roster))

@@ -125,7 +125,7 @@ def chess_load(args, env):
 @pytest.mark.parametrize(
     ("months", "fix"),
     [
-        ("2031-01", "has not started yet: the last games partition is"),
+        ("2031-01", "has not started yet at Chess.com: the last games partition is"),
         ("2019-12", "set CHESS_START_MONTH=2019-12 to load it"),
         ("2022-13", "is not a month: write YYYY-MM"),
         ("2022-03...2022-01", "ends before it starts: write 2022-01...2022-03"),

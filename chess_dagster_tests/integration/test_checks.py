@@ -65,7 +65,9 @@ def test_checks_run_with_every_load_and_carry_figures(api_env, resources, instan
     figures = evaluations["games_match_archives"].metadata
     assert figures["archives_checked"].value == 3  # the 3 players' 2022-10 archives
     assert figures["archives_without_count"].value == 0
-    assert figures["games_listed"].value["2022-10"] > 0
+    games_listed = figures["games_listed"].value
+    assert isinstance(games_listed, dict)  # dg.MetadataValue.json of a dict: month -> games
+    assert games_listed["2022-10"] > 0
 
 
 def test_duplicated_game_fails_url_unique_as_error(loaded, instance, resources):

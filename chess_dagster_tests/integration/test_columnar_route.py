@@ -15,7 +15,14 @@ GAMES_HINTS: dict[str, Any] = {
     "max_table_nesting": 1,
     "write_disposition": "merge",
     "primary_key": "url",
-    "columns": {"end_time": {"data_type": "timestamp"}, "start_time": {"data_type": "timestamp"}},
+    "columns": {
+        "end_time": {"data_type": "timestamp"},
+        "start_time": {"data_type": "timestamp"},
+        # Real archives mix integer and decimal accuracies (100, 84.74): untyped, the row route
+        # makes a bigint column and a ``__v_double`` variant beside it; the columnar route types them.
+        "accuracies__white": {"data_type": "double"},
+        "accuracies__black": {"data_type": "double"},
+    },
 }
 
 

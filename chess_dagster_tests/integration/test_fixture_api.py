@@ -1,5 +1,9 @@
 """The fixture API behaves like the Chess.com PubAPI described in shared/CHESS_API.md."""
 
+import calendar
+import json
+import re
+
 import requests
 
 from fixture import ChessUniverse, FixtureKnobs, Month, running_fixture_api
@@ -92,3 +96,111 @@ def test_drift_switch_adds_a_field_at_run_time(fixture_api, universe):
     assert "termination" not in get(fixture_api, f"player/{username}/games/2022/03").json()["games"][0]
     requests.post(fixture_api.base_url.replace("/pub/", "/_fixture/config"), json={"drift": True}, timeout=5)
     assert "termination" in get(fixture_api, f"player/{username}/games/2022/03").json()["games"][0]
+
+
+# --- Pacific months, the fixture's clock and the shapes of real games (CHESS_API.md) -------------
+
+MONTHS = ("2024-03", "2024-07", "2024-11")
+
+
+def utc(*when: int) -> int:
+    return calendar.timegm((*when, *([0] * (6 - len(when)))))
+
+
+def configure(server, **knobs) -> None:
+    url = server.base_url.replace("/pub/", "/_fixture/config")
+    requests.post(url, json=knobs, timeout=5).raise_for_status()
+
+
+def archive(server, username: str, month: str) -> list[dict]:
+    return get(server, f"player/{username}/games/{month.replace('-', '/')}").json()["games"]
+
+
+def served_games(server, universe, months=MONTHS) -> list[dict]:
+    """The GMs' games of ``months`` as the API serves them, each once."""
+    games = {
+        game["url"]: game for p in universe.titled("GM") for m in months for game in archive(server, p, m)
+    }
+    return list(games.values())
+
+
+def pgn_headers(pgn: str) -> dict[str, str]:
+    return dict(re.findall(r'^\[(\w+) "([^"]*)"\]$', pgn, re.MULTILINE))
+
+
+def end_times(server, universe, month: str) -> list[int]:
+    return [game["end_time"] for p in universe.titled("GM") for game in archive(server, p, month)]
+
+
+def test_a_november_archive_holds_games_ending_before_8_utc_on_december_first(fixture_api, universe):
+    ends = end_times(fixture_api, universe, "2024-11")
+    assert min(ends) >= utc(2024, 11, 1, 7) and max(ends) < utc(2024, 12, 1, 8)  # PDT start, PST end
+    assert any(end >= utc(2024, 12, 1) for end in ends)
+
+
+def test_a_march_archive_holds_games_ending_before_7_utc_on_april_first(fixture_api, universe):
+    ends = end_times(fixture_api, universe, "2024-03")
+    assert min(ends) >= utc(2024, 3, 1, 8) and max(ends) < utc(2024, 4, 1, 7)  # PST start, PDT end
+    assert any(end >= utc(2024, 4, 1) for end in ends)
+
+
+def test_the_fixture_clock_hides_games_that_end_after_it(fixture_api, universe):
+    username = universe.titled("GM")[0]
+    november = archive(fixture_api, username, "2024-11")
+    configure(fixture_api, now=utc(2024, 12, 1, 3))  # 19:00 PST on 30 November
+    served = archive(fixture_api, username, "2024-11")
+    assert served == [game for game in november if game["end_time"] <= utc(2024, 12, 1, 3)]
+    assert len(served) < len(november)
+
+
+def test_the_fixture_clock_makes_its_pacific_month_the_month_in_progress(fixture_api, universe):
+    username = universe.titled("GM")[0]
+    configure(fixture_api, now=utc(2024, 12, 1, 7, 59))  # 23:59 PST on 30 November
+    archives = get(fixture_api, f"player/{username}/games/archives").json()["archives"]
+    assert archives[-1].endswith("/2024/11")
+    assert archive(fixture_api, username, "2024-12") == []
+
+
+def test_the_eco_url_names_the_opening_and_the_code_is_in_the_pgn_header(fixture_api, universe):
+    with_eco = [g for g in served_games(fixture_api, universe) if "ECO" in pgn_headers(g.get("pgn", ""))]
+    assert with_eco
+    for game in with_eco:
+        headers = pgn_headers(game["pgn"])
+        assert headers["ECOUrl"] == game["eco"] and headers["ECO"] not in game["eco"]
+        assert re.fullmatch(r"[A-E]\d\d", headers["ECO"])
+        assert re.fullmatch(r"https://www\.chess\.com/openings/[A-Z][A-Za-z0-9-]+", game["eco"])
+
+
+def test_bughouse_games_have_no_pgn_and_an_empty_tcn(fixture_api, universe):
+    bughouse = [g for g in served_games(fixture_api, universe) if g["rules"] == "bughouse"]
+    assert bughouse
+    for game in bughouse:
+        assert "pgn" not in game and game["tcn"] == ""
+        assert game["eco"] == "https://www.chess.com/openings/Undefined"
+
+
+def test_chess960_odds_and_thematic_games_have_no_eco_and_set_up_their_position(fixture_api, universe):
+    set_up = [g for g in served_games(fixture_api, universe) if "SetUp" in pgn_headers(g.get("pgn", ""))]
+    assert {g["rules"] for g in set_up} == {"chess960", "oddschess", "chess"}  # chess: thematic
+    for game in set_up:
+        headers = pgn_headers(game["pgn"])
+        assert "eco" not in game and "ECO" not in headers and "ECOUrl" not in headers
+        assert headers["SetUp"] == "1" and headers["FEN"] == game["initial_setup"]
+
+
+def test_accuracies_are_integer_and_decimal(fixture_api, universe):
+    username = universe.titled("GM")[0]
+    games = archive(fixture_api, username, "2024-11")
+    values = [value for game in games for value in game.get("accuracies", {}).values()]
+    assert any("accuracies" not in game for game in games)
+    assert any(isinstance(v, int) for v in values) and any(isinstance(v, float) for v in values)
+
+
+def test_the_api_sends_no_null(fixture_api, universe):
+    def rejects_null(pairs: list[tuple[str, object]]) -> dict:
+        assert all(value is not None for _, value in pairs), pairs
+        return dict(pairs)
+
+    username = universe.titled("GM")[0]
+    for path in (f"player/{username}", *(f"player/{username}/games/{m.replace('-', '/')}" for m in MONTHS)):
+        json.loads(get(fixture_api, path).content, object_pairs_hook=rejects_null)

@@ -29,12 +29,15 @@ def test_one_partition_loads_exactly_the_fixture_games_of_its_month(
 ):
     materialize_games(resources, instance, "2022-10")
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"])
+    # October 2022 in US Pacific time (PDT, UTC-7), as Chess.com files it: its last games end
+    # after UTC midnight of 1 November.
     month_bounds = query(
         duckdb_path,
-        "select min(end_time) >= '2022-10-01'::timestamptz, max(end_time) < '2022-11-01'::timestamptz "
-        "from chess_data.players_games",
+        "select min(end_time) >= '2022-10-01 07:00:00+00'::timestamptz, "
+        "max(end_time) < '2022-11-01 07:00:00+00'::timestamptz, "
+        "max(end_time) >= '2022-11-01 00:00:00+00'::timestamptz from chess_data.players_games",
     )
-    assert month_bounds == [(True, True)]
+    assert month_bounds == [(True, True, True)]
 
 
 def test_rematerializing_a_month_keeps_the_row_count(api_env, resources, instance, duckdb_path):

@@ -30,6 +30,10 @@ def test_a_known_archive_is_asked_for_with_its_etag() -> None:
     assert ArchiveLedger([archive("hikaru", CLOSED, "v1", True)]).etag("hikaru", CLOSED) == "v1"
 
 
+def test_an_archive_recorded_without_its_games_count_is_asked_for_whole() -> None:
+    assert ArchiveLedger([archive("hikaru", CLOSED, "v1", True, games=None)]).etag("hikaru", CLOSED) is None
+
+
 def test_an_unknown_archive_has_no_etag() -> None:
     assert ArchiveLedger([archive("hikaru", CLOSED, "v1", True)]).etag("hikaru", "2022-02") is None
 

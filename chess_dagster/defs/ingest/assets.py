@@ -265,8 +265,9 @@ def chess_source(
 ):
     """The selected tables of the chess source, in one dlt load.
 
-    Games: each player's games that ended in the run's months. Closed months already loaded are
-    skipped unless ``recheck_closed_months`` is set; the current month is always asked for again.
+    Games: each player's games that ended in the run's months, Chess.com's months in US Pacific
+    time. Closed months already loaded are skipped unless ``recheck_closed_months`` is set; the
+    month in progress is always asked for again.
     """
     selected = context.selected_asset_keys
     resources = [name for name in RESOURCES if dg.AssetKey(["chess", name]) in selected]
