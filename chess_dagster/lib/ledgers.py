@@ -140,9 +140,9 @@ class ArchiveLedger(_Ledger[Archive]):
         ETag and count are kept), or no archive for the month (``games`` 0)."""
         path = month_path(username, month)
         known = self._get(path)
-        if games is None and known is not None:
-            games = known.games
-        self._record(Archive(path, username, month, etag or self._known_etag(path), is_closed(month), games))
+        if games is None and known is not None:  # 304: unchanged since the known fetch
+            etag, games = etag or known.etag, known.games
+        self._record(Archive(path, username, month, etag, is_closed(month), games))
 
 
 class ProfileLedger(_Ledger[ProfileFetch]):
@@ -187,15 +187,36 @@ def _games_column(client: SqlClientBase) -> str:
 
 
 def read_open_months(client: SqlClientBase, before: str) -> list[str]:
-    """Months before ``before`` that the ledger holds as fetched before they closed, ascending:
-    their archives may have grown since, so the schedule asks for them again."""
-    if ARCHIVES_TABLE not in existing_tables(client):
+    """Months before ``before`` that the ledger holds as fetched before they closed, for a player
+    the warehouse holds now (when it holds the roster), ascending: their archives may have grown
+    since, so the schedule asks for them again. A player no longer loaded is not asked for, so
+    their months would stay open for ever."""
+    tables = existing_tables(client)
+    if ARCHIVES_TABLE not in tables:
         return []
-    table = client.make_qualified_table_name(ARCHIVES_TABLE)
-    rows = client.execute_sql(
-        f"select distinct month from {table} where not closed and month < %s order by month", before
-    )
+    sql = f"select distinct month from {client.make_qualified_table_name(ARCHIVES_TABLE)} "
+    sql += "where not closed and month < %s"
+    if PLAYERS_TABLE in tables:
+        sql += f" and username in (select username from {client.make_qualified_table_name(PLAYERS_TABLE)})"
+    rows = client.execute_sql(sql + " order by month", before)
     return [month for (month,) in rows or []]
+
+
+def read_archive_counts(client: SqlClientBase, months: Sequence[str]) -> dict[str, dict[str, int | None]]:
+    """Per month of ``months``, per player, the games the archive listed at its last fetch (None:
+    a row recorded before the count was)."""
+    if not months or ARCHIVES_TABLE not in existing_tables(client):
+        return {}
+    rows = client.execute_sql(
+        f"select month, username, {_games_column(client)} "
+        f"from {client.make_qualified_table_name(ARCHIVES_TABLE)} "
+        f"where month in ({', '.join(['%s'] * len(months))})",
+        *months,
+    )
+    counts: dict[str, dict[str, int | None]] = {}
+    for month, username, games in rows or []:
+        counts.setdefault(month, {})[username] = None if games is None else int(games)
+    return counts
 
 
 def read_profile_ledger(client: SqlClientBase, tables: Collection[str]) -> ProfileLedger:

@@ -109,6 +109,18 @@ def test_games_missing_from_the_warehouse_fail_games_match_archives_naming_the_m
     assert "2022-10" not in failed.description
 
 
+def test_more_games_than_an_archive_listed_are_counted_not_failed(loaded, instance, resources):
+    # A game between two loaded players that came through the other's newer archive, say.
+    break_data(
+        loaded,
+        "insert into chess_data.players_games select * replace (url || '-new' as url) "
+        "from chess_data.players_games where archive_month = '2022-10' order by url limit 1",
+    )
+    check = run_checks(instance, resources)["games_match_archives"]
+    assert check.passed
+    assert check.metadata["archives_with_more_games"].value >= 1
+
+
 def test_after_an_unchanged_reload_deleted_games_fail_games_match_archives(
     api_env, loaded, instance, resources
 ):
@@ -193,6 +205,11 @@ def test_check_command_fails_with_one_line_per_failed_check(loaded, instance, du
         loaded,
         "insert into chess_data.players_games select * from chess_data.players_games "
         "where archive_month = '2022-10' order by url limit 1",
+    )
+    break_data(
+        loaded,
+        "delete from chess_data.players_games where url = "
+        "(select max(url) from chess_data.players_games where archive_month = '2022-10')",
     )
     home = instance.root_directory
     result = subprocess.run(

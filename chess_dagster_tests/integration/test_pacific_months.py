@@ -4,6 +4,7 @@ finishes every month, its last hours included, against the fixture API's clock a
 from __future__ import annotations
 
 import calendar
+import json
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -14,7 +15,7 @@ from chess_dagster.definitions import defs
 from chess_dagster.defs.ingest.jobs import current_month_games_schedule
 from chess_dagster.lib.months import clock_at
 from chess_dagster_tests.conftest import PLAYERS, fixture_game_urls, loaded_game_urls, query
-from fixture import ChessUniverse, FixtureServer, Month
+from fixture import ChessUniverse, FixtureServer
 
 
 def utc(*when: int) -> float:
@@ -34,13 +35,10 @@ def one_month(month: str) -> dict[str, str]:
 
 def late_games(universe: ChessUniverse, month: str) -> set[str]:
     """The urls of the loaded players' games of ``month`` that ended after UTC midnight of the 1st."""
-    utc_end = Month.parse(month).next()
-    utc_end_s = calendar.timegm((utc_end.year, utc_end.month, 1, 0, 0, 0))
     return {
         game["url"]
         for username in universe.titled_usernames("GM")[:PLAYERS]
-        for game in universe.games(username, Month.parse(month)) or []
-        if game["end_time"] >= utc_end_s
+        for game in universe.late_games(username, month)
     }
 
 
@@ -119,10 +117,25 @@ def test_a_months_last_hours_land_with_the_next_scheduled_runs_until_it_closes(
     assert scheduled_run(api_env, instance, resources, utc(2024, 12, 1, 6)) == ("2024-11", "2024-11")
     assert scheduled_run(api_env, instance, resources, utc(2024, 12, 2, 6)) == ("2024-11", "2024-12")
     assert late_games(universe, "2024-11") <= loaded_game_urls(duckdb_path)
-    # Fetched on the 2nd, before November settled: asked for again on the 4th, then closed.
+    assert scheduled_run(api_env, instance, resources, utc(2024, 12, 3, 6)) == ("2024-11", "2024-12")
+    # Fetched on the 3rd, before November settled: asked for again on the 4th, then closed.
     assert scheduled_run(api_env, instance, resources, utc(2024, 12, 4, 6)) == ("2024-11", "2024-12")
     assert scheduled_run(api_env, instance, resources, utc(2024, 12, 5, 6)) == ("2024-12", "2024-12")
     loaded_november = query(
         duckdb_path, "select url from chess_data.players_games where archive_month = '2024-11'"
     )
     assert {url for (url,) in loaded_november} == november
+
+
+def test_the_open_months_of_players_no_longer_loaded_are_not_asked_for_again(
+    api_env, universe, resources, instance, monkeypatch
+):
+    assert scheduled_run(api_env, instance, resources, utc(2024, 11, 30, 6)) == ("2024-11", "2024-11")
+    others = universe.titled_usernames("GM")[PLAYERS : PLAYERS + 2]
+    monkeypatch.setenv("SOURCES__CHESS__PLAYERS", json.dumps(others))
+    roster = defs.resolve_job_def("chess_roster_job").execute_in_process(
+        instance=instance, resources=resources
+    )
+    assert roster.success
+    # November is open in the ledger for the players who left only: nothing keeps it asked for.
+    assert scheduled_run(api_env, instance, resources, utc(2024, 12, 5, 6)) == ("2024-12", "2024-12")

@@ -62,10 +62,10 @@ def test_an_archive_fetched_again_records_its_new_games_count() -> None:
     assert [row["games"] for row in ledger.rows()] == [41]
 
 
-def test_a_month_without_an_archive_is_recorded_with_no_games() -> None:
-    ledger = ArchiveLedger()
+def test_a_month_without_an_archive_is_recorded_with_no_games_and_no_etag() -> None:
+    ledger = ArchiveLedger([archive("hikaru", CLOSED, "v1", False, games=37)])
     ledger.fetched("hikaru", CLOSED, None, 0)
-    assert [row["games"] for row in ledger.rows()] == [0]
+    assert [(row["etag"], row["games"]) for row in ledger.rows()] == [(None, 0)]
 
 
 def test_the_current_month_is_recorded_open() -> None:

@@ -120,6 +120,43 @@ class ChessLoadConfig(dg.Config):
     """Seconds between the lines that tell how far each phase of the load is (``lib/progress.py``)."""
 
 
+class _Tally:
+    """What a load counts on its way through extract, for its materializations: games per archive
+    month (``rows_by_month``) and the players it asked for (``players_asked_for``, what
+    ``players_row_count`` holds the table to, also in a checks-only run)."""
+
+    def __init__(self, months: Sequence[str]) -> None:
+        self.months = months
+        self.rows_by_month: Counter[str] = Counter()
+        self.players: set[str] = set()
+
+    def watch(self, source: DltSource, asked: Collection[str], loaded: Collection[str] | None) -> None:
+        """Count what the ``asked`` resources yield; ``loaded``: the players the warehouse holds."""
+        if "players_games" in asked:
+            source.resources["players_games"].add_map(self._count_months)
+        if "players" in asked:
+            source.resources["players"].add_map(self._note_player)
+        else:  # unchanged: the players asked for are those the warehouse holds
+            self.players.update(loaded or [])
+
+    def _count_months(self, games: pa.Table) -> pa.Table:
+        counted = pc.value_counts(games.column("archive_month"))
+        months, counts = counted.field("values").to_pylist(), counted.field("counts").to_pylist()
+        self.rows_by_month.update({str(m): int(n or 0) for m, n in zip(months, counts, strict=True)})
+        return games
+
+    def _note_player(self, player: dict[str, str]) -> dict[str, str]:
+        self.players.add(player["username"])
+        return player
+
+    def metadata(self, asset_key: dg.AssetKey | None) -> dict[str, Any]:
+        if asset_key == GAMES_KEY:
+            return {"rows_by_month": dg.MetadataValue.json({m: self.rows_by_month[m] for m in self.months})}
+        if asset_key == PLAYERS_KEY:
+            return {PLAYERS_ASKED_FOR: len(self.players)}
+        return {}
+
+
 def _run_chess(
     context: dg.AssetExecutionContext,
     dlt: DagsterDltResource,
@@ -131,32 +168,13 @@ def _run_chess(
     """Load the chosen resources into the warehouse; explained errors fail in one line (failures.py).
 
     A resource with nothing to ask Chess.com for or to write comes deselected from the source; it
-    is materialized without a load, and when every one is so, dlt does not run at all.
-
-    Games are counted per archive month on their way through extract (``rows_by_month`` on the
-    materialization), and the players the load asked for (``players_asked_for``, what
-    ``players_row_count`` holds the table to, also in a checks-only run).
-    Requests and the source's work are counted too, for the progress lines and the load figures.
+    is materialized without a load, and when every one is so, dlt does not run at all. What the
+    load counts (``_Tally``), its requests and the source's work go on the materializations, the
+    progress lines and the load figures.
     """
-    rows_by_month: Counter[str] = Counter()
-    players_asked: set[str] = set()
-    request_stats = RequestStats()
-    source_progress = SourceProgress()
+    tally, request_stats, source_progress = _Tally(months), RequestStats(), SourceProgress()
     with explained_as_failure():  # a bad progress_every_s is told before anything is opened
         progress = LoadProgress(request_stats, source_progress, config.progress_every_s)
-
-    def count_months(games: pa.Table) -> pa.Table:
-        counted = pc.value_counts(games.column("archive_month"))
-        months, counts = counted.field("values").to_pylist(), counted.field("counts").to_pylist()
-        rows_by_month.update(
-            {str(month): int(count or 0) for month, count in zip(months, counts, strict=True)}
-        )
-        return games
-
-    def note_player(player: dict[str, str]) -> dict[str, str]:
-        players_asked.add(player["username"])
-        return player
-
     with explained_as_failure(), warehouse.pipeline() as pipeline:
         with pipeline.sql_client() as client:
             tables_before = existing_tables(client)
@@ -174,12 +192,7 @@ def _run_chess(
         )
         asked = [name for name in resources if source.resources[name].selected]
         results = [_unchanged(name) for name in resources if name not in asked]
-        if "players_games" in asked:
-            source.resources["players_games"].add_map(count_months)
-        if "players" in asked:
-            source.resources["players"].add_map(note_player)
-        else:  # unchanged: the players asked for are those the warehouse holds
-            players_asked.update(loaded_players or [])
+        tally.watch(source, asked, loaded_players)
         if asked:
             results += _loaded(context, dlt, pipeline, source.with_resources(*asked), tables_before, progress)
         learnt = any(known.rows() for known in (ledger, profile_ledger))
@@ -193,13 +206,7 @@ def _run_chess(
             context.log.info("nothing changed at Chess.com: no rows loaded, no load history written")
     figures = load_figures(request_stats, trace)
     for result in sorted(results, key=lambda r: RESOURCES.index(_table_of(r))):
-        metadata = {**(result.metadata or {}), **figures}
-        if result.asset_key == GAMES_KEY:
-            metadata["rows_by_month"] = dg.MetadataValue.json(
-                {month: rows_by_month[month] for month in months}
-            )
-        if result.asset_key == PLAYERS_KEY:  # what players_row_count holds the table to
-            metadata[PLAYERS_ASKED_FOR] = len(players_asked)
+        metadata = {**(result.metadata or {}), **figures, **tally.metadata(result.asset_key)}
         yield dg.MaterializeResult(asset_key=result.asset_key, metadata=metadata)
 
 
