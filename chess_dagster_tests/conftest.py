@@ -8,6 +8,8 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -15,6 +17,7 @@ import duckdb
 import pytest
 from dagster_dlt import DagsterDltResource
 
+from chess_dagster.definitions import defs
 from chess_dagster.defs.resources import ChessWarehouse
 from fixture import ChessUniverse, FixtureKnobs, FixtureServer, Month, running_fixture_api
 from fixture.dagster_home import new_dagster_home
@@ -28,9 +31,14 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("CHESS_RETRY_DELAY_S", "0.2")
 
 
+def small_universe() -> ChessUniverse:
+    """The fixture API's data in the tests: 6 GMs (3 loaded), 12 games a month from 2021-06."""
+    return ChessUniverse(players_per_title=6, games_per_month=12, first_month=Month(2021, 6))
+
+
 @pytest.fixture
 def universe() -> ChessUniverse:
-    return ChessUniverse(players_per_title=6, games_per_month=12, first_month=Month(2021, 6))
+    return small_universe()
 
 
 @pytest.fixture
@@ -114,10 +122,84 @@ def either_warehouse(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+INSTANCE_OVERRIDES = {"concurrency": {"pools": {"default_limit": 1}}}
+
+
 @pytest.fixture
 def instance() -> Iterator[dg.DagsterInstance]:
-    with dg.instance_for_test(overrides={"concurrency": {"pools": {"default_limit": 1}}}) as instance:
+    with dg.instance_for_test(overrides=INSTANCE_OVERRIDES) as instance:
         yield instance
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A warehouse and a Dagster instance as a load left them (a test's own copies), the load's
+    result and the fixture API's counters after it."""
+
+    duckdb_path: str
+    instance: dg.DagsterInstance
+    result: dg.ExecuteInProcessResult
+    api_stats: dict
+
+
+@dataclass(frozen=True)
+class _Template:
+    folder: Path
+    result: dg.ExecuteInProcessResult
+    api_stats: dict
+
+
+class LoadTemplates:
+    """Loads run once per test process and copied into each test that starts from one (a file copy
+    of the DuckDB file and the instance's folder, not a load): the same job with the same tags
+    against the same fixture data leaves the same state."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._built: dict[str, _Template] = {}
+
+    @contextmanager
+    def copy(self, job: str, tags: dict[str, str], duckdb_path: str, folder: Path) -> Iterator[Loaded]:
+        template = self._template(job, tags)
+        Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(template.folder / "chess.duckdb", duckdb_path)
+        shutil.copytree(template.folder / "instance", folder)
+        with dg.instance_for_test(overrides=INSTANCE_OVERRIDES, temp_dir=str(folder)) as instance:
+            yield Loaded(duckdb_path, instance, template.result, template.api_stats)
+
+    def _template(self, job: str, tags: dict[str, str]) -> _Template:
+        key = f"{job}-{'-'.join(sorted(tags.values()))}"
+        if key not in self._built:
+            self._built[key] = self._load(self._root / key, job, tags)
+        return self._built[key]
+
+    @staticmethod
+    def _load(folder: Path, job: str, tags: dict[str, str]) -> _Template:
+        """``job`` run with ``tags`` against the tests' fixture API, in the tests' environment."""
+        database = str(folder / "chess.duckdb")
+        (folder / "instance").mkdir(parents=True)
+        with (
+            running_fixture_api(small_universe(), FixtureKnobs()) as api,
+            pytest.MonkeyPatch.context() as env,
+        ):
+            env.setenv("SOURCES__CHESS__CHESS_URL", api.base_url)
+            env.setenv("SOURCES__CHESS__MAX_PLAYERS", str(PLAYERS))
+            env.setenv("CHESS_DUCKDB_PATH", database)
+            env.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
+            with dg.instance_for_test(
+                overrides=INSTANCE_OVERRIDES, temp_dir=str(folder / "instance")
+            ) as instance:
+                result = defs.resolve_job_def(job).execute_in_process(
+                    instance=instance,
+                    resources={"dlt": DagsterDltResource(), "warehouse": ChessWarehouse(database=database)},
+                    tags=tags,
+                )
+            return _Template(folder, result, api.state.stats())
+
+
+@pytest.fixture(scope="session")
+def load_templates(tmp_path_factory: pytest.TempPathFactory) -> LoadTemplates:
+    return LoadTemplates(tmp_path_factory.mktemp("loads"))
 
 
 def loaded_game_urls(duckdb_path: str) -> set[str]:

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import dagster as dg
 import duckdb
@@ -9,7 +10,7 @@ import pytest
 
 from chess_dagster.definitions import defs
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.conftest import query
+from chess_dagster_tests.conftest import Loaded, query
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 TWO_MONTHS = {
@@ -19,13 +20,11 @@ TWO_MONTHS = {
 
 
 @pytest.fixture
-def loaded(api_env, resources, instance, duckdb_path):
+def loaded(load_templates, duckdb_path, tmp_path) -> Iterator[Loaded]:
     """Players, profiles and two months of games, loaded with their checks in one run (as
-    ``chess-load all`` loads them)."""
-    defs.resolve_job_def("chess_source_job").execute_in_process(
-        instance=instance, resources=resources, tags=TWO_MONTHS
-    )
-    return duckdb_path
+    ``chess-load all`` loads them): run once, copied for each test."""
+    with load_templates.copy("chess_source_job", TWO_MONTHS, duckdb_path, tmp_path / "instance") as copied:
+        yield copied
 
 
 def run_checks(instance, resources):
@@ -42,8 +41,8 @@ def break_data(duckdb_path, sql):
         connection.execute(sql)
 
 
-def test_a_clean_load_passes_every_check(loaded, instance, resources):
-    evaluations = run_checks(instance, resources)
+def test_a_clean_load_passes_every_check(loaded, resources):
+    evaluations = run_checks(loaded.instance, resources)
     assert len(evaluations) == 8
     assert all(e.passed for e in evaluations.values()), {n: e.description for n, e in evaluations.items()}
 
@@ -70,71 +69,71 @@ def test_checks_run_with_every_load_and_carry_figures(api_env, resources, instan
     assert games_listed["2022-10"] > 0
 
 
-def test_duplicated_game_fails_url_unique_as_error(loaded, instance, resources):
-    break_data(loaded, "insert into chess_data.players_games select * from chess_data.players_games limit 1")
-    failed = run_checks(instance, resources)["url_unique"]
+def test_duplicated_game_fails_url_unique_as_error(loaded, resources):
+    break_data(
+        loaded.duckdb_path,
+        "insert into chess_data.players_games select * from chess_data.players_games limit 1",
+    )
+    failed = run_checks(loaded.instance, resources)["url_unique"]
     assert not failed.passed and failed.severity == ERROR
     assert failed.description == "1 duplicate url(s)"
 
 
-def test_game_outside_its_month_fails_end_time_in_month(loaded, instance, resources):
+def test_game_outside_its_month_fails_end_time_in_month(loaded, resources):
     break_data(
-        loaded,
+        loaded.duckdb_path,
         "update chess_data.players_games set end_time = '2021-01-15'::timestamptz "
         "where url = (select min(url) from chess_data.players_games where archive_month = '2022-10')",
     )
-    failed = run_checks(instance, resources)["end_time_in_month"]
+    failed = run_checks(loaded.instance, resources)["end_time_in_month"]
     assert not failed.passed and failed.severity == ERROR
     assert failed.description == "2022-10: 1 game(s) ended outside the month"
 
 
-def test_empty_players_table_fails_players_row_count(loaded, instance, resources):
-    break_data(loaded, "delete from chess_data.players")
-    failed = run_checks(instance, resources)["players_row_count"]
+def test_empty_players_table_fails_players_row_count(loaded, resources):
+    break_data(loaded.duckdb_path, "delete from chess_data.players")
+    failed = run_checks(loaded.instance, resources)["players_row_count"]
     assert not failed.passed and failed.severity == ERROR
     assert failed.description == "0 player row(s), 3 asked for"
 
 
-def test_games_missing_from_the_warehouse_fail_games_match_archives_naming_the_month(
-    loaded, instance, resources
-):
+def test_games_missing_from_the_warehouse_fail_games_match_archives_naming_the_month(loaded, resources):
     break_data(
-        loaded,
+        loaded.duckdb_path,
         "delete from chess_data.players_games where url = "
         "(select min(url) from chess_data.players_games where archive_month = '2022-09')",
     )
-    failed = run_checks(instance, resources)["games_match_archives"]
+    failed = run_checks(loaded.instance, resources)["games_match_archives"]
     assert not failed.passed and failed.severity == ERROR
     assert failed.description.startswith("2022-09: the warehouse has ")
     assert "2022-10" not in failed.description
 
 
-def test_more_games_than_an_archive_listed_are_counted_not_failed(loaded, instance, resources):
+def test_more_games_than_an_archive_listed_are_counted_not_failed(loaded, resources):
     # A game between two loaded players that came through the other's newer archive, say.
     break_data(
-        loaded,
+        loaded.duckdb_path,
         "insert into chess_data.players_games select * replace (url || '-new' as url) "
         "from chess_data.players_games where archive_month = '2022-10' order by url limit 1",
     )
-    check = run_checks(instance, resources)["games_match_archives"]
+    check = run_checks(loaded.instance, resources)["games_match_archives"]
     assert check.passed
     assert check.metadata["archives_with_more_games"].value >= 1
 
 
-def test_after_an_unchanged_reload_deleted_games_fail_games_match_archives(
-    api_env, loaded, instance, resources
-):
+def test_after_an_unchanged_reload_deleted_games_fail_games_match_archives(api_env, loaded, resources):
     reload = defs.resolve_job_def("chess_source_job").execute_in_process(
-        instance=instance, resources=resources, tags=TWO_MONTHS
+        instance=loaded.instance, resources=resources, tags=TWO_MONTHS
     )
     assert reload.success
-    assert query(loaded, "select count(*) from chess_data.players_games where archive_month = '2022-09'")
+    september = "select count(*) from chess_data.players_games where archive_month = '2022-09'"
+    assert query(loaded.duckdb_path, september)
     break_data(
-        loaded,
+        loaded.duckdb_path,
         "delete from chess_data.players_games where url in (select url from chess_data.players_games "
         "where archive_month = '2022-09' order by url limit 20)",
     )
-    failed = games_checks_only(instance, resources, {})["games_match_archives"]
+    failed = games_checks_only(loaded.instance, resources, {})["games_match_archives"]
     assert not failed.passed
     assert failed.description.startswith("2022-09: the warehouse has ")
     assert "2022-10" not in failed.description
@@ -153,33 +152,34 @@ def test_a_titled_list_shorter_than_max_players_passes_players_row_count(
     assert (row_count.metadata["players"].value, row_count.metadata["asked_for"].value) == (listed, listed)
 
 
-def test_a_game_without_end_time_is_counted_not_failed(loaded, instance, resources):
+def test_a_game_without_end_time_is_counted_not_failed(loaded, resources):
     break_data(
-        loaded,
+        loaded.duckdb_path,
         "update chess_data.players_games set end_time = null "
         "where url = (select min(url) from chess_data.players_games where archive_month = '2022-10')",
     )
-    evaluations = run_checks(instance, resources)
+    evaluations = run_checks(loaded.instance, resources)
     assert evaluations["end_time_in_month"].passed
     assert evaluations["end_time_in_month"].metadata["games_without_end_time"].value == 1
     assert evaluations["key_columns_not_null"].passed
 
 
-def test_null_key_column_fails_key_columns_not_null(loaded, instance, resources):
+def test_null_key_column_fails_key_columns_not_null(loaded, resources):
     break_data(
-        loaded,
+        loaded.duckdb_path,
         "update chess_data.players_games set white__username = null "
         "where url = (select min(url) from chess_data.players_games)",
     )
-    failed = run_checks(instance, resources)["key_columns_not_null"]
+    failed = run_checks(loaded.instance, resources)["key_columns_not_null"]
     assert not failed.passed and failed.description == "1 null white__username"
 
 
-def test_duplicate_profile_fails_player_id_unique(loaded, instance, resources):
+def test_duplicate_profile_fails_player_id_unique(loaded, resources):
     break_data(
-        loaded, "insert into chess_data.players_profiles select * from chess_data.players_profiles limit 1"
+        loaded.duckdb_path,
+        "insert into chess_data.players_profiles select * from chess_data.players_profiles limit 1",
     )
-    failed = run_checks(instance, resources)["player_id_unique"]
+    failed = run_checks(loaded.instance, resources)["player_id_unique"]
     assert not failed.passed and failed.severity == ERROR
 
 
@@ -199,19 +199,19 @@ def test_a_month_empty_at_the_source_only_warns(api_env, universe, resources, in
     assert empty.description == "2022-02: 0 games"
 
 
-def test_check_command_fails_with_one_line_per_failed_check(loaded, instance, duckdb_path):
-    break_data(loaded, "delete from chess_data.players")
+def test_check_command_fails_with_one_line_per_failed_check(loaded):
+    break_data(loaded.duckdb_path, "delete from chess_data.players")
     break_data(
-        loaded,
+        loaded.duckdb_path,
         "insert into chess_data.players_games select * from chess_data.players_games "
         "where archive_month = '2022-10' order by url limit 1",
     )
     break_data(
-        loaded,
+        loaded.duckdb_path,
         "delete from chess_data.players_games where url = "
         "(select max(url) from chess_data.players_games where archive_month = '2022-10')",
     )
-    home = instance.root_directory
+    home = loaded.instance.root_directory
     result = subprocess.run(
         [
             sys.executable,
@@ -219,7 +219,7 @@ def test_check_command_fails_with_one_line_per_failed_check(loaded, instance, du
             "scripts.check_load",
             "--checks-only",
             "--duckdb",
-            duckdb_path,
+            loaded.duckdb_path,
             "--dagster-home",
             home,
         ],
@@ -253,19 +253,19 @@ def games_checks_only(instance, resources, tags):
     return {e.check_name: e for e in result.get_asset_check_evaluations()}
 
 
-def test_a_checks_only_run_tagged_with_a_month_checks_that_month(loaded, instance, resources):
-    evaluations = games_checks_only(instance, resources, {"dagster/partition": "2022-10"})
+def test_a_checks_only_run_tagged_with_a_month_checks_that_month(loaded, resources):
+    evaluations = games_checks_only(loaded.instance, resources, {"dagster/partition": "2022-10"})
     assert evaluations["games_match_archives"].passed
     assert evaluations["month_not_empty"].metadata["months_checked"].value == 1
     assert set(evaluations["games_match_archives"].metadata["games_listed"].value) == {"2022-10"}
 
 
-def test_a_checks_only_run_tagged_with_a_range_checks_those_months(loaded, instance, resources):
+def test_a_checks_only_run_tagged_with_a_range_checks_those_months(loaded, resources):
     tags = {"dagster/asset_partition_range_start": "2022-09", "dagster/asset_partition_range_end": "2022-10"}
-    evaluations = games_checks_only(instance, resources, tags)
+    evaluations = games_checks_only(loaded.instance, resources, tags)
     assert set(evaluations["games_match_archives"].metadata["games_listed"].value) == {"2022-09", "2022-10"}
 
 
-def test_an_untagged_checks_only_run_checks_every_month_loaded(loaded, instance, resources):
-    evaluations = games_checks_only(instance, resources, {})
+def test_an_untagged_checks_only_run_checks_every_month_loaded(loaded, resources):
+    evaluations = games_checks_only(loaded.instance, resources, {})
     assert evaluations["month_not_empty"].metadata["months_checked"].value == 2

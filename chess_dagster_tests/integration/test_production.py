@@ -1,14 +1,18 @@
 """Running itself: schedules, eager analytics, freshness, and the analytics tables' contents."""
 
+from collections.abc import Iterator
+
 import dagster as dg
 import pytest
 
 from chess_dagster.definitions import defs
-from chess_dagster_tests.conftest import query
+from chess_dagster_tests.conftest import Loaded, query
 
 GAMES, PLAYERS_KEY, PROFILES = (
     dg.AssetKey(["chess", n]) for n in ("players_games", "players", "players_profiles")
 )
+MONTH = "2022-10"
+ONE_MONTH = {"dagster/asset_partition_range_start": MONTH, "dagster/asset_partition_range_end": MONTH}
 STATS, OPENINGS = dg.AssetKey(["chess", "player_month_stats"]), dg.AssetKey(["chess", "openings"])
 
 
@@ -18,16 +22,11 @@ def run(instance, resources, keys, partition_key=None):
 
 
 @pytest.fixture
-def loaded_month(api_env, resources, instance):
-    """Players, profiles and 2022-10's games, in one run (as ``chess-load all 2022-10`` loads them)."""
-    one_month = {
-        "dagster/asset_partition_range_start": "2022-10",
-        "dagster/asset_partition_range_end": "2022-10",
-    }
-    defs.resolve_job_def("chess_source_job").execute_in_process(
-        instance=instance, resources=resources, tags=one_month
-    )
-    return "2022-10"
+def loaded_month(load_templates, duckdb_path, tmp_path) -> Iterator[Loaded]:
+    """Players, profiles and 2022-10's games, in one run (as ``chess-load all 2022-10`` loads them):
+    run once, copied for each test."""
+    with load_templates.copy("chess_source_job", ONE_MONTH, duckdb_path, tmp_path / "instance") as copied:
+        yield copied
 
 
 def test_schedules_and_automation_run_by_default():
@@ -48,8 +47,8 @@ def test_a_new_games_month_requests_its_analytics_and_nothing_else(api_env, reso
     assert after.get_requested_partitions(OPENINGS) == {"2022-10"}
 
 
-def test_player_month_stats_count_every_game_of_every_player(loaded_month, resources, instance, duckdb_path):
-    result = run(instance, resources, {STATS}, loaded_month)
+def test_player_month_stats_count_every_game_of_every_player(loaded_month, resources, duckdb_path):
+    result = run(loaded_month.instance, resources, {STATS}, MONTH)
     expected = query(
         duckdb_path,
         "select count(*), count(distinct p.username) from chess_data.players_games g "
@@ -66,8 +65,8 @@ def test_player_month_stats_count_every_game_of_every_player(loaded_month, resou
     assert metadata["preview"].value.startswith("| month | player | games |")
 
 
-def test_openings_count_games_with_an_eco_and_score_for_white(loaded_month, resources, instance, duckdb_path):
-    run(instance, resources, {OPENINGS}, loaded_month)
+def test_openings_count_games_with_an_eco_and_score_for_white(loaded_month, resources, duckdb_path):
+    run(loaded_month.instance, resources, {OPENINGS}, MONTH)
     with_eco = query(duckdb_path, "select count(*) from chess_data.players_games where eco is not null")[0][0]
     assert query(duckdb_path, "select sum(games) from chess_analytics.openings") == [(with_eco,)]
     assert query(
@@ -75,14 +74,14 @@ def test_openings_count_games_with_an_eco_and_score_for_white(loaded_month, reso
     ) == [(0,)]
 
 
-def test_rebuilding_an_analytics_month_replaces_it(loaded_month, resources, instance, duckdb_path):
-    run(instance, resources, {STATS}, loaded_month)
+def test_rebuilding_an_analytics_month_replaces_it(loaded_month, resources, duckdb_path):
+    run(loaded_month.instance, resources, {STATS}, MONTH)
     first = query(duckdb_path, "select count(*), sum(games) from chess_analytics.player_month_stats")
-    run(instance, resources, {STATS}, loaded_month)
+    run(loaded_month.instance, resources, {STATS}, MONTH)
     assert query(duckdb_path, "select count(*), sum(games) from chess_analytics.player_month_stats") == first
 
 
-def test_fresh_games_pass_their_freshness_check(loaded_month, resources, instance):
+def test_fresh_games_pass_their_freshness_check(loaded_month, resources):
     assert defs.asset_checks is not None
     freshness = [
         c
@@ -93,5 +92,5 @@ def test_fresh_games_pass_their_freshness_check(loaded_month, resources, instanc
     job = defs.resolve_implicit_global_asset_job_def().get_subset(
         asset_check_selection={k for c in freshness for k in c.check_keys}, asset_selection=set()
     )
-    result = job.execute_in_process(instance=instance, resources=resources)
+    result = job.execute_in_process(instance=loaded_month.instance, resources=resources)
     assert [e.passed for e in result.get_asset_check_evaluations()] == [True]
