@@ -42,7 +42,7 @@ lint: setup  ## quality gates: ruff (lint, format), mypy, dg check defs
 	$(BIN)/dg check defs
 
 test: lint check chromium postgres-server  ## gates, asset checks on a fixture load, then the whole test suite (CI runs this)
-	$(BIN)/python -m pytest -n 4 --durations=15
+	$(BIN)/python -m pytest -n 3 --durations=15
 
 test-fast: setup  ## the unit tests: pure logic, no subprocess, server or browser (seconds)
 	$(BIN)/python -m pytest chess_dagster_tests/unit

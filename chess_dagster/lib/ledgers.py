@@ -202,6 +202,15 @@ def read_open_months(client: SqlClientBase, before: str) -> list[str]:
     return [month for (month,) in rows or []]
 
 
+def read_months_listed(client: SqlClientBase) -> list[str]:
+    """Months whose archives listed games at their last fetch (none before counts were recorded)."""
+    if ARCHIVES_TABLE not in existing_tables(client) or _games_column(client) == "null":
+        return []
+    table = client.make_qualified_table_name(ARCHIVES_TABLE)
+    rows = client.execute_sql(f"select distinct month from {table} where games > 0")
+    return [month for (month,) in rows or []]
+
+
 def read_archive_counts(client: SqlClientBase, months: Sequence[str]) -> dict[str, dict[str, int | None]]:
     """Per month of ``months``, per player, the games the archive listed at its last fetch (None:
     a row recorded before the count was)."""

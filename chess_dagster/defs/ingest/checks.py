@@ -23,11 +23,11 @@ from dlt.destinations.sql_client import SqlClientBase
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_ASKED_FOR, PLAYERS_KEY, PROFILES_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
-from chess_dagster.lib.ledgers import ARCHIVES_TABLE, read_archive_counts
+from chess_dagster.lib.ledgers import read_archive_counts, read_months_listed
 from chess_dagster.lib.months import month_bounds
 from chess_dagster.lib.settings import DATASET_NAME, settings
 from chess_dagster.lib.source import DEFAULT_MAX_PLAYERS, SIDES
-from chess_dagster.lib.warehouse import existing_columns, existing_tables, warehouse_pool
+from chess_dagster.lib.warehouse import existing_tables, warehouse_pool
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 GAMES_TABLE, PROFILES_TABLE = f"{DATASET_NAME}.players_games", f"{DATASET_NAME}.players_profiles"
@@ -102,9 +102,6 @@ class _Dataset:
     def exists(self, name: str) -> bool:
         return name in self._tables
 
-    def has_column(self, table: str, column: str) -> bool:
-        return column in existing_columns(self.client, table)
-
     @cached_property
     def _tables(self) -> set[str]:
         return existing_tables(self.client)
@@ -133,11 +130,9 @@ def _checked_months(context: dg.AssetCheckExecutionContext, dataset: _Dataset) -
         return list(monthly_partitions.get_partition_keys_in_range(key_range))
     if context.has_partition_key:
         return [context.partition_key]
-    loaded = f"select distinct archive_month from {dataset.table('players_games')}"
-    if dataset.exists(ARCHIVES_TABLE) and dataset.has_column(ARCHIVES_TABLE, "games"):
-        # Months whose archives listed games: the warehouse may have lost every one of them.
-        loaded += f" union select month from {dataset.table(ARCHIVES_TABLE)} where games > 0"
-    return sorted(month for (month,) in dataset.rows(loaded))
+    loaded = dataset.rows(f"select distinct archive_month from {dataset.table('players_games')}")
+    # And months whose archives listed games: the warehouse may have lost every one of them.
+    return sorted({month for (month,) in loaded} | set(read_months_listed(dataset.client)))
 
 
 @dg.multi_asset_check(specs=GAMES_CHECKS, can_subset=True, pool=warehouse_pool())
