@@ -271,8 +271,8 @@ def players_asked_for(instance: dg.DagsterInstance) -> int:
         if latest and latest.asset_materialization
         else None
     )
-    if recorded is not None:
-        return int(recorded.value)  # type: ignore[arg-type]
+    if recorded is not None and isinstance(recorded.value, int):
+        return recorded.value
     players = dlt.config.get("sources.chess.players", list)
     if players is not None:
         return len({name.lower() for name in players})
