@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import uuid
@@ -27,8 +28,15 @@ PLAYERS = 3
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Settings are read once, when the definitions load: keep the retry policy's waits short."""
+    """Settings are read once, when the definitions load: keep the retry policy's waits short.
+
+    A shell without job control starts a background command (`make test &`, some CI runners) with
+    SIGINT ignored, and an ignored signal stays ignored across exec: the `dg dev` the tests stop
+    with Ctrl-C would never see it. Handling SIGINT here gives every child the default again.
+    """
     os.environ.setdefault("CHESS_RETRY_DELAY_S", "0.2")
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def small_universe() -> ChessUniverse:
