@@ -54,7 +54,7 @@ chromium:  ## Debian's Chromium for the browser test (Playwright drives it; no b
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 check: setup  ## load a few fixture months into a throw-away DuckDB, run every asset check, fail on ERROR
-	$(BIN)/python -m scripts.check_load
+	@$(BIN)/python -m scripts.check_load
 
 team: setup postgres-server  ## the team deployment as services: PostgreSQL, code server, daemon, webserver (Ctrl-C stops all)
 	$(BIN)/python -m scripts.team

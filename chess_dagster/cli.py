@@ -29,8 +29,9 @@ from chess_dagster.lib.settings import settings
 from chess_dagster.runs.dagster_private import ReconstructableJob
 from chess_dagster.runs.failures import first_failure_reason
 
-# Dagster's console logger, told by run config to take the project's definition (see console.py).
-QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+# Dagster's console logger, told by run config to take the project's definition (see console.py);
+# a failure's reason is this command's last line, so the console does not tell it as well.
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO", "reason_told_by_caller": True}}}}
 
 
 class UsageError(ExplainedError):

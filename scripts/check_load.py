@@ -4,6 +4,7 @@ asset check, print a table of results and exit 1 when an ERROR check failed.
     python -m scripts.check_load                      # load + check (what `make check` runs in CI)
     python -m scripts.check_load --checks-only --duckdb data/chess.duckdb --dagster-home dagster_home
                                                       # check data already loaded, load nothing
+    python -m scripts.check_load -v                   # also the loads' logs
 """
 
 from __future__ import annotations
@@ -31,8 +32,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--duckdb", help="DuckDB file (default: a temporary one)")
     parser.add_argument("--dagster-home", help="Dagster home (default: a temporary one)")
     parser.add_argument("--players", type=int, default=4, help="players to load from the fixture API")
+    parser.add_argument("-v", "--verbose", action="store_true", help="also the loads' and libraries' logs")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # Records of the managed loggers (chess_dagster, dlt) reach the root handler too: its level decides.
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    logging.basicConfig(level=handler.level, format="%(message)s", handlers=[handler])
 
     scratch = Path(tempfile.mkdtemp(prefix="chess-checks-"))
     home = Path(args.dagster_home or scratch / "dagster_home")
@@ -41,19 +46,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ["DAGSTER_HOME"] = str(home.resolve())
     os.environ["CHESS_DUCKDB_PATH"] = str(Path(args.duckdb or scratch / "chess.duckdb").resolve())
     try:
-        return run(args.checks_only, args.players)
+        return run(args.checks_only, args.players, args.verbose)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run(checks_only: bool, players: int) -> int:
+def run(checks_only: bool, players: int, verbose: bool) -> int:
     import dagster as dg
 
     from chess_dagster.definitions import defs
+    from chess_dagster.runs.dlt_logs import dlt_records_through_dagster
     from chess_dagster.runs.failures import first_failure_reason
     from fixture import running_fixture_api
 
-    with dg.DagsterInstance.get() as instance:
+    # The runs' console: everything with -v, else nothing (the table says what the checks found).
+    console = {"loggers": {"console": {"config": {"log_level": "INFO" if verbose else "CRITICAL"}}}}
+    with dg.DagsterInstance.get() as instance, dlt_records_through_dagster():
         if not checks_only:
             with running_fixture_api() as api:
                 os.environ["SOURCES__CHESS__CHESS_URL"] = api.base_url
@@ -72,7 +80,9 @@ def run(checks_only: bool, players: int) -> int:
                     job = defs.resolve_implicit_global_asset_job_def().get_subset(
                         asset_selection={dg.AssetKey.from_user_string(key) for key in selection.split()}
                     )
-                    result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+                    result = job.execute_in_process(
+                        instance=instance, tags=tags, run_config=console, raise_on_error=False
+                    )
                     failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
                     if not result.success and not failed_checks:
                         log.error(
@@ -83,7 +93,7 @@ def run(checks_only: bool, players: int) -> int:
                         return 1
         # A blocking check that fails stops its load run; the checks job then reports every check.
         result = defs.resolve_job_def("chess_checks").execute_in_process(
-            instance=instance, raise_on_error=False
+            instance=instance, run_config=console, raise_on_error=False
         )
     return report(result.get_asset_check_evaluations())
 
@@ -92,13 +102,15 @@ def report(evaluations) -> int:
     """Print one row per check; return 1 when an ERROR check failed."""
     import dagster as dg
 
+    from chess_dagster.defs.ingest.checks import figures
+
     evaluations = sorted(evaluations, key=lambda e: (e.asset_key.to_user_string(), e.check_name))
     rows = [
         (
             e.asset_key.to_user_string(),
             e.check_name,
             "PASS" if e.passed else f"FAIL ({e.severity.value})",
-            e.description or _figures(e.metadata),
+            e.description or figures(e.metadata),
         )
         for e in evaluations
     ]
@@ -111,11 +123,6 @@ def report(evaluations) -> int:
         print(f"ERROR {e.asset_key.to_user_string()}:{e.check_name}: {e.description}", file=sys.stderr)
     print(f"{len(evaluations) - len(failed)} of {len(evaluations)} checks passed")
     return 1 if failed else 0
-
-
-def _figures(metadata) -> str:
-    text = ", ".join(f"{key}={value.value}" for key, value in sorted(metadata.items()))
-    return text if len(text) <= 100 else text[:97] + "..."
 
 
 if __name__ == "__main__":

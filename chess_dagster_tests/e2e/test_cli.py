@@ -139,11 +139,12 @@ def test_chess_load_refuses_a_month_outside_the_partitions_in_one_line(dagster_e
     assert loaded_game_urls(duckdb_path) == set()
 
 
-def test_chess_load_tells_a_bad_setting_in_one_line_without_a_stack_trace(dagster_env, duckdb_path):
+def test_chess_load_tells_a_bad_setting_once_in_one_line_without_a_stack_trace(dagster_env, duckdb_path):
     result = chess_load(["games", "2022-10"], {**dagster_env, "SOURCES__CHESS__CHESS_URL": "ftp://nope"})
     assert result.returncode == 1
     output = result.stdout + result.stderr
     assert "Traceback" not in output and "Stack Trace" not in output
+    assert output.count("is not an http(s) URL") == 1
     assert re.search(
         r"chess-load: run [0-9a-f-]+ failed: sources\.chess\.chess_url='ftp://nope' is not an http\(s\) "
         r"URL; set it to https://api\.chess\.com/pub/",

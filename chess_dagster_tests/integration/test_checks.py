@@ -47,6 +47,21 @@ def test_a_clean_load_passes_every_check(loaded, resources):
     assert all(e.passed for e in evaluations.values()), {n: e.description for n, e in evaluations.items()}
 
 
+def test_the_checks_job_tells_each_check_and_its_result_in_the_runs_log(loaded, resources):
+    break_data(loaded.duckdb_path, "delete from chess_data.players")
+    result = defs.resolve_job_def("chess_checks").execute_in_process(
+        instance=loaded.instance, resources=resources, raise_on_error=False
+    )
+    told = sorted(
+        entry.user_message
+        for entry in loaded.instance.all_logs(result.run_id)
+        if entry.user_message.startswith("check ")
+    )
+    assert len(told) == 8
+    assert told[0] == "check chess/players:players_row_count FAILED (ERROR): 0 player row(s), 3 asked for"
+    assert "check chess/players_games:url_unique passed: duplicate_urls=0" in told
+
+
 def test_checks_run_with_every_load_and_carry_figures(api_env, resources, instance):
     job = defs.resolve_implicit_global_asset_job_def().get_subset(
         asset_selection={dg.AssetKey(["chess", "players_games"])}
@@ -237,7 +252,10 @@ def test_check_command_fails_with_one_line_per_failed_check(loaded):
     ]
     assert errors[0].endswith(": 0 player row(s), 3 asked for")
     assert "2022-10: the warehouse has " in errors[1]
-    assert "5 of 8 checks passed" in result.stdout
+    assert result.stderr.splitlines() == errors  # the failures and nothing else: no library's log
+    table = result.stdout.splitlines()
+    assert len(table) == 1 + 8 + 1  # header, one row per check, the summary
+    assert table[-1] == "5 of 8 checks passed"
 
 
 def games_checks_only(instance, resources, tags):

@@ -26,15 +26,18 @@ def buggy_step() -> None:
     raise KeyError("a bug")
 
 
-def console_lines(asset: dg.AssetsDefinition, event_type: dg.DagsterEventType) -> list[str]:
+def console_lines(
+    asset: dg.AssetsDefinition, event_type: dg.DagsterEventType, reason_told_by_caller: bool = False
+) -> list[str]:
     """What the filter leaves of each record Dagster would log for ``event_type`` events of a run."""
     events = dg.materialize([asset], raise_on_error=False).all_events
+    console = ExplainedFailureInOneLine(reason_told_by_caller)
     lines = []
     for event in (e for e in events if e.event_type == event_type):
         record = logging.LogRecord("dagster", logging.ERROR, __file__, 1, f"{HEADER}\n\nTrace...", None, None)
         setattr(record, DAGSTER_META_ATTRIBUTE, {"dagster_event": event})
-        ExplainedFailureInOneLine().filter(record)
-        lines.append(str(record.msg))
+        if console.filter(record):
+            lines.append(str(record.msg))
     return lines
 
 
@@ -48,3 +51,29 @@ def test_a_retry_of_an_explained_failure_is_one_line_with_its_reason() -> None:
 
 def test_a_bug_keeps_its_stack_trace() -> None:
     assert console_lines(buggy_step, dg.DagsterEventType.STEP_FAILURE) == [f"{HEADER}\n\nTrace..."]
+
+
+def test_a_run_failed_by_an_explained_failure_does_not_repeat_the_reason() -> None:
+    assert console_lines(outage_step, dg.DagsterEventType.RUN_FAILURE) == [HEADER]
+
+
+def test_a_caller_that_tells_the_reason_gets_no_failure_records_but_the_retries() -> None:
+    told = {
+        event_type: console_lines(outage_step, event_type, reason_told_by_caller=True)
+        for event_type in (
+            dg.DagsterEventType.STEP_FAILURE,
+            dg.DagsterEventType.RUN_FAILURE,
+            dg.DagsterEventType.STEP_UP_FOR_RETRY,
+        )
+    }
+    assert told == {
+        dg.DagsterEventType.STEP_FAILURE: [],
+        dg.DagsterEventType.RUN_FAILURE: [],
+        dg.DagsterEventType.STEP_UP_FOR_RETRY: [f"{HEADER} {REASON}"],
+    }
+
+
+def test_a_bug_is_told_in_full_also_to_a_caller_that_tells_reasons() -> None:
+    assert console_lines(buggy_step, dg.DagsterEventType.STEP_FAILURE, reason_told_by_caller=True) == [
+        f"{HEADER}\n\nTrace..."
+    ]

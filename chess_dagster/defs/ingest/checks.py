@@ -10,7 +10,7 @@ run alone (``chess_checks`` job) they look at every month loaded.
 """
 
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import cached_property
@@ -83,6 +83,30 @@ def _result(
     )
 
 
+def figures(metadata: Mapping[str, Any], width: int = 100) -> str:
+    """A check's figures in one line of at most ``width`` characters (``MetadataValue``s or raw)."""
+    text = ", ".join(
+        f"{key}={value.value if isinstance(value, dg.MetadataValue) else value}"
+        for key, value in sorted(metadata.items())
+    )
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _told(
+    context: dg.AssetCheckExecutionContext, results: Iterator[dg.AssetCheckResult]
+) -> Iterator[dg.AssetCheckResult]:
+    """Each result also as a line of the run's log: a checks run on the command line
+    (``dg launch --job chess_checks``) says what passed and what failed, not only the UI."""
+    for result in results:
+        target = f"{result.asset_key.to_user_string() if result.asset_key else ''}:{result.check_name}"
+        if result.passed:
+            context.log.info(f"check {target} passed: {figures(result.metadata or {})}")
+        else:
+            severity = result.severity.value if result.severity else "ERROR"
+            context.log.warning(f"check {target} FAILED ({severity}): {result.description}")
+        yield result
+
+
 class _Dataset:
     """The chess dataset through dlt's SQL client: portable SQL with ``%s`` parameters, so the same
     checks run on DuckDB and on any SQL warehouse dlt loads."""
@@ -137,6 +161,12 @@ def _checked_months(context: dg.AssetCheckExecutionContext, dataset: _Dataset) -
 
 @dg.multi_asset_check(specs=GAMES_CHECKS, can_subset=True, pool=warehouse_pool())
 def games_checks(
+    context: dg.AssetCheckExecutionContext, warehouse: ChessWarehouse
+) -> Iterator[dg.AssetCheckResult]:
+    yield from _told(context, _games_results(context, warehouse))
+
+
+def _games_results(
     context: dg.AssetCheckExecutionContext, warehouse: ChessWarehouse
 ) -> Iterator[dg.AssetCheckResult]:
     with _dataset(warehouse) as dataset:
@@ -281,6 +311,12 @@ def players_asked_for(instance: dg.DagsterInstance) -> int:
 
 @dg.multi_asset_check(specs=ROSTER_CHECKS, can_subset=True, pool=warehouse_pool())
 def roster_checks(
+    context: dg.AssetCheckExecutionContext, warehouse: ChessWarehouse
+) -> Iterator[dg.AssetCheckResult]:
+    yield from _told(context, _roster_results(context, warehouse))
+
+
+def _roster_results(
     context: dg.AssetCheckExecutionContext, warehouse: ChessWarehouse
 ) -> Iterator[dg.AssetCheckResult]:
     with _dataset(warehouse) as dataset:
