@@ -6,12 +6,14 @@ lock; what each block prints is compared with what the README shows under it.
 """
 
 import os
+import re
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.e2e.walkthrough import failures, read_steps, run
+from chess_dagster_tests.e2e.walkthrough import Step, failures, read_steps, run
 
 README = PROJECT_ROOT / "README.md"
 # What a new user's terminal has: no virtualenv, Dagster home or chess settings of the test session.
@@ -42,8 +44,23 @@ def new_user_environment(tmp_path: Path) -> dict[str, str]:
     return environment | {"PATH": path, "TMPDIR": str(tmp_path)}
 
 
+def ports_the_readme_serves_on(steps: list[Step]) -> list[int]:
+    return sorted({int(port) for step in steps for port in re.findall(r"--port (\d+)", step.body)})
+
+
+def assert_free(port: int) -> None:
+    """The README's fixed ports must be free, or its commands would talk to someone else's server."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            raise AssertionError(f"port {port} is in use (make demo running?): stop it and rerun") from None
+
+
 def test_every_runnable_readme_block_runs_in_order_and_prints_what_the_readme_shows(tmp_path):
     steps = read_steps(README.read_text())
+    for port in ports_the_readme_serves_on(steps):
+        assert_free(port)
     project = copy_project(tmp_path / "chess-dagster")
     outputs = run(steps, project, new_user_environment(tmp_path), tmp_path, timeout_s=540)
     problems = []

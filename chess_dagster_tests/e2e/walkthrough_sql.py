@@ -16,20 +16,15 @@ log = logging.getLogger("walkthrough_sql")
 
 def main(sql_file: str) -> int:
     database = os.environ.get("CHESS_DUCKDB_PATH") or "data/chess.duckdb"
-    statements = [text for text in Path(sql_file).read_text().split(";") if _has_sql(text)]
     with duckdb.connect(database, read_only=True) as connection:
-        for statement in statements:
-            relation = connection.sql(statement)
+        for statement in connection.extract_statements(Path(sql_file).read_text()):
+            relation = connection.sql(statement.query)
             rows = relation.fetchall()
             relation.show()
             if not rows:
-                log.error("no rows from: %s", " ".join(statement.split()))
+                log.error("no rows from: %s", " ".join(statement.query.split()))
                 return 1
     return 0
-
-
-def _has_sql(text: str) -> bool:
-    return any(line.strip() and not line.strip().startswith("--") for line in text.splitlines())
 
 
 if __name__ == "__main__":
