@@ -37,22 +37,39 @@ def dlt_log_level() -> int:
     return level if isinstance(level, int) else logging.WARNING
 
 
+class NullableColumnsWithoutData(logging.Filter):
+    """Drops dlt's warning that nullable columns of a table got no value in a load.
+
+    Chess.com added game fields over time (``uuid``, ``tcn``): a month from before them, loaded
+    after a newer one, leaves those columns empty, which is what the archive says, and dlt warned
+    about it in seven lines on every such load. A key column without values is not dropped: dlt
+    raises for it instead of warning.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return "did not receive any data during this load" not in message or "must have values" in message
+
+
 @contextmanager
 def dlt_records_through_dagster() -> Iterator[None]:
-    """For the duration of a run: dlt's own stderr handler off, records below dlt's level dropped.
+    """For the duration of a run: dlt's own stderr handler off, records below dlt's level dropped,
+    and so are its warnings about nullable columns a load brought no value for.
 
     dlt re-uses the first handler it finds on its logger when it sets logging up again, so none is
     added back while the run lasts; after it, the logger is as it was.
     """
     logger = logging.getLogger(DLT_LOGGER)
     own_handlers = [handler for handler in logger.handlers if type(handler) is logging.StreamHandler]
-    level_filter = AtLeast(dlt_log_level())
+    filters = (AtLeast(dlt_log_level()), NullableColumnsWithoutData())
     for handler in own_handlers:
         logger.removeHandler(handler)
-    logger.addFilter(level_filter)
+    for log_filter in filters:
+        logger.addFilter(log_filter)
     try:
         yield
     finally:
-        logger.removeFilter(level_filter)
+        for log_filter in filters:
+            logger.removeFilter(log_filter)
         for handler in own_handlers:
             logger.addHandler(handler)

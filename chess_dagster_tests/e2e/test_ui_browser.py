@@ -83,10 +83,13 @@ def test_a_month_launched_from_the_ui_lands_with_its_checks_passed(dagster_ui):
         page.screenshot(path=SCREENSHOTS / "asset-graph.png")
 
         page.get_by_role("button", name="Materialize…").click()
-        page.get_by_role(
-            "button", name="Confirm"
-        ).click()  # players not loaded yet: fine, games read the list
-        dialog = page.locator("[role=dialog]")
+        confirm = page.locator("[role=dialog]", has_text="Are you sure?")
+        # Players not loaded yet: fine, games read the list.
+        confirm.get_by_role("button", name="Confirm").click()
+        # The confirmation can still be closing while the launch dialog opens: wait for it to go,
+        # and name the launch dialog by its title, so a locator never matches both.
+        confirm.wait_for(state="detached", timeout=30_000)
+        dialog = page.locator("[role=dialog]", has_text="Launch runs to materialize")
         # On a busy machine the dialog can take the text before its partitions have loaded and
         # drop it: type it again, at most three times, until the dialog counts one partition.
         for attempt in range(3):

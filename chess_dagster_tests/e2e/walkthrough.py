@@ -34,6 +34,8 @@ FENCE = re.compile(r"^```(\w*)[^\n]*\n(?P<body>.*?)^```", re.MULTILINE | re.DOTA
 VARY = re.compile(r'vary "([^"]+)"')
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 ERROR_MARK = "walkthrough: exit"
+# Library log lines no command of the README may print by default (alembic's, dlt's column warning).
+NOISE = ("Context impl SQLiteImpl", "Running stamp_revision", "did not receive any data")
 SQL_RUNNER = ".venv/bin/python -m chess_dagster_tests.e2e.walkthrough_sql"
 
 
@@ -104,13 +106,20 @@ def mismatches(step: Step, output: str) -> list[str]:
 
 
 def failures(step: Step, output: str) -> list[str]:
-    """Everything wrong with a step's run: a command that failed where none may, a missing line."""
+    """Everything wrong with a step's run: a missing line, library noise, a command that failed
+    where none may."""
     problems = [f"README line {step.line}: not printed: {line}" for line in mismatches(step, output)]
+    noise = [line for line in output.splitlines() if _noise(line)]
+    problems += [f"README line {step.line}: library noise: {line}" for line in noise]
     if step.kind != "errors expected":
         problems += [
             f"README line {step.line}: {line}" for line in output.splitlines() if line.startswith(ERROR_MARK)
         ]
     return problems
+
+
+def _noise(line: str) -> bool:
+    return any(text in line for text in NOISE)
 
 
 def driver_script(steps: list[Step], folder: Path) -> str:

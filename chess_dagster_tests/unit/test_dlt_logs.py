@@ -37,6 +37,17 @@ def test_records_below_dlts_level_are_dropped_whatever_the_loggers_level(dlt_log
     assert collect.messages == ["a column got no data"]
 
 
+def test_nullable_columns_an_older_month_has_no_value_for_are_not_warned_about(dlt_logger):
+    collect = Collect()
+    dlt_logger.addHandler(collect)
+    absent = "The following columns in table `players_games` did not receive any data during this load: tcn"
+    key = absent + " (marked as non-nullable primary key and must have values)"
+    with dlt_records_through_dagster():
+        dlt_logger.warning(absent)
+        dlt_logger.warning(key)
+    assert collect.messages == [key]
+
+
 def test_dlts_own_handler_is_off_during_the_run_and_back_after(dlt_logger):
     own = dlt_logger.handlers[0]
     with dlt_records_through_dagster():

@@ -81,3 +81,8 @@ def test_a_failed_command_fails_its_step_unless_errors_are_expected():
     printed = f"{ERROR_MARK} 2 from: chess-load games 2031-01\n"
     assert failures(Step(7, "run", ""), printed) == [f"README line 7: {printed.strip()}"]
     assert failures(Step(7, "errors expected", ""), printed) == []
+
+
+def test_a_library_log_line_fails_its_step():
+    printed = "Context impl SQLiteImpl.\n"
+    assert failures(Step(3, "run", ""), printed) == ["README line 3: library noise: Context impl SQLiteImpl."]
