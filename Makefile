@@ -18,7 +18,13 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
-setup: $(VENV)/.installed  ## create .venv with exactly the locked versions
+# The mart's manifest: the code location reads it instead of parsing dbt at every load.
+DBT_PROJECT := chess_dbt
+DBT_MANIFEST := $(DBT_PROJECT)/target/manifest.json
+$(DBT_MANIFEST): $(VENV)/.installed $(DBT_PROJECT)/dbt_project.yml $(DBT_PROJECT)/profiles.yml $(shell find $(DBT_PROJECT)/models $(DBT_PROJECT)/macros -type f 2>/dev/null)
+	cd $(DBT_PROJECT) && DO_NOT_TRACK=1 ../$(BIN)/dbt parse --quiet --profiles-dir .
+
+setup: $(VENV)/.installed $(DBT_MANIFEST)  ## create .venv with exactly the locked versions; parse the dbt mart
 
 # Dagster creates the instance's SQLite storage on first use, and two runs started together on a
 # fresh home race to create it (one fails): create it once, before anything runs.
@@ -35,11 +41,12 @@ dev: setup $(INSTANCE_STORAGE)  ## real Chess.com API: dg dev (UI, daemon) on 12
 load: setup $(INSTANCE_STORAGE)  ## load games for MONTHS (YYYY-MM or YYYY-MM...YYYY-MM) into data/chess.duckdb, e.g. make load MONTHS=2022-01
 	$(BIN)/chess-load games $(MONTHS)
 
-lint: setup  ## quality gates: ruff (lint, format), mypy, dg check defs
+lint: setup  ## quality gates: ruff (lint, format), mypy, dg check defs, sqlfluff on the dbt mart
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/dg check defs
+	cd $(DBT_PROJECT) && CHESS_DUCKDB_PATH=:memory: ../$(BIN)/sqlfluff lint models
 
 test: lint check chromium postgres-server  ## gates, asset checks on a fixture load, then the whole test suite (CI runs this)
 	$(BIN)/python -m pytest -n 3 --durations=15

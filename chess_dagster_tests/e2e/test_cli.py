@@ -43,11 +43,14 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
         "chess/players_games",
         "chess/player_month_stats",
         "chess/openings",
+        "chess/games",
+        "chess/player_games",
     }
     assert {
         "chess/players_games:games_match_archives",
         "chess/players:players_row_count",
         "chess/openings:scores_in_range",
+        "chess/games:unique_games_url",
     } <= {c["key"] for c in listed["asset_checks"]}
     assert {j["name"] for j in listed["jobs"]} == {
         "chess_games_job",
@@ -110,8 +113,10 @@ def test_the_wheel_ships_the_code_location_without_test_support(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     (wheel,) = (source / "dist").glob("chess_dagster-*.whl")
-    modules = {name for name in zipfile.ZipFile(wheel).namelist() if name.endswith(".py")}
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {name for name in names if name.endswith(".py")}
     assert "chess_dagster/definitions.py" in modules and "chess_dagster/lib/source.py" in modules
+    assert "chess_dagster/defs/analytics/mart/defs.yaml" in names
     assert not {m for m in modules if not m.startswith("chess_dagster/")}, "only chess_dagster ships"
     assert not {m for m in modules if "fixture" in m or "crash" in m or "dagster_home" in m}
 

@@ -12,6 +12,8 @@ import socket
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster_tests.e2e.walkthrough import Step, failures, read_steps, run
 
@@ -57,6 +59,7 @@ def assert_free(port: int) -> None:
             raise AssertionError(f"port {port} is in use (make demo running?): stop it and rerun") from None
 
 
+@pytest.mark.timeout(600)  # the whole README, one command after another: ~3 minutes on 2 cores
 def test_every_runnable_readme_block_runs_in_order_and_prints_what_the_readme_shows(tmp_path):
     steps = read_steps(README.read_text())
     for port in ports_the_readme_serves_on(steps):
