@@ -48,7 +48,8 @@ lint: setup  ## quality gates: ruff (lint, format), mypy, dg check defs, sqlfluf
 	$(BIN)/dg check defs
 	cd $(DBT_PROJECT) && CHESS_DUCKDB_PATH=:memory: ../$(BIN)/sqlfluff lint models
 
-test: lint check chromium postgres-server  ## gates, asset checks on a fixture load, then the whole test suite (CI runs this)
+# `make check` runs inside the suite: the README walk-through (e2e/test_readme.py) runs it and compares its table.
+test: lint chromium postgres-server  ## gates, then the whole test suite, asset checks on a fixture load included (CI runs this)
 	$(BIN)/python -m pytest -n 3 --durations=15
 
 test-fast: setup  ## the unit tests: pure logic, no subprocess, server or browser (seconds)
