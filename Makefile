@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 # `dg` runs the project in the environment that is active: this one.
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 
-.PHONY: setup demo dev team load lint test test-fast check chromium postgres-server bench bench-scale soak lock clean
+.PHONY: setup demo dev team load lint test suite test-fast check chromium postgres-server bench bench-scale soak lock clean
 
 # The stamp is rebuilt whenever the lock or the project metadata changes.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -48,8 +48,13 @@ lint: setup  ## quality gates: ruff (lint, format), mypy, dg check defs, sqlfluf
 	$(BIN)/dg check defs
 	cd $(DBT_PROJECT) && CHESS_DUCKDB_PATH=:memory: ../$(BIN)/sqlfluff lint models
 
-# `make check` runs inside the suite: the README walk-through (e2e/test_readme.py) runs it and compares its table.
-test: lint chromium postgres-server  ## gates, then the whole test suite, asset checks on a fixture load included (CI runs this)
+# The gates run beside the suite (they are single-threaded; the suite keeps both cores busy), each
+# one's output printed whole when it ends. `make check` runs inside the suite: the README
+# walk-through (e2e/test_readme.py) runs it and compares its table.
+test: setup chromium postgres-server  ## gates and the whole test suite, asset checks on a fixture load included (CI runs this)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint suite
+
+suite: setup  ## the whole test suite on 3 workers, the 15 slowest tests listed
 	$(BIN)/python -m pytest -n 3 --durations=15
 
 test-fast: setup  ## the unit tests: pure logic, no subprocess, server or browser (seconds)

@@ -1,5 +1,23 @@
 {#- One row per game: when and how it was played, its opening, how it ended, who won. -#}
 
+{#- How a game ends: the end of the [Termination] sentence, the result code of the side that did not
+    win (for PGNs without the tag), and the name the mart gives it. -#}
+{%- set endings = [
+    {'sentence': 'won by resignation', 'result': 'resigned', 'name': 'resignation'},
+    {'sentence': 'won by checkmate', 'result': 'checkmated', 'name': 'checkmate'},
+    {'sentence': 'won on time', 'result': 'timeout', 'name': 'time'},
+    {'sentence': 'game abandoned', 'result': 'abandoned', 'name': 'abandoned'},
+    {'sentence': 'drawn by agreement', 'result': 'agreed', 'name': 'agreement'},
+    {'sentence': 'drawn by repetition', 'result': 'repetition', 'name': 'repetition'},
+    {'sentence': 'drawn by timeout vs insufficient material', 'result': 'timevsinsufficient',
+     'name': 'timeout vs insufficient material'},
+    {'sentence': 'drawn by insufficient material', 'result': 'insufficient', 'name': 'insufficient material'},
+    {'sentence': 'drawn by stalemate', 'result': 'stalemate', 'name': 'stalemate'},
+    {'sentence': 'drawn by 50-move rule', 'result': '50move', 'name': '50-move rule'},
+    {'sentence': 'won by three-check', 'result': 'threecheck', 'name': 'three-check'},
+    {'sentence': 'won by king of the hill', 'result': 'kingofthehill', 'name': 'king of the hill'},
+] -%}
+
 with games as (
     select * from {{ ref('stg_chess__games') }}
 ),
@@ -38,30 +56,12 @@ select
     end as opening,
     case when tcn != '' then cast(length(tcn) / 2 as integer) end as plies,
     case
-        when termination_tag like '%won by resignation' then 'resignation'
-        when termination_tag like '%won by checkmate' then 'checkmate'
-        when termination_tag like '%won on time' then 'time'
-        when termination_tag like '%game abandoned' then 'abandoned'
-        when termination_tag like '%drawn by agreement' then 'agreement'
-        when termination_tag like '%drawn by repetition' then 'repetition'
-        when termination_tag like '%drawn by timeout vs insufficient material' then 'timeout vs insufficient material'
-        when termination_tag like '%drawn by insufficient material' then 'insufficient material'
-        when termination_tag like '%drawn by stalemate' then 'stalemate'
-        when termination_tag like '%drawn by 50-move rule' then '50-move rule'
-        when termination_tag like '%won by three-check' then 'three-check'
-        when termination_tag like '%won by king of the hill' then 'king of the hill'
-        when ending_result = 'resigned' then 'resignation'
-        when ending_result = 'checkmated' then 'checkmate'
-        when ending_result = 'timeout' then 'time'
-        when ending_result = 'abandoned' then 'abandoned'
-        when ending_result = 'agreed' then 'agreement'
-        when ending_result = 'repetition' then 'repetition'
-        when ending_result = 'timevsinsufficient' then 'timeout vs insufficient material'
-        when ending_result = 'insufficient' then 'insufficient material'
-        when ending_result = 'stalemate' then 'stalemate'
-        when ending_result = '50move' then '50-move rule'
-        when ending_result = 'threecheck' then 'three-check'
-        when ending_result = 'kingofthehill' then 'king of the hill'
+        {%- for ending in endings %}
+            when termination_tag like '%{{ ending.sentence }}' then '{{ ending.name }}'
+        {%- endfor %}
+        {%- for ending in endings %}
+            when ending_result = '{{ ending.result }}' then '{{ ending.name }}'
+        {%- endfor %}
         else 'other'
     end as termination,
     white,

@@ -11,41 +11,26 @@ roster as (
 ),
 
 sides as (
-    select
-        url,
-        month,
-        end_time,
-        rules,
-        time_class,
-        eco,
-        plies,
-        termination,
-        'white' as colour,
-        white as player,
-        white_rating as rating,
-        white_result as result,
-        white_accuracy as accuracy,
-        black as opponent,
-        black_rating as opponent_rating
-    from games
-    union all
-    select
-        url,
-        month,
-        end_time,
-        rules,
-        time_class,
-        eco,
-        plies,
-        termination,
-        'black' as colour,
-        black as player,
-        black_rating as rating,
-        black_result as result,
-        black_accuracy as accuracy,
-        white as opponent,
-        white_rating as opponent_rating
-    from games
+    {%- for colour, opponent in [('white', 'black'), ('black', 'white')] %}
+        select
+            url,
+            month,
+            end_time,
+            rules,
+            time_class,
+            eco,
+            plies,
+            termination,
+            '{{ colour }}' as colour,
+            {{ colour }} as player,
+            {{ colour }}_rating as rating,
+            {{ colour }}_result as result,
+            {{ colour }}_accuracy as accuracy,
+            {{ opponent }} as opponent,
+            {{ opponent }}_rating as opponent_rating
+        from games
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 )
 
 select
