@@ -1,4 +1,5 @@
-{#- One row per game and roster player in it, from that player's side. -#}
+{#- One row per game and roster player in it, from that player's side; the outcome follows the
+    game's winner, so the two models never disagree about a result. -#}
 
 with games as (
     select * from {{ ref('games') }}
@@ -21,10 +22,10 @@ sides as (
             eco,
             plies,
             termination,
+            winner,
             '{{ colour }}' as colour,
             {{ colour }} as player,
             {{ colour }}_rating as rating,
-            {{ colour }}_result as result,
             {{ colour }}_accuracy as accuracy,
             {{ opponent }} as opponent,
             {{ opponent }}_rating as opponent_rating
@@ -41,7 +42,11 @@ select
     sides.rules,
     sides.time_class,
     sides.colour,
-    {{ outcome('sides.result') }} as outcome,
+    case
+        when sides.winner = sides.colour then 'win'
+        when sides.winner = 'draw' then 'draw'
+        else 'loss'
+    end as outcome,
     sides.rating,
     sides.opponent,
     sides.opponent_rating,
