@@ -7,15 +7,18 @@ profiles and every month, one run each):
 * start-up: a run of an asset that does nothing (fixed cost of a run);
 * cold, few players: ``--few-players`` (default 50) into an empty DuckDB, for the memory baseline;
 * cold: every player, every month, into an empty DuckDB;
-* warm: the same again, nothing changed at the source (fastest of 5, as the start-up).
+* warm: the same again, nothing changed at the source (fastest of 5, as the start-up);
+* the mart: every dbt model for the last month, then for every month (one run, one dbt build).
 
-Figures: rows/s, requests and 429s, cold work against the network floor plus dlt's own normalize
-and load seconds, peak RSS from few to many players, and what dlt stores for bookkeeping per load
-(the state blob, the ``players_archives`` rows a load writes). `make bench-scale`; `--help`.
+Figures: rows/s (the mart: games through every model per second), requests and 429s, cold work
+against the network floor plus dlt's own normalize and load seconds, peak RSS from few to many
+players, and what dlt stores for bookkeeping per load (the state blob, the ``players_archives`` rows
+a load writes). `make bench-scale`; `--help`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,8 +26,10 @@ from pathlib import Path
 import duckdb
 
 from bench.backfill import (
+    DAGSTER_MATERIALIZE,
     NOOP_RUN,
     REPEATS,
+    Phase,
     fastest_of,
     fixture_api,
     load_figures,
@@ -59,6 +64,21 @@ def bookkeeping(database: str) -> dict[str, int]:
     }
 
 
+def mart_phase(name: str, months: list[str], env: dict, fixture, database: str) -> Phase:
+    """Every model of the dbt mart for ``months`` in one run; its rows: the games it went through."""
+    command = [
+        *DAGSTER_MATERIALIZE,
+        *("-m", "chess_dagster.definitions", "--select", "group:chess_analytics"),
+        *("--partition-range", f"{months[0]}...{months[-1]}"),
+    ]
+    phase = run_phase(name, [command], env, fixture, database)
+    with duckdb.connect(database, read_only=True) as connection:
+        games = connection.execute(
+            "select count(*) from chess_analytics.games where month between ? and ?", [months[0], months[-1]]
+        ).fetchone()
+    return dataclasses.replace(phase, rows=games[0] if games else 0)
+
+
 def main() -> None:
     parser = workload_parser(__doc__, players=1000, months=24, first_month="2023-01")
     parser.add_argument("--few-players", type=int, default=50)
@@ -83,6 +103,8 @@ def main() -> None:
                 run_phase(f"cold, {args.players} players", run, many, fixture, many_db),
             ]
             load_s = normalize_and_load_s(many_db)
+            mart_month = mart_phase("mart, last month", months[-1:], many, fixture, many_db)
+            mart_all = mart_phase(f"mart, {len(months)} months", months, many, fixture, many_db)
             after_cold = bookkeeping(many_db)
             phases.append(
                 fastest_of(REPEATS, f"warm, {args.players} players", run[0], many, fixture, many_db)
@@ -92,6 +114,7 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
     startup, few_cold, cold, warm = phases
+    phases += [mart_month, mart_all]
     floor_requests = minimum_requests(universe, args.players, months)
     work = work_s(startup, few_cold, cold, warm)
     loading, loading_targets = load_figures(
@@ -99,6 +122,9 @@ def main() -> None:
     )
     figures = {
         "cold rows/s (wall)": cold.rows_per_s,
+        "mart s, last month / all months": f"{mart_month.wall_s} / {mart_all.wall_s}",
+        "mart games/s, all months": mart_all.rows_per_s,
+        "mart s / cold load s, all months": round(mart_all.wall_s / cold.wall_s, 2),
         **loading,
         "warm work / cold work": round(max(work[warm.name], 0) / work[cold.name], 3),
         "warm month downloads": warm.month_downloads,

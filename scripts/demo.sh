@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Offline demo: the fixture Chess.com API, players and last month loaded, then the Dagster UI.
+# Offline demo: the fixture Chess.com API, players and last month loaded, the mart built, then the Dagster UI.
 # Run through `make demo` (it sets up .venv and DAGSTER_HOME first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +28,8 @@ last_month=$("$BIN/python" -c "import datetime as d; t=d.date.today().replace(da
 echo "Loading players, profiles and ${last_month}'s games from the fixture API into ${CHESS_DUCKDB_PATH}"
 "$BIN/dg" launch --assets chess/players,chess/players_profiles
 "$BIN/dg" launch --assets chess/players_games --partition "$last_month"
+echo "Building the dbt mart (chess_analytics) for ${last_month}, its tests as asset checks"
+"$BIN/dg" launch --job chess_mart_job --partition "$last_month"
 
 echo "Dagster UI: http://127.0.0.1:${DAGSTER_PORT}  fixture API: ${SOURCES__CHESS__CHESS_URL}  Slack posts: http://127.0.0.1:${SLACK_PORT}/_posts"
 "$BIN/dg" dev --host 127.0.0.1 --port "$DAGSTER_PORT"

@@ -51,3 +51,7 @@ def explained_in_chain(exc: BaseException | None) -> ExplainedError | None:
             return exc
         exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
     return None
+
+
+class MartBuildError(ExplainedError, RuntimeError):
+    """dbt could not build the mart: a model failed or a blocking data test found bad rows."""

@@ -197,6 +197,41 @@ def ensure_configured(pipeline: dlt.Pipeline) -> None:
         ) from None
 
 
+def dbt_profile_env(database: str) -> dict[str, str]:
+    """The variables ``chess_dbt/profiles.yml`` reads: the warehouse the loads write (the DuckDB
+    file ``database``, or the configured destination), so one setting moves loads and mart. The
+    password goes in a ``DBT_ENV_SECRET_`` variable, whose value dbt keeps out of its logs."""
+    destination = warehouse_destination(database)
+    if on_duckdb(destination):
+        return {
+            "CHESS_DBT_TARGET": "duckdb",
+            "CHESS_DUCKDB_PATH": str(Path(database).resolve()),
+            "CHESS_DUCKDB_MEMORY_LIMIT": settings().duckdb_memory_limit,
+        }
+    if destination.destination_type != "dlt.destinations.postgres":
+        raise WarehouseError(
+            f"the mart (dbt) builds on DuckDB or PostgreSQL, not {destination.destination_name}: "
+            "load into one of them, or run dbt with a profile of your own"
+        )
+    config = destination.spec()
+    config.dataset_name = DATASET_NAME
+    try:
+        credentials = destination.configuration(config).credentials
+    except ConfigFieldMissingException:
+        raise WarehouseError(
+            "the warehouse (postgres) lacks credentials: set DESTINATION__WAREHOUSE__CREDENTIALS, "
+            "e.g. postgresql://user:password@host:5432/database"
+        ) from None
+    return {
+        "CHESS_DBT_TARGET": "postgres",
+        "CHESS_PG_HOST": credentials.host,
+        "CHESS_PG_PORT": str(credentials.port or 5432),
+        "CHESS_PG_USER": credentials.username,
+        "CHESS_PG_DATABASE": credentials.database,
+        "DBT_ENV_SECRET_CHESS_PG_PASSWORD": str(credentials.password or ""),
+    }
+
+
 def ensure_writable(path: str, timeout_s: float) -> None:
     """Return once ``path`` opens read-write; raise :class:`WarehouseError` when it will not.
 

@@ -45,11 +45,15 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
         "chess/openings",
         "chess/games",
         "chess/player_games",
+        "chess/player_openings",
+        "chess/rating_history",
+        "chess/head_to_head",
     }
     assert {
         "chess/players_games:games_match_archives",
         "chess/players:players_row_count",
-        "chess/openings:scores_in_range",
+        "chess/openings:openings_scores_in_range",
+        "chess/player_month_stats:player_month_stats_results_add_up",
         "chess/games:unique_games_url",
     } <= {c["key"] for c in listed["asset_checks"]}
     assert {j["name"] for j in listed["jobs"]} == {
@@ -57,6 +61,7 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
         "chess_roster_job",
         "chess_source_job",
         "chess_checks",
+        "chess_mart_job",
     }
     assert {s["name"] for s in listed["schedules"]} == {
         "current_month_games_schedule",

@@ -19,7 +19,17 @@ from chess_dagster_tests.e2e.walkthrough import Step, failures, read_steps, run
 
 README = PROJECT_ROOT / "README.md"
 # What a new user's terminal has: no virtualenv, Dagster home or chess settings of the test session.
-SHELL_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "USER", "PIP_CACHE_DIR", "PIP_INDEX_URL")
+SHELL_VARIABLES = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "USER",
+    "PIP_CACHE_DIR",
+    "PIP_INDEX_URL",
+    "UV_CACHE_DIR",
+    "UV_INDEX_URL",
+)
 
 
 def copy_project(destination: Path) -> Path:

@@ -29,7 +29,7 @@ def test_chess_load_and_dg_launch_work_against_postgres_with_their_history_there
     for command in (
         [CHESS_LOAD, "roster"],
         [CHESS_LOAD, "games", "2022-01...2022-03"],
-        [DG, "launch", "--assets", "chess/player_month_stats", "--partition", "2022-03"],
+        [DG, "launch", "--job", "chess_mart_job", "--partition", "2022-03"],
     ):
         result = subprocess.run(
             command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=240

@@ -79,7 +79,7 @@ def test_a_month_launched_from_the_ui_lands_with_its_checks_passed(dagster_ui):
 
     base, home = dagster_ui
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with ui_page(f"{base}/assets/chess/players_games?view=lineage", "player_month_stats") as page:
+    with ui_page(f"{base}/assets/chess/players_games?view=lineage", "players_games") as page:
         page.screenshot(path=SCREENSHOTS / "asset-graph.png")
 
         page.get_by_role("button", name="Materialize…").click()

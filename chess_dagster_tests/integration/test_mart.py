@@ -1,6 +1,5 @@
 """The dbt mart (chess_dbt/), built by Dagster for a run's months, against the fixture API's truth."""
 
-import re
 from collections.abc import Iterator
 
 import dagster as dg
@@ -8,18 +7,73 @@ import duckdb
 import pytest
 
 from chess_dagster.definitions import defs
-from chess_dagster_tests.conftest import PLAYERS, Loaded, query, small_universe
-from fixture import Month
+from chess_dagster.runs.failures import first_failure_reason
+from chess_dagster_tests.conftest import Loaded, query
+from chess_dagster_tests.mart_truth import (
+    MODEL_QUERIES,
+    expected_models,
+    fixture_games,
+    in_order,
+)
 
 MONTHS = ("2022-09", "2022-10")
-MART = ("chess/games", "chess/player_games")
+MART = (
+    "chess/games",
+    "chess/player_games",
+    "chess/player_month_stats",
+    "chess/openings",
+    "chess/player_openings",
+    "chess/rating_history",
+    "chess/head_to_head",
+)
+
+
+@pytest.fixture(scope="module")
+def built(load_templates, tmp_path_factory) -> Iterator[Loaded]:
+    """The mart built once for the module's months, on a copy of the load: tests only read it."""
+    folder = tmp_path_factory.mktemp("mart")
+    database = str(folder / "chess.duckdb")
+    with (
+        pytest.MonkeyPatch.context() as env,
+        copied_load(load_templates, database, folder / "instance") as copied,
+    ):
+        env.setenv("CHESS_DUCKDB_PATH", database)
+        add_listed_opponents_to_the_roster(database)
+        assert build_mart(copied, *MONTHS).success
+        yield copied
+
+
+@pytest.mark.parametrize("model", sorted(MODEL_QUERIES))
+def test_each_model_equals_what_the_fixture_games_say(built, model):
+    roster = {name for (name,) in query(built.duckdb_path, "select username from chess_data.players")}
+    rows = in_order(query(built.duckdb_path, MODEL_QUERIES[model]))
+    assert rows == expected_models(MONTHS, roster)[model]
+    assert rows, "the fixture's months have rows for every model"
+
+
+def add_listed_opponents_to_the_roster(database: str) -> None:
+    """The loaded players meet few other roster players in two months: the fixture's listed players
+    they met join the roster (``chess_data.players``), so every model, head-to-head too, has rows."""
+    with duckdb.connect(database) as connection:
+        connection.execute(
+            """insert into chess_data.players by name
+            select distinct lower(name) as username, 'test' as _dlt_load_id, md5(lower(name)) as _dlt_id
+            from (select white__username as name from chess_data.players_games
+                  union select black__username from chess_data.players_games)
+            where name not like 'casual_%' and lower(name) not in (select username from chess_data.players)"""
+        )
+
+
+def copied_load(load_templates, database: str, instance_folder):
+    """Players, profiles and two months of games, loaded in one run, copied to ``database``."""
+    tags = {"dagster/asset_partition_range_start": MONTHS[0], "dagster/asset_partition_range_end": MONTHS[1]}
+    return load_templates.copy("chess_source_job", tags, database, instance_folder)
 
 
 @pytest.fixture
 def loaded(load_templates, duckdb_path, tmp_path) -> Iterator[Loaded]:
-    """Players, profiles and two months of games, loaded in one run; copied for each test."""
-    tags = {"dagster/asset_partition_range_start": MONTHS[0], "dagster/asset_partition_range_end": MONTHS[1]}
-    with load_templates.copy("chess_source_job", tags, duckdb_path, tmp_path / "instance") as copied:
+    """A test's own copy of the load, for tests that change it."""
+    with copied_load(load_templates, duckdb_path, tmp_path / "instance") as copied:
         yield copied
 
 
@@ -30,63 +84,6 @@ def build_mart(loaded: Loaded, first: str, last: str) -> dg.ExecuteInProcessResu
     )
     tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
     return job.execute_in_process(instance=loaded.instance, tags=tags, raise_on_error=False)
-
-
-def fixture_games(months: tuple[str, ...]) -> dict[str, dict]:
-    """The games the fixture API lists for the loaded players in ``months``, by url: the truth."""
-    universe = small_universe()
-    players = universe.titled_usernames("GM")[:PLAYERS]
-    return {
-        game["url"]: {**game, "month": month}
-        for month in months
-        for player in players
-        for game in universe.games(player, Month.parse(month)) or []
-    }
-
-
-def eco_tag(game: dict) -> str | None:
-    found = re.search(r'\[ECO "([^"]*)"\]', game.get("pgn", ""))
-    return found.group(1) if found and found.group(1) else None
-
-
-def winner(game: dict) -> str:
-    return next((side for side in ("white", "black") if game[side]["result"] == "win"), "draw")
-
-
-def test_games_hold_one_row_per_fixture_game_with_its_eco_code_plies_and_winner(loaded):
-    assert build_mart(loaded, *MONTHS).success
-    columns = "url, month, eco, plies, winner, white, black"
-    rows = query(loaded.duckdb_path, f"select {columns} from chess_analytics.games")
-    expected = {
-        url: (
-            game["month"],
-            eco_tag(game),
-            len(game["tcn"]) // 2 if game.get("tcn") else None,
-            winner(game),
-            game["white"]["username"].lower(),
-            game["black"]["username"].lower(),
-        )
-        for url, game in fixture_games(MONTHS).items()
-    }
-    assert {url: tuple(values) for url, *values in rows} == expected
-
-
-def test_player_games_hold_each_game_once_for_each_roster_player_in_it(loaded):
-    assert build_mart(loaded, *MONTHS).success
-    roster = {name for (name,) in query(loaded.duckdb_path, "select username from chess_data.players")}
-    expected = {
-        (game[colour]["username"].lower(), url, colour, "win" if game[colour]["result"] == "win" else None)
-        for url, game in fixture_games(MONTHS).items()
-        for colour in ("white", "black")
-        if game[colour]["username"].lower() in roster
-    }
-    rows = query(
-        loaded.duckdb_path,
-        "select player, url, colour, case when outcome = 'win' then 'win' end "
-        "from chess_analytics.player_games",
-    )
-    assert len(rows) == len(expected)
-    assert set(rows) == expected
 
 
 def test_rebuilding_a_month_replaces_it_and_a_month_without_games_keeps_no_rows(loaded):
@@ -110,3 +107,33 @@ def test_a_duplicated_raw_game_fails_the_blocking_unique_url_test(loaded):
     failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
     assert "unique_games_url" in failed
     assert not result.success  # blocking: the run fails on it
+    reason = first_failure_reason(result.all_events)
+    assert reason.startswith("dbt build failed: test unique_games_url: Got 1 result"), reason
+
+
+def test_the_hand_written_tables_of_earlier_versions_are_replaced_on_the_first_build(loaded):
+    with duckdb.connect(loaded.duckdb_path) as connection:
+        connection.execute("create schema chess_analytics")
+        connection.execute(
+            "create table chess_analytics.openings "
+            "(month varchar, eco varchar, opening varchar, games bigint, white_score double precision)"
+        )
+        connection.execute(
+            "insert into chess_analytics.openings "
+            "values ('2021-07', 'Sicilian-Defense', 'Sicilian-Defense', 3, 0.5)"
+        )
+    assert build_mart(loaded, *MONTHS).success
+    months = query(loaded.duckdb_path, "select distinct month from chess_analytics.openings order by month")
+    assert months == [(month,) for month in MONTHS]
+    assert not query(loaded.duckdb_path, "select eco from chess_analytics.openings where eco like '%-%'")
+
+
+def test_a_model_selected_without_what_it_reads_fails_in_one_line_naming_it(loaded):
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(
+        asset_selection={dg.AssetKey(["chess", "player_month_stats"])}
+    )
+    result = job.execute_in_process(instance=loaded.instance, partition_key=MONTHS[0], raise_on_error=False)
+    assert not result.success
+    reason = first_failure_reason(result.all_events)
+    assert "build chess/player_games for these months first" in reason, reason
+    assert len(reason.splitlines()) == 1, reason

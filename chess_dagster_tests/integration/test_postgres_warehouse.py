@@ -1,6 +1,5 @@
 """The warehouse by configuration: two DESTINATION__WAREHOUSE__* variables move loads to PostgreSQL."""
 
-import uuid
 from pathlib import Path
 
 import dagster as dg
@@ -8,7 +7,8 @@ import psycopg2
 
 from chess_dagster.definitions import defs
 from chess_dagster.runs.failures import first_failure_reason
-from chess_dagster_tests.conftest import fixture_game_urls, query
+from chess_dagster_tests.conftest import fixture_game_urls
+from chess_dagster_tests.mart_truth import MODEL_QUERIES, expected_models, in_order
 
 ROSTER = {dg.AssetKey(["chess", "players"]), dg.AssetKey(["chess", "players_profiles"])}
 GAMES = {dg.AssetKey(["chess", "players_games"])}
@@ -58,36 +58,25 @@ def test_a_postgres_warehouse_without_credentials_fails_once_naming_the_setting(
     assert not [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
 
 
-ANALYTICS = {dg.AssetKey(["chess", "player_month_stats"]), dg.AssetKey(["chess", "openings"])}
-ANALYTICS_TABLES = {
-    "player_month_stats": "select * from chess_analytics.player_month_stats order by player",
-    "openings": "select * from chess_analytics.openings order by opening",
-}
+MART = {spec.key for spec in defs.resolve_all_asset_specs() if spec.group_name == "chess_analytics"}
 
 
-def build_month(instance, resources, month: str) -> None:
+def test_every_model_of_the_mart_on_postgres_equals_what_the_fixture_games_say(
+    postgres_warehouse, api_env, resources, instance
+):
     for selection, run in (
         (ROSTER, {}),
-        (GAMES, {"partition_key": month}),
-        (ANALYTICS, {"partition_key": month}),
+        (GAMES, {"partition_key": "2022-10"}),
+        (MART, {"partition_key": "2022-10"}),
     ):
         assert load(selection, instance, resources, **run).success
-
-
-def test_the_analytics_on_postgres_equal_the_analytics_on_duckdb(
-    postgres_server, api_env, resources, instance, duckdb_path, monkeypatch
-):
-    build_month(instance, resources, "2022-10")
-    on_duckdb = {name: query(duckdb_path, sql) for name, sql in ANALYTICS_TABLES.items()}
-    url = postgres_server.create_database(f"chess_{uuid.uuid4().hex[:12]}")
-    monkeypatch.setenv("DESTINATION__WAREHOUSE__DESTINATION_TYPE", "postgres")
-    monkeypatch.setenv("DESTINATION__WAREHOUSE__CREDENTIALS", url)
-    build_month(instance, resources, "2022-10")
-    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
-        for name, sql in ANALYTICS_TABLES.items():
+    with psycopg2.connect(postgres_warehouse) as connection, connection.cursor() as cursor:
+        cursor.execute("select username from chess_data.players")
+        expected = expected_models(["2022-10"], {name for (name,) in cursor.fetchall()})
+        for model, sql in MODEL_QUERIES.items():
             cursor.execute(sql)
-            assert [tuple(row) for row in cursor.fetchall()] == on_duckdb[name], name
-    assert all(on_duckdb.values())
+            assert in_order(cursor.fetchall()) == expected[model], model
+    assert expected["player_month_stats"] and expected["rating_history"]
 
 
 def test_merge_keys_are_indexed_unique_on_postgres(postgres_warehouse, api_env, resources, instance):

@@ -1,4 +1,4 @@
-"""Running itself: schedules, eager analytics, freshness, and the analytics tables' contents."""
+"""Running itself: schedules, the mart's automation, freshness."""
 
 from collections.abc import Iterator
 
@@ -6,14 +6,14 @@ import dagster as dg
 import pytest
 
 from chess_dagster.definitions import defs
-from chess_dagster_tests.conftest import Loaded, query
+from chess_dagster_tests.conftest import Loaded
 
 GAMES, PLAYERS_KEY, PROFILES = (
     dg.AssetKey(["chess", n]) for n in ("players_games", "players", "players_profiles")
 )
 MONTH = "2022-10"
 ONE_MONTH = {"dagster/asset_partition_range_start": MONTH, "dagster/asset_partition_range_end": MONTH}
-STATS, OPENINGS = dg.AssetKey(["chess", "player_month_stats"]), dg.AssetKey(["chess", "openings"])
+MART = {spec.key for spec in defs.resolve_all_asset_specs() if spec.group_name == "chess_analytics"}
 
 
 def run(instance, resources, keys, partition_key=None):
@@ -43,42 +43,8 @@ def test_a_new_games_month_requests_its_analytics_and_nothing_else(api_env, reso
     before = dg.evaluate_automation_conditions(defs=defs, instance=instance)
     run(instance, resources, {GAMES}, "2022-10")
     after = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=before.cursor)
-    assert after.get_requested_partitions(STATS) == {"2022-10"}
-    assert after.get_requested_partitions(OPENINGS) == {"2022-10"}
-
-
-def test_player_month_stats_count_every_game_of_every_player(loaded_month, resources, duckdb_path):
-    result = run(loaded_month.instance, resources, {STATS}, MONTH)
-    expected = query(
-        duckdb_path,
-        "select count(*), count(distinct p.username) from chess_data.players_games g "
-        "join chess_data.players p "
-        "on p.username in (lower(g.white__username), lower(g.black__username))",
-    )
-    assert (
-        query(duckdb_path, "select sum(games), count(*) from chess_analytics.player_month_stats") == expected
-    )
-    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-    assert checks == {"results_add_up": True}
-    metadata = result.get_asset_materialization_events()[0].materialization.metadata
-    assert metadata["dagster/partition_row_count"].value == expected[0][1]
-    assert metadata["preview"].value.startswith("| month | player | games |")
-
-
-def test_openings_count_games_with_an_eco_and_score_for_white(loaded_month, resources, duckdb_path):
-    run(loaded_month.instance, resources, {OPENINGS}, MONTH)
-    with_eco = query(duckdb_path, "select count(*) from chess_data.players_games where eco is not null")[0][0]
-    assert query(duckdb_path, "select sum(games) from chess_analytics.openings") == [(with_eco,)]
-    assert query(
-        duckdb_path, "select count(*) from chess_analytics.openings where white_score not between 0 and 1"
-    ) == [(0,)]
-
-
-def test_rebuilding_an_analytics_month_replaces_it(loaded_month, resources, duckdb_path):
-    run(loaded_month.instance, resources, {STATS}, MONTH)
-    first = query(duckdb_path, "select count(*), sum(games) from chess_analytics.player_month_stats")
-    run(loaded_month.instance, resources, {STATS}, MONTH)
-    assert query(duckdb_path, "select count(*), sum(games) from chess_analytics.player_month_stats") == first
+    assert {key: after.get_requested_partitions(key) for key in MART} == {key: {"2022-10"} for key in MART}
+    assert after.get_requested_partitions(PLAYERS_KEY) == set()
 
 
 def test_fresh_games_pass_their_freshness_check(loaded_month, resources):

@@ -2,7 +2,7 @@
     game's winner, so the two models never disagree about a result. -#}
 
 with games as (
-    select * from {{ ref('games') }}
+    select * from {{ mart_ref('games') }}
     where {{ run_months_filter('month') }}
 ),
 
@@ -19,6 +19,7 @@ sides as (
             end_time,
             rules,
             time_class,
+            rated,
             eco,
             plies,
             termination,
@@ -41,6 +42,7 @@ select
     sides.end_time,
     sides.rules,
     sides.time_class,
+    sides.rated,
     sides.colour,
     case
         when sides.winner = sides.colour then 'win'

@@ -1,28 +1,80 @@
-"""dagster-dbt's ``DbtProjectComponent``, able to find the dbt installed beside this Python."""
+"""dagster-dbt's ``DbtProjectComponent``, run against the platform's warehouse."""
 
 import os
+import re
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtProjectComponent
+from dagster_dbt import DbtCliResource, DbtProjectComponent
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
+
+from chess_dagster.lib.errors import MartBuildError
+from chess_dagster.lib.settings import Settings
+from chess_dagster.lib.warehouse import dbt_profile_env
+from chess_dagster.runs.failures import explained_as_failure
+
+_PARSED = "Errors parsed from dbt logs:"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class ChessDbtProjectComponent(DbtProjectComponent):
-    """The dbt project component, with this environment's ``dbt`` on PATH.
+    """The dbt project component, building in the warehouse the loads write.
 
-    The component makes its ``DbtCliResource`` itself, which looks ``dbt`` up on PATH; a code
-    server, ``chess-load`` or ``dg launch`` started by its path (systemd, cron, no activated
-    virtualenv) has none there, and every run of the mart failed. dbt-core is installed beside
-    this Python, so its folder goes on PATH when no ``dbt`` is found.
+    dbt reads its profile from variables (``chess_dbt/profiles.yml``); each run sets them from the
+    platform's settings, read at run time as a load reads them, so one setting (``CHESS_DUCKDB_PATH``,
+    ``DESTINATION__WAREHOUSE__*``) moves loads and mart together. The component makes its own
+    ``DbtCliResource``, which looks ``dbt`` up on PATH: a code server, ``chess-load`` or ``dg launch``
+    started by its path (systemd, cron, no activated virtualenv) has none there, so the folder of
+    the dbt installed beside this Python goes on PATH when no ``dbt`` is found.
     """
 
     def build_defs_from_state(
         self, context: dg.ComponentLoadContext, state_path: Path | None
     ) -> dg.Definitions:
+        # The run makes its DbtCliResource, which checks PATH, before execute() is called.
         if shutil.which("dbt") is None:
             os.environ["PATH"] = os.pathsep.join(
                 [str(Path(sys.executable).parent), os.environ.get("PATH", "")]
             )
         return super().build_defs_from_state(context, state_path)
+
+    def execute(self, context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
+        with explained_as_failure(), _profile_environment():
+            try:
+                yield from super().execute(context, dbt)
+            except DagsterDbtCliRuntimeError as error:
+                raise MartBuildError(dbt_failures_in_one_line(str(error))) from error
+
+
+def dbt_failures_in_one_line(message: str) -> str:
+    """dagster-dbt's error (the command, where its logs are, then each failure dbt logged, over
+    several lines) as one line: each failed node and the last line of what dbt said about it."""
+    logged = [_ANSI.sub("", line).strip() for line in message.partition(_PARSED)[2].splitlines()]
+    failures: list[list[str]] = []
+    for line in logged:
+        if line.startswith("Failure in "):
+            failures.append([line.removeprefix("Failure in ").split(" (")[0]])
+        elif failures and line and not line.startswith(">"):
+            failures[-1].append(line)
+    told = "; ".join(f"{failure[0]}: {failure[-1]}" for failure in failures if len(failure) > 1)
+    return f"dbt build failed: {told or 'see the dbt log of the step'}"
+
+
+@contextmanager
+def _profile_environment() -> Iterator[None]:
+    """The process's environment with the dbt profile's variables, restored after."""
+    variables = dbt_profile_env(Settings.from_env(os.environ).duckdb_path)
+    before = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

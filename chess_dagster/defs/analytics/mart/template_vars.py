@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from chess_dagster.defs.analytics.assets import ON_GAMES_MONTH_UPDATED
+from chess_dagster.defs.analytics.automation import ON_GAMES_MONTH_UPDATED
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.lib.warehouse import warehouse_pool
 

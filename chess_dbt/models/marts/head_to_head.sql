@@ -1,0 +1,21 @@
+{#- Two roster players against each other, per month, from `player`'s side: both directions present. -#}
+
+with player_games as (
+    select * from {{ mart_ref('player_games') }}
+    where {{ run_months_filter('month') }}
+),
+
+roster as (
+    select distinct lower(username) as player
+    from {{ source('chess_data', 'players') }}
+)
+
+select
+    player_games.month,
+    player_games.player,
+    player_games.opponent,
+    count(*) as games,
+    {{ outcome_counts('player_games.outcome') }}
+from player_games
+inner join roster on player_games.opponent = roster.player
+group by player_games.month, player_games.player, player_games.opponent

@@ -1,0 +1,17 @@
+{#- A roster player's repertoire: per month, colour and ECO code, their results and score. -#}
+
+with player_games as (
+    select * from {{ mart_ref('player_games') }}
+    where {{ run_months_filter('month') }} and eco is not null
+)
+
+select
+    player,
+    month,
+    colour,
+    eco,
+    count(*) as games,
+    {{ outcome_counts('outcome') }},
+    cast(round(cast(avg({{ score('outcome') }}) as decimal(38, 10)), 3) as double precision) as score
+from player_games
+group by player, month, colour, eco
