@@ -190,11 +190,14 @@ def ensure_configured(pipeline: dlt.Pipeline) -> None:
     try:
         pipeline.destination_client()
     except ConfigFieldMissingException as exc:
-        missing = ", ".join(exc.fields)
-        raise WarehouseError(
-            f"the warehouse ({pipeline.destination.destination_name}) lacks {missing}: set "
-            "DESTINATION__WAREHOUSE__CREDENTIALS, e.g. postgresql://user:password@host:5432/database"
-        ) from None
+        raise _lacking(pipeline.destination.destination_name, ", ".join(exc.fields)) from None
+
+
+def _lacking(destination_name: str, missing: str) -> WarehouseError:
+    return WarehouseError(
+        f"the warehouse ({destination_name}) lacks {missing}: set "
+        "DESTINATION__WAREHOUSE__CREDENTIALS, e.g. postgresql://user:password@host:5432/database"
+    )
 
 
 def dbt_profile_env(database: str) -> dict[str, str]:
@@ -218,10 +221,7 @@ def dbt_profile_env(database: str) -> dict[str, str]:
     try:
         credentials = destination.configuration(config).credentials
     except ConfigFieldMissingException:
-        raise WarehouseError(
-            "the warehouse (postgres) lacks credentials: set DESTINATION__WAREHOUSE__CREDENTIALS, "
-            "e.g. postgresql://user:password@host:5432/database"
-        ) from None
+        raise _lacking(destination.destination_name, "credentials") from None
     return {
         "CHESS_DBT_TARGET": "postgres",
         "CHESS_PG_HOST": credentials.host,

@@ -11,3 +11,9 @@
     count(case when {{ outcome }} = 'draw' then 1 end) as draws,
     count(case when {{ outcome }} = 'loss' then 1 end) as losses
 {%- endmacro %}
+
+{#- The mean of `expression` to `digits` decimals, rounded from an exact decimal (a plain numeric
+    would round twice), as a double. -#}
+{% macro rounded_avg(expression, digits) -%}
+    cast(round(cast(avg({{ expression }}) as decimal(38, 10)), {{ digits }}) as double precision)
+{%- endmacro %}

@@ -6,8 +6,7 @@ with player_games as (
 ),
 
 roster as (
-    select distinct lower(username) as player
-    from {{ source('chess_data', 'players') }}
+    select * from {{ ref('stg_chess__players') }}
 )
 
 select

@@ -11,7 +11,6 @@ select
     eco,
     opening,
     count(*) as games,
-    cast(round(cast(avg({{ score('winner', 'white') }}) as decimal(38, 10)), 3) as double precision)
-        as white_score
+    {{ rounded_avg(score('winner', 'white'), 3) }} as white_score
 from games
 group by month, eco, opening

@@ -7,8 +7,7 @@ with games as (
 ),
 
 roster as (
-    select distinct lower(username) as player
-    from {{ source('chess_data', 'players') }}
+    select * from {{ ref('stg_chess__players') }}
 ),
 
 sides as (

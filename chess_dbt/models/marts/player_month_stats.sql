@@ -29,9 +29,7 @@ select
     {%- for time_class in ['bullet', 'blitz', 'rapid', 'daily'] %}
         count(case when time_class = '{{ time_class }}' then 1 end) as {{ time_class }}_games,
     {%- endfor %}
-    -- rounded from an exact decimal: a plain numeric would round twice
-    cast(round(cast(avg(opponent_rating) as decimal(38, 10)), 1) as double precision)
-        as avg_opponent_rating,
+    {{ rounded_avg('opponent_rating', 1) }} as avg_opponent_rating,
     max(case when recency = 1 then rating end) as rating_at_month_end
 from ranked
 group by month, player

@@ -12,6 +12,6 @@ select
     eco,
     count(*) as games,
     {{ outcome_counts('outcome') }},
-    cast(round(cast(avg({{ score('outcome') }}) as decimal(38, 10)), 3) as double precision) as score
+    {{ rounded_avg(score('outcome'), 3) }} as score
 from player_games
 group by player, month, colour, eco

@@ -5,8 +5,9 @@ import re
 import shutil
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
+from unittest import mock
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProjectComponent
@@ -64,17 +65,6 @@ def dbt_failures_in_one_line(message: str) -> str:
     return f"dbt build failed: {told or 'see the dbt log of the step'}"
 
 
-@contextmanager
-def _profile_environment() -> Iterator[None]:
+def _profile_environment() -> AbstractContextManager:
     """The process's environment with the dbt profile's variables, restored after."""
-    variables = dbt_profile_env(Settings.from_env(os.environ).duckdb_path)
-    before = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    return mock.patch.dict(os.environ, dbt_profile_env(Settings.from_env(os.environ).duckdb_path))
