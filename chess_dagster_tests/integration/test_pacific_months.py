@@ -76,12 +76,14 @@ def scheduled_run(fixture_api: FixtureServer, instance, resources, at: float) ->
     """The schedule's tick at ``at`` and the run it asks for, with the fixture API's clock and the
     platform's at ``at``; the months the run loaded, as (first, last)."""
     fixture_api.state.configure({"now": at})
-    with clock_at(at):
-        context = dg.build_schedule_context(
+    with (
+        clock_at(at),
+        dg.build_schedule_context(  # a context manager: the instance it opens closes with it
             instance=instance,
             scheduled_execution_time=datetime.fromtimestamp(at, UTC),
             resources={"warehouse": resources["warehouse"]},
-        )
+        ) as context,
+    ):
         request = current_month_games_schedule(context)
         assert isinstance(request, dg.RunRequest)
         tags = {"dagster/partition": request.partition_key} if request.partition_key else request.tags
@@ -99,11 +101,11 @@ def scheduled_run(fixture_api: FixtureServer, instance, resources, at: float) ->
 
 
 def test_the_schedule_on_an_empty_warehouse_asks_for_the_month_in_progress(resources):
-    context = dg.build_schedule_context(
+    with dg.build_schedule_context(
         scheduled_execution_time=datetime(2026, 11, 24, 6, tzinfo=UTC),
         resources={"warehouse": resources["warehouse"]},
-    )
-    request = current_month_games_schedule(context)
+    ) as context:
+        request = current_month_games_schedule(context)
     assert isinstance(request, dg.RunRequest)
     assert request.partition_key == "2026-11"
 

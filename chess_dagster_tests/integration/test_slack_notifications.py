@@ -45,11 +45,11 @@ class Ticker:
         self.instance, self.sensor, self.cursor = instance, sensor, None
 
     def tick(self):
-        context = dg.build_sensor_context(
+        with dg.build_sensor_context(  # a context manager: the instance it opens closes with it
             instance=self.instance, cursor=self.cursor, resources={"slack": SlackWebhook()}
-        )
-        result = self.sensor(context)
-        self.cursor = context.cursor
+        ) as context:
+            result = self.sensor(context)
+            self.cursor = context.cursor
         return result
 
 
