@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 # `dg` runs the project in the environment that is active: this one.
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 
-.PHONY: setup demo dev team load lint test suite test-fast check chromium postgres-server bench bench-scale soak lock clean
+.PHONY: setup demo dev team load lint test suite test-fast check screenshots chromium postgres-server bench bench-scale soak lock clean
 
 # The stamp is rebuilt whenever the lock or the project metadata changes. uv installs the lock
 # (compiled to bytecode: 14 s of CPU where pip took 42 s); pip only bootstraps uv at the lock's version.
@@ -70,6 +70,9 @@ postgres-server:  ## Debian's PostgreSQL server binaries, for the tests of the t
 
 chromium:  ## Debian's Chromium for the browser test (Playwright drives it; no browser download)
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+screenshots: setup chromium  ## the README's pictures (docs/*.png) from a throw-away demo: fixture API, one month, the mart, dg dev in Chromium
+	$(BIN)/python -m scripts.screenshots
 
 check: setup  ## load a few fixture months into a throw-away DuckDB, run every asset check, fail on ERROR
 	@$(BIN)/python -m scripts.check_load

@@ -15,7 +15,8 @@ import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster_tests.conftest import PLAYERS, fixture_game_urls, loaded_game_urls, query
-from chess_dagster_tests.e2e.commands import CHESS_LOAD, DG, dg_dev
+from chess_dagster_tests.e2e.commands import CHESS_LOAD, DG
+from fixture.dagster_home import dg_dev
 
 pytestmark = pytest.mark.e2e
 NOT_SOURCE = (".venv", ".git", "data", "dagster_home", "build", "dist", "*.egg-info", "__pycache__")

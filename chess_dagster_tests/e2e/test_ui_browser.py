@@ -3,69 +3,28 @@
 Starts the demo setup (fixture API + `dg dev`), opens the asset graph, launches one month of
 `chess/players_games` from the UI, waits for it to land and checks that its asset checks passed;
 after two loads from the shell, finds their load figures plotted on the asset's page.
-Screenshots go to data/ui-screenshots/ (the README's docs/*.png are copies of them).
+What the browser saw goes to data/ui-screenshots/ (the README's come from `make screenshots`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import shutil
 import subprocess
 import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import dagster as dg
 import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.e2e.commands import CHESS_LOAD, dg_dev
+from chess_dagster_tests.e2e.commands import CHESS_LOAD
+from fixture.browser import SCREENSHOTS, chromium_installed, ui_page
+from fixture.dagster_home import dg_dev
 
-if TYPE_CHECKING:
-    from playwright.sync_api import Page
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = PROJECT_ROOT / "data" / "ui-screenshots"
-# As this machine's Chromium needs them: no sandbox as root, and no calls home on a closed network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 MONTH = "2022-10"
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not installed (make test installs it)"),
+    pytest.mark.skipif(not chromium_installed(), reason="Chromium not installed (make test installs it)"),
 ]
-
-
-@contextlib.contextmanager
-def ui_page(url: str, ready: str, height: int = 900) -> Iterator[Page]:
-    """A page of headless Chromium at ``url`` once ``ready`` shows on it, the dialog of a first
-    visit dismissed."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": height})
-            page.goto(url)
-            page.get_by_text(ready).first.wait_for(timeout=60_000)
-            # The newsletter dialog of a first visit shows up a moment after the page.
-            with contextlib.suppress(PlaywrightTimeout):
-                page.get_by_role("button", name="Skip").click(timeout=10_000)
-            yield page
-        finally:
-            browser.close()
 
 
 @pytest.fixture

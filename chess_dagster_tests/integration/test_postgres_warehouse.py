@@ -9,6 +9,7 @@ from chess_dagster.definitions import defs
 from chess_dagster.runs.failures import first_failure_reason
 from chess_dagster_tests.conftest import fixture_game_urls
 from chess_dagster_tests.mart_truth import MODEL_QUERIES, expected_models, in_order
+from fixture.postgres import PASSWORD
 
 ROSTER = {dg.AssetKey(["chess", "players"]), dg.AssetKey(["chess", "players_profiles"])}
 GAMES = {dg.AssetKey(["chess", "players_games"])}
@@ -98,3 +99,14 @@ def test_an_unknown_warehouse_type_fails_once_naming_the_setting(api_env, resour
     assert not result.success
     reason = first_failure_reason(result.all_events)
     assert reason.startswith("DESTINATION__WAREHOUSE__DESTINATION_TYPE='nosuchdb' is not a dlt destination")
+
+
+def test_a_password_dbt_would_mask_in_node_names_fails_the_mart_in_one_line(
+    postgres_warehouse, api_env, resources, instance, monkeypatch
+):
+    url = postgres_warehouse.replace(f":{PASSWORD}@", ":chess@")  # trust auth: any password connects
+    monkeypatch.setenv("DESTINATION__WAREHOUSE__CREDENTIALS", url)
+    result = load({dg.AssetKey(["chess", "games"])}, instance, resources, partition_key="2022-10")
+    assert not result.success
+    reason = first_failure_reason(result.all_events)
+    assert reason.startswith("the PostgreSQL password is part of the dbt project's node names"), reason

@@ -4,9 +4,9 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import dagster as dg
@@ -44,7 +44,9 @@ class ChessDbtProjectComponent(DbtProjectComponent):
         return super().build_defs_from_state(context, state_path)
 
     def execute(self, context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
-        with explained_as_failure(), _profile_environment():
+        profile = dbt_profile_env(Settings.from_env(os.environ).duckdb_path)
+        with explained_as_failure(), mock.patch.dict(os.environ, profile):
+            _check_secret_is_not_in_node_ids(profile, self._validated_manifest)
             try:
                 yield from super().execute(context, dbt)
             except DagsterDbtCliRuntimeError as error:
@@ -65,6 +67,13 @@ def dbt_failures_in_one_line(message: str) -> str:
     return f"dbt build failed: {told or 'see the dbt log of the step'}"
 
 
-def _profile_environment() -> AbstractContextManager:
-    """The process's environment with the dbt profile's variables, restored after."""
-    return mock.patch.dict(os.environ, dbt_profile_env(Settings.from_env(os.environ).duckdb_path))
+def _check_secret_is_not_in_node_ids(profile: dict[str, str], manifest: Mapping[str, Any]) -> None:
+    """dbt masks a ``DBT_ENV_SECRET_`` value wherever it occurs in its logs, node ids too
+    (``model.chess.games`` becomes ``model.*****.games`` for the password ``chess``), and
+    dagster-dbt then cannot match dbt's events to assets: refuse such a password in one line."""
+    secret = profile.get("DBT_ENV_SECRET_CHESS_PG_PASSWORD")
+    if secret and any(secret in unique_id for unique_id in manifest["nodes"]):
+        raise MartBuildError(
+            "the PostgreSQL password is part of the dbt project's node names (dbt masks it in its "
+            "logs and Dagster cannot read them): give the warehouse user a longer password"
+        )

@@ -1,0 +1,74 @@
+"""`make screenshots`: the README's pictures (docs/*.png), taken from what the demo shows.
+
+A throw-away Dagster home and DuckDB file, the fixture API, players and one month of games
+loaded with `chess-load`, the mart built with `dg launch`, then `dg dev` opened in headless
+Chromium. The suite's browser tests check the same pages; this only photographs them.
+"""
+
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from playwright.sync_api import FloatRect
+
+from chess_dagster.lib.settings import PROJECT_ROOT
+from fixture.browser import chromium_installed, ui_page
+from fixture.dagster_home import DG, dg_dev, new_dagster_home
+from fixture.server import running_fixture_api
+
+log = logging.getLogger("screenshots")
+DOCS = PROJECT_ROOT / "docs"
+MONTH = "2022-10"
+MODELS = ("games", "player_games", "openings", "rating_history", "player_openings", "head_to_head")
+CHESS_LOAD = str(Path(sys.executable).parent / "chess-load")
+# The mart's group page draws its models and the chess source's tables they read.
+MART_LINEAGE = "locations/chess_dagster/asset-groups/chess_analytics"
+
+
+def run(command: list[str], env: Mapping[str, str]) -> None:
+    """``command`` in the project's folder; its output only when it fails."""
+    done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+
+
+def mart_lineage(base_url: str) -> None:
+    with ui_page(f"{base_url}/{MART_LINEAGE}", "head_to_head", width=1900, height=1500) as page:
+        page.get_by_text("Hide navigation").click()
+        page.wait_for_timeout(2000)  # the graph fits itself to the page after its nodes show
+        titles = [page.get_by_text(name, exact=True).first for name in ("players_games", "players", *MODELS)]
+        boxes = [box for title in titles if (box := title.bounding_box())]
+        # A node's title is its top left corner: its rows and kind tags reach below and right.
+        left, top = min(b["x"] for b in boxes) - 24, min(b["y"] for b in boxes) - 24
+        right, bottom = max(b["x"] for b in boxes) + 340, max(b["y"] for b in boxes) + 130
+        clip = FloatRect(x=left, y=top, width=right - left, height=bottom - top)
+        page.screenshot(path=DOCS / "mart-lineage.png", clip=clip)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    if not chromium_installed():
+        raise SystemExit("Chromium is not installed: run `make chromium` first")
+    with tempfile.TemporaryDirectory() as folder, running_fixture_api() as api:
+        env = {
+            **os.environ,
+            "DAGSTER_HOME": str(new_dagster_home(Path(folder) / "dagster_home")),
+            "CHESS_DUCKDB_PATH": str(Path(folder) / "chess.duckdb"),
+            "SOURCES__CHESS__CHESS_URL": api.base_url,
+            "SOURCES__CHESS__MAX_PLAYERS": "5",
+            "VIRTUAL_ENV": sys.prefix,
+        }
+        log.info("loading players and %s from the fixture API, then building the mart", MONTH)
+        run([CHESS_LOAD, "all", MONTH], env)
+        run([DG, "launch", "--job", "chess_mart_job", "--partition", MONTH], env)
+        with dg_dev(env, Path(folder) / "dg-dev.log") as (base_url, _):
+            mart_lineage(base_url)
+    log.info("wrote %s", DOCS / "mart-lineage.png")
+
+
+if __name__ == "__main__":
+    main()
