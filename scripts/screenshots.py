@@ -17,14 +17,13 @@ from playwright.sync_api import FloatRect
 
 from chess_dagster.lib.settings import PROJECT_ROOT
 from fixture.browser import chromium_installed, ui_page
-from fixture.dagster_home import DG, dg_dev, new_dagster_home
+from fixture.dagster_home import CHESS_LOAD, DG, dg_dev, new_dagster_home
 from fixture.server import running_fixture_api
 
 log = logging.getLogger("screenshots")
 DOCS = PROJECT_ROOT / "docs"
 MONTH = "2022-10"
 MODELS = ("games", "player_games", "openings", "rating_history", "player_openings", "head_to_head")
-CHESS_LOAD = str(Path(sys.executable).parent / "chess-load")
 # The mart's group page draws its models and the chess source's tables they read.
 MART_LINEAGE = "locations/chess_dagster/asset-groups/chess_analytics"
 
