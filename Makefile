@@ -27,7 +27,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 DBT_PROJECT := chess_dbt
 DBT_MANIFEST := $(DBT_PROJECT)/target/manifest.json
 $(DBT_MANIFEST): $(VENV)/.installed $(DBT_PROJECT)/dbt_project.yml $(DBT_PROJECT)/profiles.yml $(shell find $(DBT_PROJECT)/models $(DBT_PROJECT)/macros -type f 2>/dev/null)
-	cd $(DBT_PROJECT) && DO_NOT_TRACK=1 ../$(BIN)/dbt parse --quiet --profiles-dir .
+	cd $(DBT_PROJECT) && DO_NOT_TRACK=1 ../$(BIN)/dbt parse --quiet --profiles-dir . --target-path target
 
 setup: $(VENV)/.installed $(DBT_MANIFEST)  ## create .venv with exactly the locked versions; parse the dbt mart
 

@@ -61,15 +61,17 @@ SYSTEM_TMP = tempfile.gettempdir()
 
 @pytest.fixture(autouse=True)
 def chess_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Keep every test off the real API, the project's data folder and the user's Dagster home;
-    dlt's working folders (temporary, one per step) in the test's own TMPDIR, here and in the
-    processes it starts. A short path: Chromium puts a socket in it (at most 107 bytes)."""
+    """Keep every test off the real API, the project's data folder, the dbt project's target/ and
+    the user's Dagster home; dlt's working folders (temporary, one per step) in the test's own
+    TMPDIR, here and in the processes it starts. A short path: Chromium puts a socket in it (at
+    most 107 bytes)."""
     own_tmp = tempfile.mkdtemp(prefix="chess-test-")
     monkeypatch.setenv("TMPDIR", own_tmp)
     monkeypatch.setattr(tempfile, "tempdir", own_tmp)
     monkeypatch.setenv("SOURCES__CHESS__CHESS_URL", "http://127.0.0.1:9/pub/")
     monkeypatch.setenv("SOURCES__CHESS__MAX_PLAYERS", str(PLAYERS))
     monkeypatch.setenv("CHESS_DUCKDB_PATH", str(tmp_path / "data" / "chess.duckdb"))
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "dbt_target"))
     monkeypatch.setenv("RUNTIME__REQUEST_BACKOFF_FACTOR", "0.05")
     monkeypatch.setenv("RUNTIME__REQUEST_TIMEOUT", "10")
     monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")

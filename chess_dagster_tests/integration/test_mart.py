@@ -1,6 +1,8 @@
 """The dbt mart (chess_dbt/), built by Dagster for a run's months, against the fixture API's truth."""
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -97,18 +99,37 @@ def test_rebuilding_a_month_replaces_it_and_a_month_without_games_keeps_no_rows(
     assert counts == {"2022-09": september}
 
 
-def test_a_duplicated_raw_game_fails_the_blocking_unique_url_test(loaded):
-    with duckdb.connect(loaded.duckdb_path) as connection:
+def plant_a_duplicated_game(database: str) -> None:
+    with duckdb.connect(database) as connection:
         connection.execute(
             "insert into chess_data.players_games select * from chess_data.players_games "
             "where archive_month = '2022-10' order by url limit 1"
         )
+
+
+def test_a_duplicated_raw_game_fails_the_blocking_unique_url_test(loaded):
+    plant_a_duplicated_game(loaded.duckdb_path)
     result = build_mart(loaded, *MONTHS)
     failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
     assert "unique_games_url" in failed
     assert not result.success  # blocking: the run fails on it
     reason = first_failure_reason(result.all_events)
     assert reason.startswith("dbt build failed: test unique_games_url: Got 1 result"), reason
+
+
+def test_a_successful_build_leaves_no_dbt_artifacts_behind(loaded):
+    assert build_mart(loaded, *MONTHS).success
+    target = Path(os.environ["DBT_TARGET_PATH"])
+    assert not list(target.glob("run-*")), "the run's dbt artifacts were kept"
+
+
+def test_a_failed_build_keeps_its_dbt_log_and_names_it(loaded):
+    plant_a_duplicated_game(loaded.duckdb_path)
+    result = build_mart(loaded, *MONTHS)
+    reason = first_failure_reason(result.all_events)
+    kept = Path(os.environ["DBT_TARGET_PATH"]) / f"run-{result.run_id}"
+    assert reason.endswith(f"(dbt's log and artifacts: {kept})"), reason
+    assert [log.parent.parent for log in kept.glob("*/dbt.log")] == [kept]
 
 
 def test_the_hand_written_tables_of_earlier_versions_are_replaced_on_the_first_build(loaded):

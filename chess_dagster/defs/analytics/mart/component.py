@@ -45,12 +45,27 @@ class ChessDbtProjectComponent(DbtProjectComponent):
 
     def execute(self, context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
         profile = dbt_profile_env(Settings.from_env(os.environ).duckdb_path)
-        with explained_as_failure(), mock.patch.dict(os.environ, profile):
+        artifacts = run_artifacts_folder(dbt, context.run.run_id)
+        environment = {**profile, "DBT_TARGET_PATH": str(artifacts)}
+        with explained_as_failure(), mock.patch.dict(os.environ, environment):
             _check_secret_is_not_in_node_ids(profile, self._validated_manifest)
             try:
                 yield from super().execute(context, dbt)
             except DagsterDbtCliRuntimeError as error:
-                raise MartBuildError(dbt_failures_in_one_line(str(error))) from error
+                told = dbt_failures_in_one_line(str(error))
+                raise MartBuildError(f"{told} (dbt's log and artifacts: {artifacts})") from error
+        shutil.rmtree(artifacts, ignore_errors=True)
+
+
+def run_artifacts_folder(dbt: DbtCliResource, run_id: str) -> Path:
+    """Where dagster-dbt puts a run's dbt artifacts: a folder per invocation under
+    ``DBT_TARGET_PATH``, by default the project's ``target/``. It keeps every run's (a manifest and
+    a log each, growing with every scheduled run): the run's folder goes when its build succeeded,
+    its events being in Dagster's event log, and stays when it failed, for dbt's log."""
+    parent = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    if not parent.is_absolute():
+        parent = Path(dbt.project_dir) / parent  # relative to the project, as dbt resolves it
+    return parent / f"run-{run_id}"
 
 
 def dbt_failures_in_one_line(message: str) -> str:
