@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 FIXTURE_PORT ?= 8765
 DAGSTER_PORT ?= 3000
+DASHBOARD_PORT ?= 8501
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export DO_NOT_TRACK := 1
 # `dg` runs the project in the environment that is active: this one.
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 
-.PHONY: setup demo dev team load lint test suite test-fast check screenshots chromium postgres-server bench bench-scale soak lock clean
+.PHONY: setup demo dev dashboard team load lint test suite test-fast check screenshots chromium postgres-server bench bench-scale soak lock clean
 
 # The stamp is rebuilt whenever the lock or the project metadata changes. uv installs the lock
 # (compiled to bytecode: 14 s of CPU where pip took 42 s); pip only bootstraps uv at the lock's version.
@@ -37,11 +38,14 @@ INSTANCE_STORAGE := $(DAGSTER_HOME)/history/runs.db
 $(INSTANCE_STORAGE): | $(VENV)/.installed
 	$(BIN)/dagster instance migrate >/dev/null
 
-demo: setup $(INSTANCE_STORAGE)  ## offline: fixture Chess.com API + one month loaded (dg launch) + dg dev on 127.0.0.1:3000
-	FIXTURE_PORT=$(FIXTURE_PORT) DAGSTER_PORT=$(DAGSTER_PORT) bash scripts/demo.sh
+demo: setup $(INSTANCE_STORAGE)  ## offline: fixture Chess.com API + one month loaded and the mart built + dg dev on 127.0.0.1:3000 + the dashboard on 127.0.0.1:8501
+	FIXTURE_PORT=$(FIXTURE_PORT) DAGSTER_PORT=$(DAGSTER_PORT) DASHBOARD_PORT=$(DASHBOARD_PORT) bash scripts/demo.sh
 
 dev: setup $(INSTANCE_STORAGE)  ## real Chess.com API: dg dev (UI, daemon) on 127.0.0.1:3000
 	$(BIN)/dg dev --host 127.0.0.1 --port $(DAGSTER_PORT)
+
+dashboard: setup  ## the dashboard (Streamlit) over the configured warehouse on 127.0.0.1:$(DASHBOARD_PORT)
+	$(BIN)/streamlit run dashboard/app.py --server.port $(DASHBOARD_PORT)
 
 load: setup $(INSTANCE_STORAGE)  ## load games for MONTHS (YYYY-MM or YYYY-MM...YYYY-MM) into data/chess.duckdb, e.g. make load MONTHS=2022-01
 	$(BIN)/chess-load games $(MONTHS)
@@ -91,7 +95,7 @@ soak: setup  ## fault soak: chess-load runs under every fault the fixture API in
 
 lock:  ## re-resolve requirements.lock (and the image's deploy/requirements.lock within it) from pyproject.toml (needs network to PyPI)
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra dashboard --python-version 3.11 --generate-hashes -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra k8s --python-version 3.11 --generate-hashes -c requirements.lock -o deploy/requirements.lock
 
 clean:

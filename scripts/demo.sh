@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Offline demo: the fixture Chess.com API, players and last month loaded, the mart built, then the Dagster UI.
+# Offline demo: the fixture Chess.com API, players and last month loaded, the mart built, then the
+# Dagster UI and the dashboard.
 # Run through `make demo` (it sets up .venv and DAGSTER_HOME first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +8,7 @@ BIN=.venv/bin
 FIXTURE_PORT=${FIXTURE_PORT:-8765}
 SLACK_PORT=${SLACK_PORT:-8766}
 DAGSTER_PORT=${DAGSTER_PORT:-3000}
+DASHBOARD_PORT=${DASHBOARD_PORT:-8501}
 # dg runs the project in its .venv; say it is the active one.
 export VIRTUAL_ENV="$PWD/.venv"
 
@@ -31,5 +33,9 @@ echo "Loading players, profiles and ${last_month}'s games from the fixture API i
 echo "Building the dbt mart (chess_analytics) for ${last_month}, its tests as asset checks"
 "$BIN/dg" launch --job chess_mart_job --partition "$last_month"
 
-echo "Dagster UI: http://127.0.0.1:${DAGSTER_PORT}  fixture API: ${SOURCES__CHESS__CHESS_URL}  Slack posts: http://127.0.0.1:${SLACK_PORT}/_posts"
+"$BIN/streamlit" run dashboard/app.py --server.port "$DASHBOARD_PORT" > /dev/null &
+dashboard_pid=$!
+trap 'kill "$fixture_pid" "$receiver_pid" "$dashboard_pid" 2>/dev/null || true' EXIT
+echo "Dagster UI: http://127.0.0.1:${DAGSTER_PORT}  dashboard: http://127.0.0.1:${DASHBOARD_PORT}"
+echo "fixture API: ${SOURCES__CHESS__CHESS_URL}  Slack posts: http://127.0.0.1:${SLACK_PORT}/_posts"
 "$BIN/dg" dev --host 127.0.0.1 --port "$DAGSTER_PORT"

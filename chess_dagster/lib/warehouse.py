@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -200,21 +201,27 @@ def _lacking(destination_name: str, missing: str) -> WarehouseError:
     )
 
 
-def dbt_profile_env(database: str) -> dict[str, str]:
-    """The variables ``chess_dbt/profiles.yml`` reads: the warehouse the loads write (the DuckDB
-    file ``database``, or the configured destination), so one setting moves loads and mart. The
-    password goes in a ``DBT_ENV_SECRET_`` variable, whose value dbt keeps out of its logs."""
+@dataclass(frozen=True)
+class PostgresAddress:
+    """Where the PostgreSQL warehouse is and who to be there (the password is never printed)."""
+
+    host: str
+    port: int
+    user: str
+    database: str
+    password: str = field(repr=False)
+
+
+def warehouse_address(database: str) -> Path | PostgresAddress:
+    """The warehouse the loads write, for a reader of its SQL (the mart, the dashboard): the DuckDB
+    file ``database``, or the configured PostgreSQL destination's address."""
     destination = warehouse_destination(database)
     if on_duckdb(destination):
-        return {
-            "CHESS_DBT_TARGET": "duckdb",
-            "CHESS_DUCKDB_PATH": str(Path(database).resolve()),
-            "CHESS_DUCKDB_MEMORY_LIMIT": settings().duckdb_memory_limit,
-        }
+        return Path(database).resolve()
     if destination.destination_type != "dlt.destinations.postgres":
         raise WarehouseError(
-            f"the mart (dbt) builds on DuckDB or PostgreSQL, not {destination.destination_name}: "
-            "load into one of them, or run dbt with a profile of your own"
+            f"the mart (dbt) and the dashboard read DuckDB or PostgreSQL, not "
+            f"{destination.destination_name}: load into one of them"
         )
     config = destination.spec()
     config.dataset_name = DATASET_NAME
@@ -222,13 +229,33 @@ def dbt_profile_env(database: str) -> dict[str, str]:
         credentials = destination.configuration(config).credentials
     except ConfigFieldMissingException:
         raise _lacking(destination.destination_name, "credentials") from None
+    return PostgresAddress(
+        host=credentials.host,
+        port=int(credentials.port or 5432),
+        user=credentials.username,
+        database=credentials.database,
+        password=str(credentials.password or ""),
+    )
+
+
+def dbt_profile_env(database: str) -> dict[str, str]:
+    """The variables ``chess_dbt/profiles.yml`` reads: the warehouse the loads write (the DuckDB
+    file ``database``, or the configured destination), so one setting moves loads and mart. The
+    password goes in a ``DBT_ENV_SECRET_`` variable, whose value dbt keeps out of its logs."""
+    address = warehouse_address(database)
+    if isinstance(address, Path):
+        return {
+            "CHESS_DBT_TARGET": "duckdb",
+            "CHESS_DUCKDB_PATH": str(address),
+            "CHESS_DUCKDB_MEMORY_LIMIT": settings().duckdb_memory_limit,
+        }
     return {
         "CHESS_DBT_TARGET": "postgres",
-        "CHESS_PG_HOST": credentials.host,
-        "CHESS_PG_PORT": str(credentials.port or 5432),
-        "CHESS_PG_USER": credentials.username,
-        "CHESS_PG_DATABASE": credentials.database,
-        "DBT_ENV_SECRET_CHESS_PG_PASSWORD": str(credentials.password or ""),
+        "CHESS_PG_HOST": address.host,
+        "CHESS_PG_PORT": str(address.port),
+        "CHESS_PG_USER": address.user,
+        "CHESS_PG_DATABASE": address.database,
+        "DBT_ENV_SECRET_CHESS_PG_PASSWORD": address.password,
     }
 
 

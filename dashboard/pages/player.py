@@ -1,0 +1,82 @@
+"""A player: rating history, results by colour and time class, openings, head-to-head, endings."""
+
+import streamlit as st
+
+from dashboard import queries
+from dashboard.data import page, read
+from dashboard.figures import score, with_score
+
+
+def chosen_player() -> str | None:
+    """The player picked (``?player=`` in the address, so a page can be linked), else the first."""
+    players = read(queries.PLAYERS)["player"].tolist()
+    if not players:
+        return None
+    asked = st.query_params.get("player", "").lower()
+    player = st.selectbox("Player", players, index=players.index(asked) if asked in players else 0)
+    st.query_params["player"] = player
+    return player
+
+
+def summary(player: str) -> None:
+    counts = read(queries.PLAYER_SUMMARY, player=player).iloc[0]
+    games, wins, draws, losses = (int(counts[name]) for name in ("games", "wins", "draws", "losses"))
+    columns = st.columns(4)
+    columns[0].metric("Games", f"{games:,}")
+    columns[1].metric("Score", f"{score(wins, draws, games):.1%}")
+    columns[2].metric("Wins / draws / losses", f"{wins} / {draws} / {losses}")
+    columns[3].metric("Months", int(counts["months"]))
+
+
+def rating_history(player: str) -> None:
+    st.subheader("Rating history")
+    history = read(queries.RATING_HISTORY, player=player)
+    if history.empty:
+        st.caption("No rated games: no rating to draw.")
+        return
+    rules = sorted(history["rules"].unique())
+    chosen = st.radio("Rules", rules, horizontal=True) if len(rules) > 1 else rules[0]
+    latest = read(queries.LATEST_RATINGS, player=player)
+    latest = latest[latest["rules"] == chosen]
+    for column, (_, rating) in zip(st.columns(len(latest)), latest.iterrows(), strict=True):
+        column.metric(f"{rating['time_class']} rating", int(rating["rating"]), help=f"on {rating['day']}")
+    st.line_chart(history[history["rules"] == chosen], x="day", y="rating", color="time_class")
+
+
+def results(player: str) -> None:
+    st.subheader("Results by month, colour and time class")
+    by_month = read(queries.RESULTS_BY_MONTH, player=player)
+    st.bar_chart(by_month, x="month", y=["wins", "draws", "losses"], stack=True)
+    st.dataframe(with_score(by_month), hide_index=True, width="stretch")
+
+
+def openings(player: str) -> None:
+    st.subheader("Openings (ECO codes)")
+    for colour, column in zip(("white", "black"), st.columns(2), strict=True):
+        column.markdown(f"**As {colour}**")
+        played = read(queries.PLAYER_OPENINGS, player=player, colour=colour)
+        column.dataframe(with_score(played), hide_index=True, width="stretch")
+
+
+def head_to_head(player: str) -> None:
+    st.subheader("Head-to-head against the roster")
+    rivals = read(queries.HEAD_TO_HEAD, player=player)
+    if rivals.empty:
+        st.caption("No games against other roster players in the loaded months.")
+    else:
+        st.dataframe(with_score(rivals), hide_index=True, width="stretch")
+
+
+def endings(player: str) -> None:
+    st.subheader("How the games end")
+    by_termination = read(queries.TERMINATIONS, player=player)
+    st.bar_chart(by_termination, x="termination", y="games", color="outcome", horizontal=True)
+
+
+with page("Player"):
+    player = chosen_player()
+    if player is None:
+        st.info("No roster player has games in the mart yet: load a month and build the mart.")
+    else:
+        for section in (summary, rating_history, results, openings, head_to_head, endings):
+            section(player)
