@@ -16,8 +16,3 @@ def with_score(counts: pd.DataFrame) -> pd.DataFrame:
     games = scored["games"].astype(float)
     scored["score"] = ((scored["wins"] + 0.5 * scored["draws"]) / games.where(games > 0)).round(3)
     return scored
-
-
-def country_code(url: str | None) -> str | None:
-    """Chess.com gives a profile's country as its API URL (``.../country/NO``): the code."""
-    return url.rsplit("/", 1)[-1] if url else None

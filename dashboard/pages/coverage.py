@@ -1,15 +1,15 @@
 """The roster and coverage: who is loaded, which months, when each table last loaded, checks failing."""
 
+import os
 from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
 
-from chess_dagster.lib.settings import settings
+from chess_dagster.lib.settings import Settings
 from dashboard import queries
 from dashboard.dagster_status import DagsterUnreachable, dagster_status
 from dashboard.data import page, read
-from dashboard.figures import country_code
 
 
 @st.cache_data(ttl=10, show_spinner=False)
@@ -26,7 +26,7 @@ def when(seconds: float | None) -> str | None:
 def dagster_now() -> None:
     """Runs in progress and checks failing now, and when each asset last materialized."""
     st.subheader("Dagster now")
-    url = settings().dagster_webserver_url
+    url = Settings.from_env(os.environ).dagster_webserver_url
     try:
         status = status_now(url)
     except DagsterUnreachable as error:
@@ -48,7 +48,8 @@ def dagster_now() -> None:
 
 with page("Roster and coverage"):
     roster = read(queries.ROSTER)
-    roster["country"] = roster["country"].map(country_code)
+    # Chess.com gives a profile's country as its API URL (.../country/NO): the code.
+    roster["country"] = roster["country"].str.rsplit("/", n=1).str[-1]
     columns = st.columns(3)
     columns[0].metric("Players", len(roster))
     columns[1].metric("Player-months loaded", int(roster["months_loaded"].sum()))

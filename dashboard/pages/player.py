@@ -35,7 +35,8 @@ def rating_history(player: str) -> None:
         st.caption("No rated games: no rating to draw.")
         return
     rules = sorted(history["rules"].unique())
-    chosen = st.radio("Rules", rules, horizontal=True) if len(rules) > 1 else rules[0]
+    default = rules.index("chess") if "chess" in rules else 0
+    chosen = st.radio("Rules", rules, index=default, horizontal=True)
     latest = read(queries.LATEST_RATINGS, player=player)
     latest = latest[latest["rules"] == chosen]
     for column, (_, rating) in zip(st.columns(len(latest)), latest.iterrows(), strict=True):

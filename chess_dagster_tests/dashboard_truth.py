@@ -1,0 +1,168 @@
+"""What each dashboard query must answer, from the fixture API's games (``mart_truth``), not from SQL."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from chess_dagster_tests.mart_truth import (
+    grouped,
+    opening_name,
+    pgn_tag,
+    player_games,
+    rating_history,
+    results,
+    winner,
+)
+from dashboard import queries
+
+
+@dataclass(frozen=True)
+class Truth:
+    """The fixture's games of the months loaded, and the roster, seen from every side."""
+
+    games: dict[str, dict]
+    roster: set[str]
+
+    @property
+    def sides(self) -> list[dict]:
+        return player_games(self.games, self.roster)
+
+    def busiest_player(self) -> str:
+        """The roster player with the most games against other roster players (ties: by name)."""
+        meetings = grouped((s for s in self.sides if s["opponent"] in self.roster), lambda s: (s["player"],))
+        return min(meetings, key=lambda key: (-len(meetings[key]), key))[0]
+
+
+def as_rows(frame: pd.DataFrame) -> list[tuple]:
+    """A query's rows as plain Python values: dates as dates, counts as ints, floats to 6 places."""
+    return [tuple(_plain(value) for value in row) for row in frame.itertuples(index=False)]
+
+
+def _plain(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else round(value, 6)
+    if hasattr(value, "item"):  # numpy scalars
+        return _plain(value.item())
+    return value
+
+
+def _player(truth: Truth, player: str) -> list[dict]:
+    return [side for side in truth.sides if side["player"] == player]
+
+
+def players(truth: Truth) -> list[tuple]:
+    return [(name,) for name in sorted({side["player"] for side in truth.sides})]
+
+
+def player_summary(truth: Truth, player: str) -> list[tuple]:
+    rows = _player(truth, player)
+    return [(len(rows), *results(rows), len({row["month"] for row in rows}))]
+
+
+def rating_days(truth: Truth, player: str) -> list[tuple]:
+    days = [row[1:] for row in rating_history(_player(truth, player))]  # rules, time_class, day, month, ...
+    rows = [(day, rules, time_class, rating, games) for rules, time_class, day, _, rating, games in days]
+    return sorted(rows, key=lambda row: (row[1], row[2], row[0]))  # by rules, time class, day
+
+
+def latest_ratings(truth: Truth, player: str) -> list[tuple]:
+    newest: dict[tuple, tuple] = {}
+    for day, rules, time_class, rating, _ in rating_days(truth, player):
+        newest[(rules, time_class)] = (rules, time_class, rating, day)  # days ascending: the last wins
+    return sorted(newest.values())
+
+
+def results_by_month(truth: Truth, player: str) -> list[tuple]:
+    groups = grouped(_player(truth, player), lambda s: (s["month"], s["time_class"], s["colour"]))
+    return sorted((*key, len(rows), *results(rows)) for key, rows in groups.items())
+
+
+def player_openings(truth: Truth, player: str, colour: str) -> list[tuple]:
+    mine = (s for s in _player(truth, player) if s["colour"] == colour and s["eco"])
+    groups = grouped(mine, lambda s: (s["eco"],))
+    return sorted(
+        ((*key, len(rows), *results(rows)) for key, rows in groups.items()), key=lambda r: (-r[1], r[0])
+    )
+
+
+def head_to_head(truth: Truth, player: str) -> list[tuple]:
+    met = (s for s in _player(truth, player) if s["opponent"] in truth.roster)
+    groups = grouped(met, lambda s: (s["opponent"],))
+    return sorted(
+        ((*key, len(rows), *results(rows)) for key, rows in groups.items()), key=lambda r: (-r[1], r[0])
+    )
+
+
+def outcomes(truth: Truth, player: str) -> dict[str, int]:
+    """How many games ``player`` won, drew and lost: what the endings chart adds up to."""
+    return dict(zip(("win", "draw", "loss"), results(_player(truth, player)), strict=True))
+
+
+def top_openings(truth: Truth, month: str, time_class: str) -> list[tuple]:
+    played = [
+        game
+        for game in truth.games.values()
+        if game["month"] == month and game["time_class"] == time_class and pgn_tag(game, "ECO")
+    ]
+    expected = []
+    for (eco,), games in grouped(played, lambda g: (pgn_tag(g, "ECO"),)).items():
+        names = sorted(name for name in map(opening_name, games) if name)
+        white = sum({"white": 1.0, "draw": 0.5}.get(winner(g), 0.0) for g in games) / len(games)
+        expected.append((eco, names[0] if names else None, len(games), round(white, 6)))
+    return sorted(expected, key=lambda row: (-row[2], row[0]))[:20]
+
+
+# Each query, its parameters and the rows it must return, for a player and a month of the truth.
+Case = Callable[[Truth, str, str], tuple[str, dict, list[tuple]]]
+CASES: dict[str, Case] = {
+    "players": lambda t, player, month: (queries.PLAYERS, {}, players(t)),
+    "player_summary": lambda t, player, month: (
+        queries.PLAYER_SUMMARY,
+        {"player": player},
+        player_summary(t, player),
+    ),
+    "rating_history": lambda t, player, month: (
+        queries.RATING_HISTORY,
+        {"player": player},
+        rating_days(t, player),
+    ),
+    "latest_ratings": lambda t, player, month: (
+        queries.LATEST_RATINGS,
+        {"player": player},
+        latest_ratings(t, player),
+    ),
+    "results_by_month": lambda t, player, month: (
+        queries.RESULTS_BY_MONTH,
+        {"player": player},
+        results_by_month(t, player),
+    ),
+    "openings_as_white": lambda t, player, month: (
+        queries.PLAYER_OPENINGS,
+        {"player": player, "colour": "white"},
+        player_openings(t, player, "white"),
+    ),
+    "openings_as_black": lambda t, player, month: (
+        queries.PLAYER_OPENINGS,
+        {"player": player, "colour": "black"},
+        player_openings(t, player, "black"),
+    ),
+    "head_to_head": lambda t, player, month: (
+        queries.HEAD_TO_HEAD,
+        {"player": player},
+        head_to_head(t, player),
+    ),
+    "top_openings": lambda t, player, month: (
+        queries.TOP_OPENINGS,
+        {"month": month, "time_class": "blitz"},
+        top_openings(t, month, "blitz"),
+    ),
+}

@@ -1,0 +1,67 @@
+"""The mart built from a fixture load, as the mart's and the dashboard's tests start from it."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from chess_dagster.definitions import defs
+from chess_dagster_tests.conftest import Loaded, LoadTemplates
+
+MONTHS = ("2022-09", "2022-10")
+MART = (
+    "chess/games",
+    "chess/player_games",
+    "chess/player_month_stats",
+    "chess/openings",
+    "chess/player_openings",
+    "chess/rating_history",
+    "chess/head_to_head",
+)
+
+
+def add_listed_opponents_to_the_roster(database: str) -> None:
+    """The loaded players meet few other roster players in two months: the fixture's listed players
+    they met join the roster (``chess_data.players``), so every model, head-to-head too, has rows."""
+    with duckdb.connect(database) as connection:
+        connection.execute(
+            """insert into chess_data.players by name
+            select distinct lower(name) as username,
+                (select max(load_id) from chess_data._dlt_loads) as _dlt_load_id, md5(lower(name)) as _dlt_id
+            from (select white__username as name from chess_data.players_games
+                  union select black__username from chess_data.players_games)
+            where name not like 'casual_%' and lower(name) not in (select username from chess_data.players)"""
+        )
+
+
+def copied_load(load_templates, database: str, instance_folder):
+    """Players, profiles and two months of games, loaded in one run, copied to ``database``."""
+    tags = {"dagster/asset_partition_range_start": MONTHS[0], "dagster/asset_partition_range_end": MONTHS[1]}
+    return load_templates.copy("chess_source_job", tags, database, instance_folder)
+
+
+def build_mart(loaded: Loaded, first: str, last: str) -> dg.ExecuteInProcessResult:
+    """The mart's models for months ``first``..``last``, one run, as the UI or `dg launch` runs them."""
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(
+        asset_selection={dg.AssetKey.from_user_string(key) for key in MART}
+    )
+    tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+    return job.execute_in_process(instance=loaded.instance, tags=tags, raise_on_error=False)
+
+
+@contextmanager
+def built_mart(load_templates: LoadTemplates, folder: Path) -> Iterator[Loaded]:
+    """The mart built for :data:`MONTHS` on a copy of the load in ``folder``, the roster grown by
+    the listed opponents; ``CHESS_DUCKDB_PATH`` points at it while the block runs."""
+    database = str(folder / "chess.duckdb")
+    with (
+        pytest.MonkeyPatch.context() as env,
+        copied_load(load_templates, database, folder / "instance") as copied,
+    ):
+        env.setenv("CHESS_DUCKDB_PATH", database)
+        add_listed_opponents_to_the_roster(database)
+        assert build_mart(copied, *MONTHS).success
+        yield copied
