@@ -8,7 +8,8 @@ profiles and every month, one run each):
 * cold, few players: ``--few-players`` (default 50) into an empty DuckDB, for the memory baseline;
 * cold: every player, every month, into an empty DuckDB;
 * warm: the same again, nothing changed at the source (fastest of 5, as the start-up);
-* the mart: every dbt model for the last month, then for every month (one run, one dbt build).
+* the mart: every dbt model for the last month, then for every month (one run, one dbt build);
+* the dashboard: each page's seconds on that warehouse, cold and warm (``bench.dashboard_pages``).
 
 Figures: rows/s (the mart: games through every model per second), requests and 429s, cold work
 against the network floor plus dlt's own normalize and load seconds, peak RSS from few to many
@@ -19,7 +20,10 @@ a load writes). `make bench-scale`; `--help`.
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -44,6 +48,7 @@ from bench.backfill import (
     work_s,
     workload_parser,
 )
+from chess_dagster.lib.settings import PROJECT_ROOT
 from fixture import ChessUniverse
 from fixture.dagster_home import new_dagster_home
 
@@ -79,6 +84,19 @@ def mart_phase(name: str, months: list[str], env: dict, fixture, database: str) 
     return dataclasses.replace(phase, rows=games[0] if games else 0)
 
 
+def dashboard_pages(env: dict, database: str) -> dict[str, dict[str, float]]:
+    """Each dashboard page's seconds, cold and warm, over ``database`` (``bench.dashboard_pages``)."""
+    measured = subprocess.run(
+        [sys.executable, "-m", "bench.dashboard_pages"],
+        cwd=PROJECT_ROOT,
+        env={**env, "CHESS_DUCKDB_PATH": database, "DAGSTER_WEBSERVER_URL": "http://127.0.0.1:9"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(measured.stdout.splitlines()[-1])
+
+
 def main() -> None:
     parser = workload_parser(__doc__, players=1000, months=24, first_month="2023-01")
     parser.add_argument("--few-players", type=int, default=50)
@@ -105,6 +123,7 @@ def main() -> None:
             load_s = normalize_and_load_s(many_db)
             mart_month = mart_phase("mart, last month", months[-1:], many, fixture, many_db)
             mart_all = mart_phase(f"mart, {len(months)} months", months, many, fixture, many_db)
+            pages = dashboard_pages(many, many_db)
             after_cold = bookkeeping(many_db)
             phases.append(
                 fastest_of(REPEATS, f"warm, {args.players} players", run[0], many, fixture, many_db)
@@ -125,6 +144,9 @@ def main() -> None:
         "mart s, last month / all months": f"{mart_month.wall_s} / {mart_all.wall_s}",
         "mart games/s, all months": mart_all.rows_per_s,
         "mart s / cold load s, all months": round(mart_all.wall_s / cold.wall_s, 2),
+        **{
+            f"dashboard {page} page s, cold / warm": f"{s['cold']} / {s['warm']}" for page, s in pages.items()
+        },
         **loading,
         "warm work / cold work": round(max(work[warm.name], 0) / work[cold.name], 3),
         "warm month downloads": warm.month_downloads,
@@ -143,6 +165,10 @@ def main() -> None:
     }
     targets = {
         **loading_targets,
+        **{
+            f"dashboard {page} page s, cold / warm": s["cold"] < 3 and s["warm"] < 1
+            for page, s in pages.items()
+        },
         "warm month downloads": warm.month_downloads == 0,
         f"peak RSS MiB, {args.players} players": cold.peak_rss_mib < 1024,
         f"peak RSS {args.players} / {args.few_players} players": cold.peak_rss_mib

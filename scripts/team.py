@@ -8,7 +8,8 @@ Starts, each as its own process on the instance of ``deploy/dagster.yaml`` (Post
 2. the fixture Chess.com API, unless ``SOURCES__CHESS__CHESS_URL`` names an API (then none);
 3. ``dagster code-server start``: the code location over gRPC, where ``deploy/workspace.yaml`` says;
 4. ``dagster-daemon run``: schedules, sensors, backfills, the run queue, run monitoring;
-5. ``dagster-webserver`` on ``127.0.0.1:${DAGSTER_PORT:-3000}``.
+5. ``dagster-webserver`` on ``127.0.0.1:${DAGSTER_PORT:-3000}``;
+6. the dashboard (``streamlit run dashboard/app.py``) on ``127.0.0.1:${DASHBOARD_PORT:-8501}``.
 
 Ctrl-C (SIGINT), SIGTERM or SIGHUP stops them in reverse order, PostgreSQL last; each service's output is in
 ``$CHESS_TEAM_DIR/logs/``. A second ``make team`` reuses the data.
@@ -25,7 +26,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -165,22 +166,37 @@ def run(team_dir: Path, webserver_port: int) -> None:
             env["SOURCES__CHESS__CHESS_URL"] = f"http://127.0.0.1:{api_port}/pub/"
             wait_for(f"{env['SOURCES__CHESS__CHESS_URL']}titled/GM")
         log.info("Chess.com API: %s", env["SOURCES__CHESS__CHESS_URL"])
-        grpc_port = code_server_port()
-        code_server = [str(BIN / "dagster"), "code-server", "start", "-h", "127.0.0.1", "-p", str(grpc_port)]
-        start("code-server", [*code_server, "-m", "chess_dagster.definitions"])
-        wait_for_port(grpc_port)
-        workspace = ["-w", str(WORKSPACE)]
-        start("daemon", [str(BIN / "dagster-daemon"), "run", *workspace])
+        start_dagster(start, webserver_port)
+        dashboard_port = int(os.environ.get("DASHBOARD_PORT") or 8501)
         start(
-            "webserver",
-            [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(webserver_port), *workspace],
+            "dashboard",
+            [str(BIN / "streamlit"), "run", "dashboard/app.py", "--server.port", str(dashboard_port)],
         )
-        wait_for(f"http://127.0.0.1:{webserver_port}/server_info", timeout_s=60)
-        log.info("UI: http://127.0.0.1:%d (Ctrl-C stops every service)", webserver_port)
+        wait_for(f"http://127.0.0.1:{dashboard_port}/_stcore/health", timeout_s=60)
+        log.info(
+            "UI: http://127.0.0.1:%d, dashboard: http://127.0.0.1:%d (Ctrl-C stops every service)",
+            webserver_port,
+            dashboard_port,
+        )
         while not (ended := [name for name, process in running.items() if process.poll() is not None]):
             time.sleep(0.5)
         _ignore_stop_signals()
         raise SystemExit(f"{ended[0]} exited; see {logs / ended[0]}.log (every other service is stopped)")
+
+
+def start_dagster(start: Callable[[str, Sequence[str]], None], webserver_port: int) -> None:
+    """The code server, the daemon and the webserver, each once the one before it answers."""
+    grpc_port = code_server_port()
+    code_server = [str(BIN / "dagster"), "code-server", "start", "-h", "127.0.0.1", "-p", str(grpc_port)]
+    start("code-server", [*code_server, "-m", "chess_dagster.definitions"])
+    wait_for_port(grpc_port)
+    workspace = ["-w", str(WORKSPACE)]
+    start("daemon", [str(BIN / "dagster-daemon"), "run", *workspace])
+    start(
+        "webserver",
+        [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(webserver_port), *workspace],
+    )
+    wait_for(f"http://127.0.0.1:{webserver_port}/server_info", timeout_s=60)
 
 
 def main() -> int:

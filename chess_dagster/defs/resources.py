@@ -18,7 +18,7 @@ from dlt.destinations.sql_client import SqlClientBase
 
 from chess_dagster.lib import slack
 from chess_dagster.lib.settings import Settings, settings
-from chess_dagster.lib.warehouse import ensure_configured, ensure_writable, on_duckdb, step_pipeline
+from chess_dagster.lib.warehouse import ensure_configured, held_warehouse, step_pipeline
 from chess_dagster.runs.failures import explained_as_failure
 
 
@@ -37,11 +37,12 @@ class ChessWarehouse(dg.ConfigurableResource):
     def pipeline(self) -> Iterator[dlt.Pipeline]:
         """A dlt pipeline of this step's own into the warehouse (``step_pipeline``), once the
         warehouse can be written; else :class:`WarehouseError`. DuckDB: the file opens read-write
-        (a lock held elsewhere is waited for). Elsewhere: dlt has the credentials."""
-        with step_pipeline(self.database) as pipeline:
-            if on_duckdb(pipeline.destination):
-                ensure_writable(self.database, self.lock_timeout_s)
-            else:
+        once for the step (a lock held elsewhere is waited for). Elsewhere: dlt has the credentials."""
+        with (
+            held_warehouse(self.database, self.lock_timeout_s) as held,
+            step_pipeline(self.database, held) as pipeline,
+        ):
+            if held is None:
                 ensure_configured(pipeline)
             yield pipeline
 

@@ -56,12 +56,17 @@ def warehouse_pool() -> str:
 
 
 def warehouse_destination(
-    database: str, name: str | None = WAREHOUSE, staging_dataset_name_layout: str | None = None
+    database: str,
+    name: str | None = WAREHOUSE,
+    staging_dataset_name_layout: str | None = None,
+    held: duckdb.DuckDBPyConnection | None = None,
 ) -> Destination:
     """dlt's destination ``warehouse``: the DuckDB file ``database`` unless configured otherwise.
 
     A configured destination takes its credentials from ``destination.warehouse.credentials`` in
     dlt's config. ``name=None`` names it by its type, for describing it (dagster-dlt's kind tag).
+    ``held``: a connection to the DuckDB file the step already holds, which dlt then uses for every
+    stage instead of opening the file again (see :func:`held_warehouse`).
     """
     config: dict[str, Any] = {"destination_name": name} if name else {}
     if staging_dataset_name_layout:
@@ -73,7 +78,8 @@ def warehouse_destination(
         # flat. At 270,000 games: peak 1223 MiB unbounded, 818 at 512MB, 562 at 256MB; the load
         # 2.2, 2.8, 3.6 s.
         limit = {"memory_limit": settings().duckdb_memory_limit}
-        return dlt.destinations.duckdb(DuckDbCredentials(database, global_config=limit), **config)
+        credentials = DuckDbCredentials(held if held is not None else database, global_config=limit)
+        return dlt.destinations.duckdb(credentials, **config)
     try:
         configured = Destination.from_reference(destination_type, **config)
     except Exception:  # dlt raises a different error per way of not finding it
@@ -112,16 +118,16 @@ def index_keys(resources: Iterable[DltResource], destination: Destination) -> No
 
 
 @contextmanager
-def step_pipeline(database: str) -> Iterator[dlt.Pipeline]:
+def step_pipeline(database: str, held: duckdb.DuckDBPyConnection | None = None) -> Iterator[dlt.Pipeline]:
     """A dlt pipeline into the warehouse with a working folder and a staging dataset of its own,
     both removed afterwards, so steps load side by side: two processes on one working folder
     corrupt it (dlt #1102), and merges through one staging dataset at once duplicate or drop rows
     (dlt #4297, #2287). dlt restores the schema and its state from the warehouse into the new
-    folder when the pipeline runs.
+    folder when the pipeline runs. ``held``: the step's connection to the DuckDB file.
     """
     staging = f"%s_staging_{uuid.uuid4().hex[:12]}"
     with _pipeline_in_temporary_folder(
-        warehouse_destination(database, staging_dataset_name_layout=staging)
+        warehouse_destination(database, staging_dataset_name_layout=staging, held=held)
     ) as pipeline:
         try:
             yield pipeline
@@ -259,11 +265,27 @@ def dbt_profile_env(database: str) -> dict[str, str]:
     }
 
 
-def ensure_writable(path: str, timeout_s: float) -> None:
-    """Return once ``path`` opens read-write; raise :class:`WarehouseError` when it will not.
+@contextmanager
+def held_warehouse(database: str, timeout_s: float) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """On DuckDB, the file opened read-write for the whole step (``None`` elsewhere); raise
+    :class:`WarehouseError` when it will not open. A lock held by another process is waited for
+    up to ``timeout_s`` seconds.
 
-    A lock held by another process is waited for up to ``timeout_s`` seconds.
+    dlt opens the file again at each stage of a load: another process reading in between (the
+    dashboard's short reads, a user's ``duckdb -readonly``) would fail the load on its lock. Held
+    and handed to dlt (:func:`step_pipeline`), the file is opened once, after the wait.
     """
+    if not on_duckdb(warehouse_destination(database)):
+        yield None
+        return
+    connection = _open_writable(database, timeout_s)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def _open_writable(path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -274,8 +296,7 @@ def ensure_writable(path: str, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            duckdb.connect(path).close()
-            return
+            return duckdb.connect(path)
         except duckdb.IOException as exc:
             reason = str(exc).splitlines()[0]
             if "lock" not in reason.lower():
@@ -286,7 +307,7 @@ def ensure_writable(path: str, timeout_s: float) -> None:
                     "close that process (e.g. a duckdb shell) and retry"
                 ) from None
             log.info("DuckDB file %s is locked by another process; waiting", path)
-            time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
         except duckdb.Error as exc:
             raise WarehouseError(_unusable(path, str(exc).splitlines()[0])) from None
 

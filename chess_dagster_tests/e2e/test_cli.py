@@ -123,7 +123,11 @@ def test_the_wheel_ships_the_code_location_without_test_support(tmp_path):
     modules = {name for name in names if name.endswith(".py")}
     assert "chess_dagster/definitions.py" in modules and "chess_dagster/lib/source.py" in modules
     assert "chess_dagster/defs/analytics/mart/defs.yaml" in names
-    assert not {m for m in modules if not m.startswith("chess_dagster/")}, "only chess_dagster ships"
+    assert "dashboard/app.py" in modules and "dashboard/views/player.py" in modules
+    shipped = ("chess_dagster/", "dashboard/")
+    assert not {m for m in modules if not m.startswith(shipped)}, (
+        "only the code location and the dashboard ship"
+    )
     assert not {m for m in modules if "fixture" in m or "crash" in m or "dagster_home" in m}
 
 

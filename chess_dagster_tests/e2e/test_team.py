@@ -98,8 +98,13 @@ query($id: String!) { partitionBackfillOrError(backfillId: $id) { ... on Partiti
 def test_make_team_serves_a_backfill_through_daemon_and_code_server_into_postgres_and_stops_on_sigint(
     team_dir, api_env, dagster_env, universe, monkeypatch
 ):
-    port = free_port()
-    env = {**dagster_env, "CHESS_TEAM_DIR": str(team_dir), "DAGSTER_PORT": str(port)}
+    port, dashboard_port = free_port(), free_port()
+    env = {
+        **dagster_env,
+        "CHESS_TEAM_DIR": str(team_dir),
+        "DAGSTER_PORT": str(port),
+        "DASHBOARD_PORT": str(dashboard_port),
+    }
     output = team_dir / "make-team.out"
     with output.open("w") as out:
         team = subprocess.Popen(
@@ -117,6 +122,10 @@ def test_make_team_serves_a_backfill_through_daemon_and_code_server_into_postgre
             eventually(lambda: DAEMONS & healthy_daemons(ui) == DAEMONS and DAEMONS, 90, "daemons healthy")
             >= DAEMONS
         )
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{dashboard_port}/_stcore/health", timeout=10
+        ) as health:
+            assert health.read() == b"ok"  # the dashboard is one more service
         info = graphql(ui, "{ instance { info } }")["instance"]["info"]  # the Deployment page's
         assert (
             "run_storage: PostgresRunStorage" in info and "event_log_storage: PostgresEventLogStorage" in info

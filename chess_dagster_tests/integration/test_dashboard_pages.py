@@ -34,7 +34,7 @@ def open_page(monkeypatch) -> OpenPage:
         app.query_params.update(query_params)
         app.run()
         if page != "player":
-            app.switch_page(f"pages/{page}.py").run()
+            app.switch_page(f"views/{page}.py").run()
         assert not app.exception, [error.value for error in app.exception]
         return app
 

@@ -1,5 +1,7 @@
 """A player: rating history, results by colour and time class, openings, head-to-head, endings."""
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
 from dashboard import queries
@@ -41,7 +43,22 @@ def rating_history(player: str) -> None:
     latest = latest[latest["rules"] == chosen]
     for column, (_, rating) in zip(st.columns(len(latest)), latest.iterrows(), strict=True):
         column.metric(f"{rating['time_class']} rating", int(rating["rating"]), help=f"on {rating['day']}")
-    st.line_chart(history[history["rules"] == chosen], x="day", y="rating", color="time_class")
+    st.altair_chart(rating_chart(history[history["rules"] == chosen]), width="stretch")
+
+
+def rating_chart(history: pd.DataFrame) -> alt.Chart:
+    """A line per time class on a rating axis that starts near the ratings, not at zero
+    (``st.line_chart`` always starts at zero, which flattens a 50-point swing into a line)."""
+    return (
+        alt.Chart(history)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("day:T", title=None),
+            y=alt.Y("rating:Q", scale=alt.Scale(zero=False)),
+            color=alt.Color("time_class:N", title="time class"),
+            tooltip=["day:T", "time_class:N", "rating:Q", "games:Q"],
+        )
+    )
 
 
 def results(player: str) -> None:
