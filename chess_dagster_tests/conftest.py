@@ -39,6 +39,25 @@ def pytest_configure(config: pytest.Config) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+# The longest tests, a minute or more each (the README walked through, the team's services).
+LONGEST_FIRST = ("e2e/test_readme.py", "e2e/test_team.py")
+TIER_ORDER = ("e2e", "integration", "unit")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first, then the tiers from the slowest: pytest-xdist hands tests out in
+    this order, and a minute-long test collected last runs alone at the end while the other workers
+    idle."""
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        path = item.path.as_posix()
+        longest = next((i for i, name in enumerate(LONGEST_FIRST) if path.endswith(name)), len(LONGEST_FIRST))
+        tier = next((i for i, name in enumerate(TIER_ORDER) if f"/{name}/" in path), len(TIER_ORDER))
+        return longest, tier
+
+    items.sort(key=rank)
+
+
 def small_universe() -> ChessUniverse:
     """The fixture API's data in the tests: 6 GMs (3 loaded), 12 games a month from 2021-06."""
     return ChessUniverse(players_per_title=6, games_per_month=12, first_month=Month(2021, 6))

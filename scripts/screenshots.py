@@ -2,7 +2,8 @@
 
 A throw-away Dagster home and DuckDB file, the fixture API, players and one month of games
 loaded with `chess-load`, the mart built with `dg launch`, then `dg dev` opened in headless
-Chromium. The suite's browser tests check the same pages; this only photographs them.
+Chromium, and the dashboard (`streamlit run`) beside it. The suite's browser tests check the same
+pages; this only photographs them.
 """
 
 import logging
@@ -17,7 +18,7 @@ from playwright.sync_api import FloatRect
 
 from chess_dagster.lib.settings import PROJECT_ROOT
 from fixture.browser import chromium_installed, ui_page
-from fixture.dagster_home import CHESS_LOAD, DG, dg_dev, new_dagster_home
+from fixture.dagster_home import CHESS_LOAD, DG, dashboard_server, dg_dev, new_dagster_home
 from fixture.server import running_fixture_api
 
 log = logging.getLogger("screenshots")
@@ -48,6 +49,23 @@ def mart_lineage(base_url: str) -> None:
         page.screenshot(path=DOCS / "mart-lineage.png", clip=clip)
 
 
+def dashboard_pages(base_url: str) -> None:
+    """Each page of the dashboard whole: a viewport tall enough that Streamlit's own scrolling
+    area holds the page (a full-page screenshot of it would stop at the first screen)."""
+    for name, path, ready in (
+        ("player", "", "How the games end"),
+        ("openings", "openings", "Games in the top ECO codes"),
+    ):
+        with ui_page(f"{base_url}/{path}", ready, width=1400, height=3400, first_visit_dialog=False) as page:
+            page.get_by_test_id("stVegaLiteChart").first.locator("svg").wait_for(timeout=30_000)
+            page.wait_for_timeout(1000)  # charts fit themselves to their columns
+            main = page.get_by_test_id("stMainBlockContainer").bounding_box()
+            assert main is not None
+            clip = FloatRect(x=main["x"], y=main["y"], width=main["width"], height=main["height"])
+            page.screenshot(path=DOCS / f"dashboard-{name}.png", clip=clip)
+        log.info("wrote %s", DOCS / f"dashboard-{name}.png")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     if not chromium_installed():
@@ -66,7 +84,9 @@ def main() -> None:
         run([DG, "launch", "--job", "chess_mart_job", "--partition", MONTH], env)
         with dg_dev(env, Path(folder) / "dg-dev.log") as (base_url, _):
             mart_lineage(base_url)
-    log.info("wrote %s", DOCS / "mart-lineage.png")
+            log.info("wrote %s", DOCS / "mart-lineage.png")
+            with dashboard_server({**env, "DAGSTER_WEBSERVER_URL": base_url}, Path(folder) / "st.log") as url:
+                dashboard_pages(url)
 
 
 if __name__ == "__main__":

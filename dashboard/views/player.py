@@ -8,6 +8,9 @@ from dashboard import queries
 from dashboard.data import page, read
 from dashboard.figures import score, with_score
 
+# Wins green, draws grey, losses red: Streamlit's default palette would colour them by name order.
+OUTCOME_COLOURS = {"wins": "#2e7d32", "draws": "#9e9e9e", "losses": "#c62828"}
+
 
 def chosen_player() -> str | None:
     """The player picked (``?player=`` in the address, so a page can be linked), else the first."""
@@ -64,7 +67,9 @@ def rating_chart(history: pd.DataFrame) -> alt.Chart:
 def results(player: str) -> None:
     st.subheader("Results by month, colour and time class")
     by_month = read(queries.RESULTS_BY_MONTH, player=player)
-    st.bar_chart(by_month, x="month", y=["wins", "draws", "losses"], stack=True)
+    st.bar_chart(
+        by_month, x="month", y=list(OUTCOME_COLOURS), color=list(OUTCOME_COLOURS.values()), stack=True
+    )
     st.dataframe(with_score(by_month), hide_index=True, width="stretch")
 
 
@@ -88,7 +93,17 @@ def head_to_head(player: str) -> None:
 def endings(player: str) -> None:
     st.subheader("How the games end")
     by_termination = read(queries.TERMINATIONS, player=player)
-    st.bar_chart(by_termination, x="termination", y="games", color="outcome", horizontal=True)
+    outcome = alt.Color(
+        "outcome:N",
+        scale=alt.Scale(domain=["win", "draw", "loss"], range=list(OUTCOME_COLOURS.values())),
+        sort=["win", "draw", "loss"],
+    )
+    chart = (
+        alt.Chart(by_termination)
+        .mark_bar()
+        .encode(x=alt.X("sum(games):Q", title="games"), y=alt.Y("termination:N", sort="-x"), color=outcome)
+    )
+    st.altair_chart(chart, width="stretch")
 
 
 with page("Player"):
