@@ -12,15 +12,6 @@ from chess_dagster.definitions import defs
 from chess_dagster_tests.conftest import Loaded, LoadTemplates
 
 MONTHS = ("2022-09", "2022-10")
-MART = (
-    "chess/games",
-    "chess/player_games",
-    "chess/player_month_stats",
-    "chess/openings",
-    "chess/player_openings",
-    "chess/rating_history",
-    "chess/head_to_head",
-)
 
 
 def add_listed_opponents_to_the_roster(database: str) -> None:
@@ -44,10 +35,9 @@ def copied_load(load_templates, database: str, instance_folder):
 
 
 def build_mart(loaded: Loaded, first: str, last: str) -> dg.ExecuteInProcessResult:
-    """The mart's models for months ``first``..``last``, one run, as the UI or `dg launch` runs them."""
-    job = defs.resolve_implicit_global_asset_job_def().get_subset(
-        asset_selection={dg.AssetKey.from_user_string(key) for key in MART}
-    )
+    """Every model of the mart, those by month for ``first``..``last``, in one run, as
+    ``dg launch --job chess_mart_job`` builds them."""
+    job = defs.resolve_job_def("chess_mart_job")
     tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
     return job.execute_in_process(instance=loaded.instance, tags=tags, raise_on_error=False)
 

@@ -110,3 +110,10 @@ LAST_LOADS = """
     union all select 'players_games', max(_dlt_load_id) from chess_data.players_games
     union all select 'players_archives', max(_dlt_load_id) from chess_data.players_archives
 """
+
+# A player's ratings now by kind, as Chess.com's stats give them (rated kinds first).
+PLAYER_RATINGS = """
+    select kind, rating, rating_date, best_rating, best_date, games, wins, draws, losses
+    from chess_analytics.player_ratings where player = %(player)s
+    order by rules is null, rules, time_class, kind
+"""

@@ -67,27 +67,25 @@ def run(checks_only: bool, players: int, verbose: bool) -> int:
                 os.environ["SOURCES__CHESS__CHESS_URL"] = api.base_url
                 os.environ["SOURCES__CHESS__MAX_PLAYERS"] = str(players)
                 log.info("loading players and %s..%s from the fixture API at %s", *MONTHS, api.base_url)
-                for selection, tags in (
-                    ("chess/players chess/players_profiles", {}),
+                for job_name, tags in (
+                    ("chess_roster_job", {}),
                     (
-                        "chess/players_games",
+                        "chess_games_job",
                         {
                             "dagster/asset_partition_range_start": MONTHS[0],
                             "dagster/asset_partition_range_end": MONTHS[1],
                         },
                     ),
                 ):
-                    job = defs.resolve_implicit_global_asset_job_def().get_subset(
-                        asset_selection={dg.AssetKey.from_user_string(key) for key in selection.split()}
-                    )
+                    job = defs.resolve_job_def(job_name)
                     result = job.execute_in_process(
                         instance=instance, tags=tags, run_config=console, raise_on_error=False
                     )
                     failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
                     if not result.success and not failed_checks:
                         log.error(
-                            "loading %s failed before its checks ran: %s",
-                            selection,
+                            "%s failed before its checks ran: %s",
+                            job_name,
                             first_failure_reason(result.all_events),
                         )
                         return 1

@@ -1,11 +1,10 @@
 """Games as Arrow tables: dlt's columnar route, the same columns its row-by-row normalizer makes.
 
-dlt normalizes dict rows one by one in Python (~10,000 games/s here); an Arrow table goes to a
-parquet file at extract and is loaded by the warehouse's bulk reader (normalize and load at 42,000
-games/s for 33,000 games, 97,000 for 906,000: ``make bench``, ``make bench-scale``). A player's
-archives go from their HTTP bodies to one table through Arrow's JSON reader (``archives_table``):
-C++ that releases the GIL, ~9 ms for 18 months of 40 games, where ``json.loads`` and building the
-columns from dicts took ~41 ms. The table has the columns dlt would have made of the same games,
+dlt normalizes dict rows one by one in Python; an Arrow table goes to a parquet file at extract
+and is loaded by the warehouse's bulk reader (the rates: ``make bench``, ``make bench-scale``). A
+player's archives go from their HTTP bodies to one table through Arrow's JSON reader
+(``archives_table``): C++ that releases the GIL, where ``json.loads`` and building the columns
+from dicts hold it for several times as long. The table has the columns dlt would have made of the same games,
 so the warehouse schema, the checks and the drift messages cannot tell the routes apart:
 
 * nested objects (``white``, ``black``, ``accuracies``) are flattened one level into
@@ -94,7 +93,7 @@ class ArchiveBody(NamedTuple):
 
 def checked_archive(body: bytes) -> ArchiveBody:
     """A month archive's body, once it is known to be a JSON object with a ``games`` list (orjson,
-    ~0.2 ms for 40 games): the HTTP client retries a body this rejects.
+    a small part of a request's cost): the HTTP client retries a body this rejects.
 
     Raises:
         ValueError: the body is not such an object (truncated, garbled by a proxy).

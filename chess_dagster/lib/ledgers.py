@@ -7,6 +7,8 @@
 * ``players_profiles_fetched``: each profile's ETag and until when Chess.com said it stays fresh
   (``Cache-Control: max-age``; the API refreshes its data every 12-24 hours). A fresh profile is
   not asked for; a stale one is asked for with its ETag, and a ``304`` rewrites nothing.
+* ``players_stats_fetched``: the same for each player's stats, with the rating kinds the last
+  answer held (what the stats check holds ``players_stats`` to).
 * ``players`` itself: a roster that names the same players is not written again.
 
 Kept in tables beside the data, one row per archive or profile merged by its key, not in dlt's
@@ -35,6 +37,7 @@ from chess_dagster.lib.warehouse import existing_columns, existing_tables
 PLAYERS_TABLE = "players"
 ARCHIVES_TABLE = "players_archives"
 PROFILES_FETCHED_TABLE = "players_profiles_fetched"
+STATS_FETCHED_TABLE = "players_stats_fetched"
 # Typed up front: a column dlt first sees as null only (no ETag yet) would not be created.
 ARCHIVES_COLUMNS: TTableSchemaColumns = {
     "archive": {"data_type": "text", "nullable": False, "primary_key": True},
@@ -49,6 +52,10 @@ PROFILES_FETCHED_COLUMNS: TTableSchemaColumns = {
     "username": {"data_type": "text", "nullable": False, "primary_key": True},
     "etag": {"data_type": "text", "nullable": True},
     "fresh_until": {"data_type": "timestamp", "nullable": False},
+}
+STATS_FETCHED_COLUMNS: TTableSchemaColumns = {
+    **PROFILES_FETCHED_COLUMNS,
+    "kinds": {"data_type": "text", "nullable": True},
 }
 
 
@@ -74,7 +81,19 @@ class ProfileFetch:
     fresh_until: datetime
 
 
-Row = TypeVar("Row", Archive, ProfileFetch)
+@dataclass(frozen=True)
+class StatsFetch:
+    """One player's stats as last fetched: as a profile, plus the rating kinds the answer held
+    (comma-separated, sorted)."""
+
+    username: str
+    etag: str | None
+    fresh_until: datetime
+    kinds: str | None
+
+
+Row = TypeVar("Row", Archive, ProfileFetch, StatsFetch)
+Cached = TypeVar("Cached", ProfileFetch, StatsFetch)
 
 
 class _Ledger(Generic[Row]):
@@ -145,13 +164,11 @@ class ArchiveLedger(_Ledger[Archive]):
         self._record(Archive(path, username, month, etag, is_closed(month), games))
 
 
-class ProfileLedger(_Ledger[ProfileFetch]):
-    """The profiles: which are still fresh, which ETag a stale one is asked with."""
-
-    TABLE, COLUMNS = PROFILES_FETCHED_TABLE, PROFILES_FETCHED_COLUMNS
+class _CachedLedger(_Ledger[Cached]):
+    """Answers Chess.com says stay fresh for a while (``Cache-Control: max-age``), by username."""
 
     @staticmethod
-    def _key(row: ProfileFetch) -> str:
+    def _key(row: Cached) -> str:
         return row.username
 
     def fresh(self, username: str, now: datetime | None = None) -> bool:
@@ -161,10 +178,37 @@ class ProfileLedger(_Ledger[ProfileFetch]):
     def etag(self, username: str) -> str | None:
         return self._known_etag(username)
 
+
+class ProfileLedger(_CachedLedger[ProfileFetch]):
+    """The profiles: which are still fresh, which ETag a stale one is asked with."""
+
+    TABLE, COLUMNS = PROFILES_FETCHED_TABLE, PROFILES_FETCHED_COLUMNS
+
     def fetched(self, username: str, etag: str | None, max_age_s: int, now: datetime | None = None) -> None:
         """Record a profile answered 200 or 304 (an unchanged ETag is kept), fresh for ``max_age_s``."""
         fresh_until = (now or datetime.now(UTC)) + timedelta(seconds=max_age_s)
         self._record(ProfileFetch(username, etag or self._known_etag(username), fresh_until))
+
+
+class StatsLedger(_CachedLedger[StatsFetch]):
+    """The players' stats: which are still fresh, which ETag stale ones are asked with, and the
+    rating kinds each answer held."""
+
+    TABLE, COLUMNS = STATS_FETCHED_TABLE, STATS_FETCHED_COLUMNS
+
+    def fetched(
+        self,
+        username: str,
+        etag: str | None,
+        max_age_s: int,
+        kinds: Collection[str] | None,
+        now: datetime | None = None,
+    ) -> None:
+        """Record stats answered 200 with their ``kinds``, or 304 (``kinds`` None: the known are kept)."""
+        known = self._get(username)
+        listed = ",".join(sorted(kinds)) if kinds is not None else (known.kinds if known else None)
+        fresh_until = (now or datetime.now(UTC)) + timedelta(seconds=max_age_s)
+        self._record(StatsFetch(username, etag or self._known_etag(username), fresh_until, listed))
 
 
 def read_ledger(client: SqlClientBase, months: Sequence[str], tables: Collection[str]) -> ArchiveLedger:
@@ -235,6 +279,15 @@ def read_profile_ledger(client: SqlClientBase, tables: Collection[str]) -> Profi
     table = client.make_qualified_table_name(PROFILES_FETCHED_TABLE)
     rows = client.execute_sql(f"select username, etag, fresh_until from {table}")
     return ProfileLedger(ProfileFetch(*row) for row in rows or [])
+
+
+def read_stats_ledger(client: SqlClientBase, tables: Collection[str]) -> StatsLedger:
+    """The players' stats the warehouse holds, as last fetched."""
+    if STATS_FETCHED_TABLE not in tables:
+        return StatsLedger()
+    table = client.make_qualified_table_name(STATS_FETCHED_TABLE)
+    rows = client.execute_sql(f"select username, etag, fresh_until, kinds from {table}")
+    return StatsLedger(StatsFetch(*row) for row in rows or [])
 
 
 def read_loaded_players(client: SqlClientBase, tables: Collection[str]) -> list[str] | None:

@@ -34,11 +34,11 @@ log = logging.getLogger(__name__)
 PHASES = ("extract", "normalize", "load")
 DLT_COUNTERS = ("Resources", "Files", "Items", "Jobs")
 # The source's kinds of work, in the order a progress line names them.
-KINDS = PROFILES, PLAYERS, MONTHS = "profiles", "players", "archive months"
+KINDS = PROFILES, STATS, PLAYERS, MONTHS = "profiles", "stats", "players", "archive months"
 
 
 class SourceProgress:
-    """The chess source's work done, by kind (profiles, players' games, archive months), and how
+    """The chess source's work done, by kind (profiles, stats, players' games, archive months), and how
     much of it there is: a kind appears once the source starts on it. Shared by its threads."""
 
     def __init__(self) -> None:

@@ -73,10 +73,8 @@ def warehouse_destination(
         config["staging_dataset_name_layout"] = staging_dataset_name_layout
     destination_type = _configured_type()
     if not destination_type or destination_type == "duckdb":
-        # Unbounded, DuckDB may take 80% of the machine for a merge (one run peaked at 3.2 GiB
-        # loading 900,000 games); bounded, it spills to <database>.tmp and a backfill's memory stays
-        # flat. At 270,000 games: peak 1223 MiB unbounded, 818 at 512MB, 562 at 256MB; the load
-        # 2.2, 2.8, 3.6 s.
+        # Unbounded, DuckDB may take 80% of the machine for a merge; bounded, it spills to
+        # <database>.tmp and a backfill's memory stays flat, for a slower load (README, settings).
         limit = {"memory_limit": settings().duckdb_memory_limit}
         credentials = DuckDbCredentials(held if held is not None else database, global_config=limit)
         return dlt.destinations.duckdb(credentials, **config)
@@ -98,7 +96,7 @@ def on_duckdb(destination: Destination) -> bool:
 
 def loader_file_format(destination: Destination) -> TLoaderFileFormat | None:
     """parquet for DuckDB: the games arrive as Arrow tables and go through as parquet, which DuckDB
-    reads natively (INSERT statements cost ~3x the time and hold a backfill's SQL text in memory);
+    reads natively (INSERT statements take several times as long and hold a backfill's SQL text in memory);
     the destination's own preference elsewhere (PostgreSQL takes no parquet)."""
     return "parquet" if on_duckdb(destination) else None
 
@@ -108,13 +106,15 @@ def index_keys(resources: Iterable[DltResource], destination: Destination) -> No
     only ``unique`` columns, not a primary key; every merge looks rows up by that key, and two
     loads of one month at once cannot both insert a game (the second fails and is retried).
     On DuckDB a unique constraint breaks dlt's delete-then-insert merge, and one step writes at
-    a time anyway."""
+    a time anyway. A key of several columns (a player's stats by kind) is left as it is: dlt's
+    ``unique`` is per column, and each of its columns repeats."""
     if on_duckdb(destination):
         return
     for resource in resources:
         columns = resource.compute_table_schema().get("columns", {})
         keys = [name for name, column in columns.items() if column.get("primary_key")]
-        resource.apply_hints(columns={name: {"name": name, "unique": True} for name in keys})
+        if len(keys) == 1:
+            resource.apply_hints(columns={keys[0]: {"name": keys[0], "unique": True}})
 
 
 @contextmanager

@@ -3,9 +3,9 @@
 dlt gives its logger (``dlt``) a stderr handler of its own and stops it propagating; the instance
 manages the same logger (``python_logs.managed_python_loggers`` in ``dagster_home/dagster.yaml``),
 so Dagster adds its handler beside dlt's and sets the logger to the instance's
-``python_log_level``. Left so, every dlt line is printed twice, and every INFO line of dlt (~150
-per load: "Found 0 updates for ...") is written to the run's event log whatever
-``runtime.log_level`` says, at ~2 ms an event.
+``python_log_level``. Left so, every dlt line is printed twice, and every INFO line of dlt (a
+hundred or more a load: "Found 0 updates for ...") is written to the run's event log, an event
+each, whatever ``runtime.log_level`` says.
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
     assert {a["asset_key"] for a in listed["assets"]} == {
         "chess/players",
         "chess/players_profiles",
+        "chess/players_stats",
         "chess/players_games",
         "chess/player_month_stats",
         "chess/openings",
@@ -49,6 +50,7 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
         "chess/player_openings",
         "chess/rating_history",
         "chess/head_to_head",
+        "chess/player_ratings",
     }
     assert {
         "chess/players_games:games_match_archives",

@@ -6,14 +6,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from chess_dagster_tests.conftest import query
+from chess_dagster_tests.conftest import query, small_universe
 from chess_dagster_tests.dashboard_truth import Truth, latest_ratings, player_summary, top_openings
 from chess_dagster_tests.mart_build import MONTHS
 from chess_dagster_tests.mart_truth import fixture_games
+from chess_dagster_tests.stats_truth import fixture_stats
 from dashboard import data
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -76,14 +78,30 @@ def test_the_player_page_shows_the_players_results_and_ratings_as_the_fixture_ha
 def test_the_player_page_draws_every_section_with_no_message(open_page, on_the_mart):
     app = open_page("player", player=on_the_mart.busiest_player())
     assert [header.value for header in app.subheader] == [
+        "Ratings now (Chess.com stats)",
         "Rating history",
         "Results by month, colour and time class",
         "Openings (ECO codes)",
         "Head-to-head against the roster",
         "How the games end",
     ]
-    assert len(app.dataframe) == 4  # results, openings as white and as black, head-to-head
+    assert len(app.dataframe) == 5  # ratings now, results, openings as white and black, head-to-head
     assert not messages(app)
+
+
+def test_the_player_page_lists_chess_coms_ratings_now_as_the_fixture_serves_them(open_page, on_the_mart):
+    player = on_the_mart.busiest_player()
+    ratings = open_page("player", player=player).dataframe[0].value
+    shown = {
+        (player, row.kind, _whole(row.rating), _whole(row.best_rating), _whole(row.wins))
+        for row in ratings.itertuples()
+    }
+    assert shown == {row[:5] for row in fixture_stats(small_universe(), [player])}
+
+
+def _whole(value: object) -> int | None:
+    """A table cell as the API's integer, None for an empty one (pandas shows it as NaN)."""
+    return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
 
 
 def test_the_openings_page_shows_the_months_most_played_eco_codes(open_page, on_the_mart):

@@ -10,7 +10,7 @@ import pytest
 
 from chess_dagster.definitions import defs
 from chess_dagster.runs.failures import first_failure_reason
-from chess_dagster_tests.conftest import Loaded, query
+from chess_dagster_tests.conftest import PLAYERS, Loaded, query, small_universe
 from chess_dagster_tests.mart_build import MONTHS, build_mart, copied_load
 from chess_dagster_tests.mart_truth import (
     MODEL_QUERIES,
@@ -18,6 +18,7 @@ from chess_dagster_tests.mart_truth import (
     fixture_games,
     in_order,
 )
+from chess_dagster_tests.stats_truth import fixture_stats
 
 
 @pytest.mark.parametrize("model", sorted(MODEL_QUERIES))
@@ -26,6 +27,14 @@ def test_each_model_equals_what_the_fixture_games_say(built, model):
     rows = in_order(query(built.duckdb_path, MODEL_QUERIES[model]))
     assert rows == expected_models(MONTHS, roster)[model]
     assert rows, "the fixture's months have rows for every model"
+
+
+def test_player_ratings_hold_each_roster_players_stats_as_the_fixture_serves_them(built):
+    loaded = small_universe().titled_usernames("GM")[:PLAYERS]  # the opponents added have no stats
+    ratings = "select player, kind, rating, best_rating, wins from chess_analytics.player_ratings"
+    rows = query(built.duckdb_path, ratings)
+    expected = {row[:5] for row in fixture_stats(small_universe(), loaded)}
+    assert set(rows) == expected and rows
 
 
 @pytest.fixture
@@ -74,7 +83,7 @@ def test_a_failed_build_keeps_its_dbt_log_and_names_it(loaded):
     plant_a_duplicated_game(loaded.duckdb_path)
     result = build_mart(loaded, *MONTHS)
     reason = first_failure_reason(result.all_events)
-    kept = Path(os.environ["DBT_TARGET_PATH"]) / f"run-{result.run_id}"
+    kept = Path(os.environ["DBT_TARGET_PATH"]) / f"run-{result.run_id}" / "chess_mart"
     assert reason.endswith(f"(dbt's log and artifacts: {kept})"), reason
     assert [log.parent.parent for log in kept.glob("*/dbt.log")] == [kept]
 

@@ -7,11 +7,12 @@ import psycopg2
 
 from chess_dagster.definitions import defs
 from chess_dagster.runs.failures import first_failure_reason
-from chess_dagster_tests.conftest import fixture_game_urls
+from chess_dagster_tests.conftest import fixture_game_urls, small_universe
 from chess_dagster_tests.mart_truth import MODEL_QUERIES, expected_models, in_order
+from chess_dagster_tests.stats_truth import fixture_stats
 from fixture.postgres import PASSWORD
 
-ROSTER = {dg.AssetKey(["chess", "players"]), dg.AssetKey(["chess", "players_profiles"])}
+ROSTER = {dg.AssetKey(["chess", name]) for name in ("players", "players_profiles", "players_stats")}
 GAMES = {dg.AssetKey(["chess", "players_games"])}
 
 
@@ -73,10 +74,13 @@ def test_every_model_of_the_mart_on_postgres_equals_what_the_fixture_games_say(
         assert load(selection, instance, resources, **run).success
     with psycopg2.connect(postgres_warehouse) as connection, connection.cursor() as cursor:
         cursor.execute("select username from chess_data.players")
-        expected = expected_models(["2022-10"], {name for (name,) in cursor.fetchall()})
+        roster = sorted(name for (name,) in cursor.fetchall())
+        expected = expected_models(["2022-10"], set(roster))
         for model, sql in MODEL_QUERIES.items():
             cursor.execute(sql)
             assert in_order(cursor.fetchall()) == expected[model], model
+        cursor.execute("select player, kind, rating, best_rating, wins from chess_analytics.player_ratings")
+        assert set(cursor.fetchall()) == {row[:5] for row in fixture_stats(small_universe(), roster)}
     assert expected["player_month_stats"] and expected["rating_history"]
 
 

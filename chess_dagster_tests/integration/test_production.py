@@ -8,12 +8,17 @@ import pytest
 from chess_dagster.definitions import defs
 from chess_dagster_tests.conftest import Loaded
 
-GAMES, PLAYERS_KEY, PROFILES = (
-    dg.AssetKey(["chess", n]) for n in ("players_games", "players", "players_profiles")
+GAMES, PLAYERS_KEY, PROFILES, STATS, RATINGS = (
+    dg.AssetKey(["chess", n])
+    for n in ("players_games", "players", "players_profiles", "players_stats", "player_ratings")
 )
 MONTH = "2022-10"
 ONE_MONTH = {"dagster/asset_partition_range_start": MONTH, "dagster/asset_partition_range_end": MONTH}
-MART = {spec.key for spec in defs.resolve_all_asset_specs() if spec.group_name == "chess_analytics"}
+MART_BY_MONTH = {
+    spec.key
+    for spec in defs.resolve_all_asset_specs()
+    if spec.group_name == "chess_analytics" and spec.partitions_def is not None
+}
 
 
 def run(instance, resources, keys, partition_key=None):
@@ -43,8 +48,20 @@ def test_a_new_games_month_requests_its_analytics_and_nothing_else(api_env, reso
     before = dg.evaluate_automation_conditions(defs=defs, instance=instance)
     run(instance, resources, {GAMES}, "2022-10")
     after = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=before.cursor)
-    assert {key: after.get_requested_partitions(key) for key in MART} == {key: {"2022-10"} for key in MART}
+    assert {key: after.get_requested_partitions(key) for key in MART_BY_MONTH} == {
+        key: {"2022-10"} for key in MART_BY_MONTH
+    }
     assert after.get_requested_partitions(PLAYERS_KEY) == set()
+    assert after.get_num_requested(RATINGS) == 0
+
+
+def test_new_stats_request_the_ratings_model_and_no_month(api_env, resources, instance):
+    run(instance, resources, {PLAYERS_KEY, PROFILES})
+    before = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+    run(instance, resources, {STATS})
+    after = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=before.cursor)
+    assert after.get_num_requested(RATINGS) == 1
+    assert all(after.get_num_requested(key) == 0 for key in MART_BY_MONTH)
 
 
 def test_fresh_games_pass_their_freshness_check(loaded_month, resources):

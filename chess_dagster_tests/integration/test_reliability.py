@@ -222,4 +222,4 @@ def test_bad_settings_fail_runs_not_the_loading_of_the_code_location(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr[-1500:]
-    assert result.stdout.strip() == "10"
+    assert result.stdout.strip() == "12"

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import queries
 from dashboard.data import page, read
 from dashboard.figures import score, with_score
+from dashboard.warehouse import NotBuilt
 
 # Wins green, draws grey, losses red: Streamlit's default palette would colour them by name order.
 OUTCOME_COLOURS = {"wins": "#2e7d32", "draws": "#9e9e9e", "losses": "#c62828"}
@@ -31,6 +32,19 @@ def summary(player: str) -> None:
     columns[1].metric("Score", f"{score(wins, draws, games):.1%}")
     columns[2].metric("Wins / draws / losses", f"{wins} / {draws} / {losses}")
     columns[3].metric("Months", int(counts["months"]))
+
+
+def current_ratings(player: str) -> None:
+    st.subheader("Ratings now (Chess.com stats)")
+    try:
+        ratings = read(queries.PLAYER_RATINGS, player=player)
+    except NotBuilt:
+        st.caption("The ratings model is not built yet: load chess/players_stats and build the mart.")
+        return
+    if ratings.empty:
+        st.caption("Chess.com's stats for this player are not loaded.")
+    else:
+        st.dataframe(ratings, hide_index=True, width="stretch")
 
 
 def rating_history(player: str) -> None:
@@ -111,5 +125,5 @@ with page("Player"):
     if player is None:
         st.info("No roster player has games in the mart yet: load a month and build the mart.")
     else:
-        for section in (summary, rating_history, results, openings, head_to_head, endings):
+        for section in (summary, current_ratings, rating_history, results, openings, head_to_head, endings):
             section(player)

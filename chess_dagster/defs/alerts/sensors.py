@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
+from chess_dagster.defs.ingest.keys import TABLE_KEYS
 from chess_dagster.defs.ingest.load_history import TableColumns, drift_of
 from chess_dagster.defs.resources import SlackWebhook
 from chess_dagster.lib.errors import SlackDeliveryError
@@ -23,7 +23,6 @@ from chess_dagster.lib.months import month_span
 from chess_dagster.lib.slack import NO_WEBHOOK, redact
 from chess_dagster.runs.failures import first_failure_reason
 
-WATCHED_ASSETS = (PLAYERS_KEY, PROFILES_KEY, GAMES_KEY)
 RECENT_LOADS_KEPT = 50
 FAILURES_PER_TICK = 50
 
@@ -74,7 +73,7 @@ def _new_records(
     """Watched materializations after the cursor, in storage order, with no gaps between assets."""
     records: list[dg.EventLogRecord] = []
     horizon: int | None = None
-    for asset_key in WATCHED_ASSETS:
+    for asset_key in TABLE_KEYS:
         batch = instance.fetch_materializations(
             dg.AssetRecordsFilter(asset_key=asset_key, after_storage_id=after_storage_id),
             limit=limit,

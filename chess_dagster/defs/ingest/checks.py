@@ -20,13 +20,14 @@ import dagster as dg
 import dlt
 from dlt.destinations.sql_client import SqlClientBase
 
-from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_ASKED_FOR, PLAYERS_KEY, PROFILES_KEY
+from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_ASKED_FOR, PLAYERS_KEY, PROFILES_KEY, STATS_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
-from chess_dagster.lib.ledgers import read_archive_counts, read_months_listed
+from chess_dagster.lib.ledgers import STATS_FETCHED_TABLE, read_archive_counts, read_months_listed
 from chess_dagster.lib.months import month_bounds
 from chess_dagster.lib.settings import DATASET_NAME, settings
-from chess_dagster.lib.source import DEFAULT_MAX_PLAYERS, SIDES
+from chess_dagster.lib.source import DEFAULT_MAX_PLAYERS
+from chess_dagster.lib.source_state import SIDES
 from chess_dagster.lib.warehouse import existing_tables, warehouse_pool
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
@@ -66,6 +67,17 @@ ROSTER_CHECKS = [
     ),
     _spec(PROFILES_KEY, "one_profile_per_player", "Every player has exactly one profile."),
     _spec(PROFILES_KEY, "player_id_unique", "player_id, the merge key, is unique."),
+]
+
+
+STATS_CHECKS = [
+    _spec(
+        STATS_KEY,
+        "stats_match_endpoint",
+        "A row for every player and rating kind player/{username}/stats returned at its last fetch "
+        "(players_stats_fetched.kinds), none for kinds it did not.",
+    ),
+    _spec(STATS_KEY, "ratings_positive", "Every rating held (last and best) is above 0."),
 ]
 
 
@@ -365,6 +377,49 @@ def _roster_results(
         )
 
 
+@dg.multi_asset_check(specs=STATS_CHECKS, can_subset=True, pool=warehouse_pool())
+def stats_checks(
+    context: dg.AssetCheckExecutionContext, warehouse: ChessWarehouse
+) -> Iterator[dg.AssetCheckResult]:
+    yield from _told(context, _stats_results(warehouse))
+
+
+def _stats_results(warehouse: ChessWarehouse) -> Iterator[dg.AssetCheckResult]:
+    with _dataset(warehouse) as dataset:
+        if not dataset.exists("players_stats") or not dataset.exists(STATS_FETCHED_TABLE):
+            missing = [f"{DATASET_NAME}.players_stats does not exist: materialize chess/players_stats first"]
+            yield from (_result(spec.name, STATS_KEY, missing) for spec in STATS_CHECKS)
+            return
+        stats = dataset.table("players_stats")
+        held = {(user, kind) for user, kind in dataset.rows(f"select username, kind from {stats}")}
+        answered = {
+            (user, kind)
+            for user, kinds in dataset.rows(
+                f"select username, kinds from {dataset.table(STATS_FETCHED_TABLE)}"
+            )
+            for kind in (kinds or "").split(",")
+            if kind
+        }
+        extra, lacking = sorted(held - answered), sorted(answered - held)
+        yield _result(
+            "stats_match_endpoint",
+            STATS_KEY,
+            [f"{len(lacking)} kind(s) returned but not held, e.g. {lacking[:3]}"] * bool(lacking)
+            + [f"{len(extra)} row(s) of kinds not returned, e.g. {extra[:3]}"] * bool(extra),
+            rows=len(held),
+            players=len({user for user, _ in held}),
+        )
+        not_positive = dataset.scalar(
+            f"select count(*) from {stats} where last_rating <= 0 or best_rating <= 0"
+        )
+        yield _result(
+            "ratings_positive",
+            STATS_KEY,
+            _nonzero(f"{not_positive} row(s) with a rating not above 0", not_positive),
+            rows_not_positive=not_positive,
+        )
+
+
 def _nonzero(message: str, count: int) -> list[str]:
     return [message] if count else []
 
@@ -382,7 +437,7 @@ with warnings.catch_warnings():
             lower_bound_delta=timedelta(hours=settings().games_freshness_hours),
         ),
         *dg.build_last_update_freshness_checks(
-            assets=[PROFILES_KEY],
+            assets=[PROFILES_KEY, STATS_KEY],
             lower_bound_delta=timedelta(days=settings().profiles_freshness_days),
         ),
     ]

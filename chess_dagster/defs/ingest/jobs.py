@@ -3,8 +3,8 @@
 * the games: daily (``CHESS_GAMES_CRON``), the month in progress at Chess.com (US Pacific) and
   every month not yet closed (``lib/months.months_to_finish``), in one run; closed months once
   loaded are skipped by the source and re-checked only on demand;
-* players and profiles: weekly (``CHESS_ROSTER_CRON``);
-* ``chess_source_job``: players, profiles and the games of a range of months in one run and one
+* the roster's tables (players, profiles, stats): weekly (``CHESS_ROSTER_CRON``);
+* ``chess_source_job``: every table, the games of a range of months, in one run and one
   dlt load (a first backfill; ``chess-load all``);
 * ``chess_checks``: every check of the raw tables against what DuckDB holds, loading nothing.
 """
@@ -13,33 +13,37 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from chess_dagster.defs.ingest.checks import games_checks, roster_checks
-from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
+from chess_dagster.defs.ingest.checks import games_checks, roster_checks, stats_checks
+from chess_dagster.defs.ingest.keys import TABLE_KEYS, table_key
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.ledgers import read_open_months
 from chess_dagster.lib.months import current_month, months_to_finish, now
 from chess_dagster.lib.settings import settings
+from chess_dagster.lib.tables import TABLES
 
 # How long a schedule tick waits for a DuckDB file a load holds (the tick itself times out at 60 s).
 SCHEDULE_LOCK_WAIT_S = 10.0
 
 games_job = dg.define_asset_job(
-    "chess_games_job", selection=dg.AssetSelection.assets(GAMES_KEY), partitions_def=monthly_partitions
+    "chess_games_job",
+    selection=dg.AssetSelection.assets(*(table_key(t.name) for t in TABLES if t.by_month)),
+    partitions_def=monthly_partitions,
 )
 roster_job = dg.define_asset_job(
-    "chess_roster_job", selection=dg.AssetSelection.assets(PLAYERS_KEY, PROFILES_KEY)
+    "chess_roster_job",
+    selection=dg.AssetSelection.assets(*(table_key(t.name) for t in TABLES if t.with_roster)),
 )
 source_job = dg.define_asset_job(
     "chess_source_job",
-    selection=dg.AssetSelection.assets(PLAYERS_KEY, PROFILES_KEY, GAMES_KEY),
+    selection=dg.AssetSelection.assets(*TABLE_KEYS),
     partitions_def=monthly_partitions,
-    description="Players, profiles and the games of the run's months, in one run and one dlt load.",
+    description="Every table of the chess source, the games of the run's months, in one run and load.",
 )
 chess_checks_job = dg.define_asset_job(
     "chess_checks",
     # Freshness checks and the analytics' own checks run on their own schedule and assets.
-    selection=dg.AssetSelection.checks(games_checks, roster_checks),
+    selection=dg.AssetSelection.checks(games_checks, roster_checks, stats_checks),
     description="Run every check of the raw chess tables against what is already in DuckDB, without loading.",
 )
 
@@ -91,5 +95,5 @@ roster_schedule = dg.ScheduleDefinition(
     cron_schedule=settings().roster_cron,
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Refreshes the titled players and their profiles.",
+    description="Refreshes the titled players, their profiles and their stats.",
 )

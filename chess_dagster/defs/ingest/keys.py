@@ -2,9 +2,18 @@
 
 import dagster as dg
 
-PLAYERS_KEY = dg.AssetKey(["chess", "players"])
-PROFILES_KEY = dg.AssetKey(["chess", "players_profiles"])
-GAMES_KEY = dg.AssetKey(["chess", "players_games"])
+from chess_dagster.lib.tables import GAMES, PLAYERS, PROFILES, STATS, TABLE_NAMES
+
+
+def table_key(name: str) -> dg.AssetKey:
+    """The asset of a table of ``lib/tables.py``."""
+    return dg.AssetKey(["chess", name])
+
+
+TABLE_KEYS = tuple(table_key(name) for name in TABLE_NAMES)
+PLAYERS_KEY, PROFILES_KEY, STATS_KEY, GAMES_KEY = (
+    table_key(t.name) for t in (PLAYERS, PROFILES, STATS, GAMES)
+)
 
 # Metadata of chess/players: how many players its latest load asked for (players_row_count's truth).
 PLAYERS_ASKED_FOR = "players_asked_for"

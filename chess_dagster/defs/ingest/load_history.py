@@ -1,10 +1,4 @@
-"""What a dlt load changed, as Dagster metadata and as history tables in the warehouse.
-
-After each load, as in dlt's chess production example, the load info, the run's trace (dlt drops
-secret config values from it) and the schema updates are loaded beside the data as ``_load_info``,
-``_trace`` and ``_new_tables``, with what the source learnt (``players_archives``,
-``players_profiles_fetched``): one extra, small dlt load per run that changed something (a warm run
-that loaded no rows and learnt nothing writes none).
+"""What a dlt load changed, as Dagster metadata (the history tables are ``lib/load.py``'s).
 
 Every materialization also carries what its load cost (``load_figures``): requests by status,
 bytes, requests in flight, seconds per dlt phase, rows per second; numbers, so the asset's page
@@ -17,18 +11,15 @@ baseline of the first load and is recorded, not reported.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 
 import dagster as dg
-import dlt
 from dlt.common.pipeline import LoadInfo
-from dlt.common.schema.typing import TDataType, TTableSchemaColumns
-from dlt.extract import DltResource
 from dlt.pipeline.trace import PipelineTrace
 
 from chess_dagster.lib.client import RequestStats
+from chess_dagster.lib.load import data_rows
 from chess_dagster.lib.progress import PHASES
-from chess_dagster.lib.warehouse import loader_file_format
 
 # Columns per table: {"players_games": {"termination": "text"}}
 TableColumns = dict[str, dict[str, str]]
@@ -64,13 +55,6 @@ def schema_metadata(load_info: LoadInfo, table: str, tables_before: Collection[s
     }
 
 
-def data_rows(trace: PipelineTrace) -> int:
-    """Rows the load wrote to data tables (not dlt's own state)."""
-    normalized = trace.last_normalize_info
-    counts = normalized.row_counts if normalized else {}
-    return sum(rows for table, rows in counts.items() if not table.startswith("_dlt"))
-
-
 def load_figures(requests: RequestStats, trace: PipelineTrace | None) -> dict[str, float | int]:
     """What the load cost, as numbers the asset's page plots across materializations: requests by
     status (every attempt, retries included), bytes received, the most requests in flight and the
@@ -94,54 +78,6 @@ def load_figures(requests: RequestStats, trace: PipelineTrace | None) -> dict[st
     if seconds and rows:
         figures["rows_per_s"] = round(rows / sum(seconds.values()), 1)
     return figures
-
-
-TEXT: TDataType = "text"
-
-
-def _nullable(data_type: TDataType, *names: str) -> TTableSchemaColumns:
-    """Types for fields of dlt's load info and trace that a successful load leaves empty: untyped,
-    dlt cannot create them, and says so in a warning of nine lines per table when it makes the
-    history tables (the first load into a warehouse)."""
-    return {name: {"data_type": data_type, "nullable": True} for name in names}
-
-
-def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo, ledgers: Sequence[DltResource]) -> None:
-    """Load ``_load_info``, ``_trace`` and ``_new_tables`` for ``load_info``, and the ``ledgers``'
-    rows it learnt (``lib/ledgers.py``), in one small load after the data has landed.
-
-    In the data's file format (parquet on DuckDB): as INSERT statements, the 24,000 archives of a
-    1,000-player backfill took DuckDB 450 MiB to parse, the peak of the whole run."""
-    trace = pipeline.last_trace
-    new_tables = [package.asdict()["tables"] for package in load_info.load_packages]
-    pipeline.run(
-        [
-            dlt.resource(
-                [load_info],
-                name="_load_info",
-                columns=_nullable(
-                    TEXT, "environment", "staging_name", "staging_type", "staging_displayable_credentials"
-                ),
-                nested_hints={
-                    "load_packages": dlt.mark.make_nested_hints(columns=_nullable(TEXT, "refresh")),
-                    "job_metrics": dlt.mark.make_nested_hints(columns=_nullable(TEXT, "remote_url")),
-                },
-            ),
-            dlt.resource(
-                [trace],
-                name="_trace",
-                nested_hints={
-                    "steps": dlt.mark.make_nested_hints(
-                        columns={**_nullable(TEXT, "step_exception"), **_nullable("json", "exception_traces")}
-                    )
-                },
-            ),
-            dlt.resource(new_tables, name="_new_tables"),
-            *ledgers,
-        ],
-        # None (the destination's preference) is dlt's own default; its type hint leaves it out.
-        loader_file_format=loader_file_format(pipeline.destination),  # type: ignore[arg-type]
-    )
 
 
 def drift_of(metadata: Mapping[str, dg.MetadataValue]) -> TableColumns:

@@ -5,11 +5,13 @@ import re
 import shutil
 import sys
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import dagster as dg
+from dagster.components.utils.defs_state import DefsStateConfig
 from dagster_dbt import DbtCliResource, DbtProjectComponent
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
@@ -33,6 +35,18 @@ class ChessDbtProjectComponent(DbtProjectComponent):
     the dbt installed beside this Python goes on PATH when no ``dbt`` is found.
     """
 
+    @property
+    def defs_state_config(self) -> DefsStateConfig:
+        """dagster-dbt's, told apart by the op: the mart by month and the ratings are two
+        components over one dbt project, which dagster-dbt would give the same state key."""
+        config = super().defs_state_config
+        op_name = self.op.name if self.op else "dbt"
+        return DefsStateConfig(
+            key=f"{config.key}:{op_name}",
+            management_type=config.management_type,
+            refresh_if_dev=config.refresh_if_dev,
+        )
+
     def build_defs_from_state(
         self, context: dg.ComponentLoadContext, state_path: Path | None
     ) -> dg.Definitions:
@@ -45,7 +59,7 @@ class ChessDbtProjectComponent(DbtProjectComponent):
 
     def execute(self, context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
         profile = dbt_profile_env(Settings.from_env(os.environ).duckdb_path)
-        artifacts = run_artifacts_folder(dbt, context.run.run_id)
+        artifacts = run_artifacts_folder(dbt, context.run.run_id, context.op_def.name)
         environment = {**profile, "DBT_TARGET_PATH": str(artifacts)}
         with explained_as_failure(), mock.patch.dict(os.environ, environment):
             _check_secret_is_not_in_node_ids(profile, self._validated_manifest)
@@ -55,17 +69,19 @@ class ChessDbtProjectComponent(DbtProjectComponent):
                 told = dbt_failures_in_one_line(str(error))
                 raise MartBuildError(f"{told} (dbt's log and artifacts: {artifacts})") from error
         shutil.rmtree(artifacts, ignore_errors=True)
+        with suppress(OSError):  # another dbt step of the run kept its folder there
+            artifacts.parent.rmdir()
 
 
-def run_artifacts_folder(dbt: DbtCliResource, run_id: str) -> Path:
-    """Where dagster-dbt puts a run's dbt artifacts: a folder per invocation under
+def run_artifacts_folder(dbt: DbtCliResource, run_id: str, op_name: str) -> Path:
+    """Where dagster-dbt puts a dbt step's artifacts: a folder per invocation under
     ``DBT_TARGET_PATH``, by default the project's ``target/``. It keeps every run's (a manifest and
-    a log each, growing with every scheduled run): the run's folder goes when its build succeeded,
+    a log each, growing with every scheduled run): the step's folder goes when its build succeeded,
     its events being in Dagster's event log, and stays when it failed, for dbt's log."""
     parent = Path(os.environ.get("DBT_TARGET_PATH", "target"))
     if not parent.is_absolute():
         parent = Path(dbt.project_dir) / parent  # relative to the project, as dbt resolves it
-    return parent / f"run-{run_id}"
+    return parent / f"run-{run_id}" / op_name
 
 
 def dbt_failures_in_one_line(message: str) -> str:

@@ -23,3 +23,9 @@ def chess_pool() -> str:
 def chess_automation() -> dg.AutomationCondition:
     """Rebuild a month when its games change (eager() would only ever consider the latest month)."""
     return ON_GAMES_MONTH_UPDATED
+
+
+@dg.template_var
+def chess_eager() -> dg.AutomationCondition:
+    """Rebuild a model not by month when what it reads is updated."""
+    return dg.AutomationCondition.eager()

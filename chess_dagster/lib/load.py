@@ -1,0 +1,205 @@
+"""One load of the chess source, without Dagster: read the ledgers, run dlt, write the ledgers back.
+
+``load_chess`` is what the Dagster asset runs (and what a script or a test can run on a bare dlt
+pipeline): it returns a ``LoadReport`` of what it did, which the asset turns into materializations.
+
+After each load, as in dlt's chess production example, the load info, the run's trace (dlt drops
+secret config values from it) and the schema updates are loaded beside the data as ``_load_info``,
+``_trace`` and ``_new_tables``, with what the source learnt (the ledgers, ``lib/ledgers.py``): one
+extra, small dlt load per load that changed something (a warm load that loaded no rows and learnt
+nothing writes none). The ledgers are written only after the data they describe has landed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import dlt
+import pyarrow as pa
+import pyarrow.compute as pc
+from dlt.common.pipeline import LoadInfo
+from dlt.common.runtime.collector import Collector
+from dlt.common.schema.typing import TDataType, TTableSchemaColumns
+from dlt.extract import DltResource, DltSource
+from dlt.pipeline.trace import PipelineTrace
+
+from chess_dagster.lib.ledgers import (
+    read_ledger,
+    read_loaded_players,
+    read_profile_ledger,
+    read_stats_ledger,
+)
+from chess_dagster.lib.source import chess
+from chess_dagster.lib.source_state import ChessState, Ledgers
+from chess_dagster.lib.tables import GAMES, PLAYERS
+from chess_dagster.lib.warehouse import existing_tables, index_keys, loader_file_format
+
+
+@dataclass
+class LoadReport:
+    """What one load did. ``unchanged``: the tables it had nothing to ask or write for, and why;
+    ``loaded``: the tables dlt loaded (``load_info`` and ``trace`` are dlt's, None when dlt did not
+    run); ``games_by_month``: games per archive month of the load's months; ``players_asked_for``:
+    how many players the roster named."""
+
+    tables: list[str]
+    months: list[str]
+    state: ChessState
+    tables_before: set[str]
+    unchanged: dict[str, str] = field(default_factory=dict)
+    games_by_month: dict[str, int] = field(default_factory=dict)
+    players: set[str] = field(default_factory=set)
+    source: DltSource | None = None
+    load_info: LoadInfo | None = None
+    trace: PipelineTrace | None = None
+    history_written: bool = False
+
+    @property
+    def loaded(self) -> list[str]:
+        return [name for name in self.tables if name not in self.unchanged]
+
+    @property
+    def players_asked_for(self) -> int:
+        return len(self.players)
+
+    def rows(self, table: str) -> int:
+        """Rows dlt normalized for ``table`` in this load (0 when unchanged)."""
+        counts = (
+            self.trace.last_normalize_info.row_counts if self.trace and self.trace.last_normalize_info else {}
+        )
+        return int(counts.get(table, 0))
+
+
+def load_chess(
+    pipeline: dlt.Pipeline,
+    tables: Sequence[str],
+    months: Sequence[str],
+    recheck_closed_months: bool = False,
+    state: ChessState | None = None,
+    collector: Collector | None = None,
+) -> LoadReport:
+    """Load ``tables`` of the chess source (the games for ``months``) into ``pipeline``'s dataset.
+
+    A table with nothing to ask Chess.com for or to write is left out of the load (the report says
+    why); when every one is, dlt does not run. ``state``: the caller's, to read its counters while
+    the load runs; ``collector``: dlt's progress collector for the data load only.
+    """
+    shared = state if state is not None else ChessState()
+    with pipeline.sql_client() as client:
+        tables_before = existing_tables(client)
+        shared.ledgers = Ledgers(
+            archives=read_ledger(client, months, tables_before),
+            profiles=read_profile_ledger(client, tables_before),
+            stats=read_stats_ledger(client, tables_before),
+        )
+        shared.loaded_players = read_loaded_players(client, tables_before)
+    source = chess(months=months, recheck_closed_months=recheck_closed_months, state=shared)
+    report = LoadReport(list(tables), list(months), shared, tables_before, shared.nothing_to_do(tables))
+    report.source = source
+    _count(source, report)
+    if report.loaded:
+        report.load_info = _run(pipeline, source.with_resources(*report.loaded), collector)
+        report.trace = pipeline.last_trace
+    if report.load_info and report.trace and (data_rows(report.trace) or shared.ledgers.learnt()):
+        ledgers = [ledger.resource() for ledger in shared.ledgers.all()]
+        index_keys(ledgers, pipeline.destination)
+        save_load_history(pipeline, report.load_info, ledgers)
+        report.history_written = True
+    return report
+
+
+def _run(pipeline: dlt.Pipeline, source: DltSource, collector: Collector | None) -> LoadInfo:
+    """dlt's run of ``source``, with ``collector`` as its progress for this load only (as
+    ``dlt.pipeline(progress=)`` would set it), not for the load history's small load after it."""
+    index_keys(source.selected_resources.values(), pipeline.destination)
+    quiet = pipeline.collector
+    if collector is not None:
+        pipeline.collector = collector
+    try:
+        # None (the destination's preference) is dlt's own default; its type hint leaves it out.
+        load_info = pipeline.run(source, loader_file_format=loader_file_format(pipeline.destination))  # type: ignore[arg-type]
+    finally:
+        pipeline.collector = quiet
+    load_info.raise_on_failed_jobs()
+    return load_info
+
+
+def _count(source: DltSource, report: LoadReport) -> None:
+    """Count what the loaded tables yield on their way through extract: games per archive month,
+    and the players the roster names (those the warehouse holds when the roster is unchanged)."""
+    report.games_by_month.update(dict.fromkeys(report.months, 0))
+    if GAMES.name in report.loaded:
+        source.resources[GAMES.name].add_map(lambda games: _count_months(games, report.games_by_month))
+    if PLAYERS.name in report.loaded:
+        source.resources[PLAYERS.name].add_map(lambda player: _note_player(player, report.players))
+    else:
+        report.players.update(report.state.loaded_players or [])
+
+
+def _note_player(player: dict[str, str], players: set[str]) -> dict[str, str]:
+    players.add(player["username"])
+    return player
+
+
+def _count_months(games: pa.Table, by_month: dict[str, int]) -> pa.Table:
+    counted = pc.value_counts(games.column("archive_month"))
+    months, counts = counted.field("values").to_pylist(), counted.field("counts").to_pylist()
+    for month, count in zip(months, counts, strict=True):
+        by_month[str(month)] = by_month.get(str(month), 0) + int(count or 0)
+    return games
+
+
+def data_rows(trace: PipelineTrace) -> int:
+    """Rows the load wrote to data tables (not dlt's own state)."""
+    normalized = trace.last_normalize_info
+    counts = normalized.row_counts if normalized else {}
+    return sum(rows for table, rows in counts.items() if not table.startswith("_dlt"))
+
+
+TEXT: TDataType = "text"
+
+
+def _nullable(data_type: TDataType, *names: str) -> TTableSchemaColumns:
+    """Types for fields of dlt's load info and trace that a successful load leaves empty: untyped,
+    dlt cannot create them, and says so in a warning of nine lines per table when it makes the
+    history tables (the first load into a warehouse)."""
+    return {name: {"data_type": data_type, "nullable": True} for name in names}
+
+
+def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo, ledgers: Sequence[DltResource]) -> None:
+    """Load ``_load_info``, ``_trace`` and ``_new_tables`` for ``load_info``, and the ``ledgers``'
+    rows it learnt (``lib/ledgers.py``), in one small load after the data has landed.
+
+    In the data's file format (parquet on DuckDB): as INSERT statements, a large backfill's
+    archive rows made DuckDB's SQL parser the peak of the whole run's memory."""
+    trace = pipeline.last_trace
+    new_tables = [package.asdict()["tables"] for package in load_info.load_packages]
+    pipeline.run(
+        [
+            dlt.resource(
+                [load_info],
+                name="_load_info",
+                columns=_nullable(
+                    TEXT, "environment", "staging_name", "staging_type", "staging_displayable_credentials"
+                ),
+                nested_hints={
+                    "load_packages": dlt.mark.make_nested_hints(columns=_nullable(TEXT, "refresh")),
+                    "job_metrics": dlt.mark.make_nested_hints(columns=_nullable(TEXT, "remote_url")),
+                },
+            ),
+            dlt.resource(
+                [trace],
+                name="_trace",
+                nested_hints={
+                    "steps": dlt.mark.make_nested_hints(
+                        columns={**_nullable(TEXT, "step_exception"), **_nullable("json", "exception_traces")}
+                    )
+                },
+            ),
+            dlt.resource(new_tables, name="_new_tables"),
+            *ledgers,
+        ],
+        # None (the destination's preference) is dlt's own default; its type hint leaves it out.
+        loader_file_format=loader_file_format(pipeline.destination),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,114 @@
+"""The chess source's tables, each declared once: what it holds, where it comes from, how it is written.
+
+The dlt resources (``lib/source.py``) take their hints from here, and the Dagster side derives from
+this list: the asset specs and their partitions, the multi-asset's outputs, the jobs, the watched
+assets of the drift sensor. Adding an endpoint is a declaration here and its resource there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dlt.common.schema.typing import TTableSchemaColumns
+
+
+def _timestamps(*names: str) -> TTableSchemaColumns:
+    """Column hints for fields the API gives as epoch seconds."""
+    return {name: {"data_type": "timestamp"} for name in names}
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of ``chess_data``, loaded by the resource of the same name.
+
+    ``parent``: the table whose rows the resource is fed (the roster), None for a root;
+    ``by_month``: partitioned by the archive month (one partition per ``YYYY-MM``);
+    ``with_roster``: refreshed with the players (the weekly roster job), not with the games;
+    ``unchanged``: why a load may have nothing to ask Chess.com for it, told on the materialization.
+    """
+
+    name: str
+    endpoint: str
+    parent: str | None
+    write_disposition: Any
+    primary_key: str | tuple[str, ...]
+    unchanged: str
+    by_month: bool = False
+    merge_key: str | None = None
+    columns: TTableSchemaColumns = field(default_factory=dict)
+
+    @property
+    def with_roster(self) -> bool:
+        return not self.by_month
+
+    def hints(self) -> dict[str, Any]:
+        """The table's dlt hints, fresh for each source (dlt edits the dicts it is given)."""
+        hints: dict[str, Any] = {
+            "write_disposition": self.write_disposition,
+            "primary_key": self.primary_key,
+            "columns": {name: dict(spec) for name, spec in self.columns.items()},
+        }
+        if self.merge_key:
+            hints["merge_key"] = self.merge_key
+        return hints
+
+
+PLAYERS = Table(
+    name="players",
+    endpoint="titled/{title}",
+    parent=None,
+    write_disposition="replace",
+    primary_key="username",
+    unchanged="Chess.com lists the players the warehouse holds",
+)
+PROFILES = Table(
+    name="players_profiles",
+    endpoint="player/{username}",
+    parent="players",
+    write_disposition="merge",
+    primary_key="player_id",
+    unchanged="every profile is fresh (Cache-Control: max-age)",
+    columns=_timestamps("joined", "last_online"),
+)
+STATS = Table(
+    name="players_stats",
+    endpoint="player/{username}/stats",
+    parent="players",
+    # A player's rows are replaced whole (merge_key): a kind the endpoint stops returning goes.
+    write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+    primary_key=("username", "kind"),
+    merge_key="username",
+    unchanged="every player's stats are fresh (Cache-Control: max-age)",
+    columns={
+        "username": {"data_type": "text", "nullable": False},
+        "kind": {"data_type": "text", "nullable": False},
+        **{name: {"data_type": "bigint"} for name in ("last_rating", "last_rd", "best_rating")},
+        **{name: {"data_type": "bigint"} for name in ("wins", "losses", "draws", "time_per_move")},
+        **_timestamps("last_date", "best_date"),
+        "best_game": {"data_type": "text"},
+        "timeout_percent": {"data_type": "double"},
+    },
+)
+GAMES = Table(
+    name="players_games",
+    endpoint="player/{username}/games/{YYYY}/{MM}",
+    parent="players",
+    # A load yields each game once (the source's shared urls), so dlt's merge need not
+    # deduplicate the staged rows by url, a pass that cost more than the rest of the merge.
+    write_disposition={"disposition": "merge", "strategy": "delete-insert", "deduplicated": True},
+    primary_key="url",
+    unchanged="every month is closed and loaded",
+    by_month=True,
+    columns=_timestamps("end_time", "start_time"),
+)
+TABLES = (PLAYERS, PROFILES, STATS, GAMES)
+TABLE_NAMES = tuple(table.name for table in TABLES)
+
+
+def table(name: str) -> Table:
+    """The declaration of ``name``; a ``KeyError`` naming it when there is none."""
+    for declared in TABLES:
+        if declared.name == name:
+            return declared
+    raise KeyError(f"no chess table {name!r}; the tables are {', '.join(TABLE_NAMES)}")
