@@ -30,7 +30,12 @@ DBT_MANIFEST := $(DBT_PROJECT)/target/manifest.json
 $(DBT_MANIFEST): $(VENV)/.installed $(DBT_PROJECT)/dbt_project.yml $(DBT_PROJECT)/profiles.yml $(shell find $(DBT_PROJECT)/models $(DBT_PROJECT)/macros -type f 2>/dev/null)
 	cd $(DBT_PROJECT) && DO_NOT_TRACK=1 ../$(BIN)/dbt parse --quiet --profiles-dir . --target-path target
 
-setup: $(VENV)/.installed $(DBT_MANIFEST)  ## create .venv with exactly the locked versions; parse the dbt mart
+# Where your secrets go (ignored by git; the example lists them). Without any secrets.toml, dlt
+# looks for Streamlit's secrets instead, importing Streamlit in every process that reads its config.
+.dlt/secrets.toml:
+	@printf '%s\n' '# Your secrets (never committed): see secrets.toml.example, or set environment variables.' > $@
+
+setup: $(VENV)/.installed $(DBT_MANIFEST) .dlt/secrets.toml  ## create .venv with exactly the locked versions; parse the dbt mart; .dlt/secrets.toml for your secrets
 
 # Dagster creates the instance's SQLite storage on first use, and two runs started together on a
 # fresh home race to create it (one fails): create it once, before anything runs.
@@ -64,7 +69,7 @@ test: setup chromium postgres-server  ## gates and the whole test suite, asset c
 	@$(MAKE) --no-print-directory -j2 --output-sync=target lint suite
 
 suite: setup  ## the whole test suite on 3 workers, the 15 slowest tests listed
-	$(BIN)/python -m pytest -n 3 --durations=15
+	$(BIN)/python -m pytest -n 3 --dist worksteal --durations=15
 
 test-fast: setup  ## the unit tests: pure logic, no subprocess, server or browser (seconds)
 	$(BIN)/python -m pytest chess_dagster_tests/unit

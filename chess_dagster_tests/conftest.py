@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import signal
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
@@ -25,6 +28,9 @@ from fixture.dagster_home import new_dagster_home
 from fixture.postgres import PostgresServer, running_postgres
 
 PLAYERS = 3
+
+if TYPE_CHECKING:
+    from chess_dagster_tests.mart_build import MartTemplate
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -171,39 +177,48 @@ class Loaded:
     api_stats: dict
 
 
-@dataclass(frozen=True)
-class _Template:
-    folder: Path
-    result: dg.ExecuteInProcessResult
-    api_stats: dict
+def built_once(folder: Path, build: Callable[[Path], None]) -> Path:
+    """``folder``, built by ``build`` once for every test process sharing it: the first to ask
+    builds while the others wait on a file lock, then all read what it left."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = folder.with_suffix(".done")
+        if not done.exists():
+            build(folder)
+            done.touch()
+    return folder
+
+
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str) -> Path:
+    """A folder of this test session every test process sees (pytest-xdist gives each worker its
+    own temp folder under the session's)."""
+    own = tmp_path_factory.getbasetemp()
+    return (own if worker_id == "master" else own.parent) / name
 
 
 class LoadTemplates:
-    """Loads run once per test process and copied into each test that starts from one (a file copy
+    """Loads run once per test session and copied into each test that starts from one (a file copy
     of the DuckDB file and the instance's folder, not a load): the same job with the same tags
-    against the same fixture data leaves the same state."""
+    against the same fixture data leaves the same state. The load's result is read back from the
+    copied instance's event log, so every test process can have it."""
 
     def __init__(self, root: Path) -> None:
         self._root = root
-        self._built: dict[str, _Template] = {}
 
     @contextmanager
     def copy(self, job: str, tags: dict[str, str], duckdb_path: str, folder: Path) -> Iterator[Loaded]:
-        template = self._template(job, tags)
-        Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(template.folder / "chess.duckdb", duckdb_path)
-        shutil.copytree(template.folder / "instance", folder)
-        with dg.instance_for_test(overrides=INSTANCE_OVERRIDES, temp_dir=str(folder)) as instance:
-            yield Loaded(duckdb_path, instance, template.result, template.api_stats)
-
-    def _template(self, job: str, tags: dict[str, str]) -> _Template:
         key = f"{job}-{'-'.join(sorted(tags.values()))}"
-        if key not in self._built:
-            self._built[key] = self._load(self._root / key, job, tags)
-        return self._built[key]
+        template = built_once(self._root / key, lambda into: self._load(into, job, tags))
+        Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(template / "chess.duckdb", duckdb_path)
+        shutil.copytree(template / "instance", folder)
+        api_stats = json.loads((template / "api_stats.json").read_text())
+        with dg.instance_for_test(overrides=INSTANCE_OVERRIDES, temp_dir=str(folder)) as instance:
+            yield Loaded(duckdb_path, instance, _the_only_run(instance, job), api_stats)
 
     @staticmethod
-    def _load(folder: Path, job: str, tags: dict[str, str]) -> _Template:
+    def _load(folder: Path, job: str, tags: dict[str, str]) -> None:
         """``job`` run with ``tags`` against the tests' fixture API, in the tests' environment."""
         database = str(folder / "chess.duckdb")
         (folder / "instance").mkdir(parents=True)
@@ -218,17 +233,35 @@ class LoadTemplates:
             with dg.instance_for_test(
                 overrides=INSTANCE_OVERRIDES, temp_dir=str(folder / "instance")
             ) as instance:
-                result = defs.resolve_job_def(job).execute_in_process(
+                defs.resolve_job_def(job).execute_in_process(
                     instance=instance,
                     resources={"dlt": DagsterDltResource(), "warehouse": ChessWarehouse(database=database)},
                     tags=tags,
                 )
-            return _Template(folder, result, api.state.stats())
+            (folder / "api_stats.json").write_text(json.dumps(api.state.stats()))
+
+
+def _the_only_run(instance: dg.DagsterInstance, job: str) -> dg.ExecuteInProcessResult:
+    """The template's one run as ``execute_in_process`` returned it, from the instance's event log."""
+    (run,) = instance.get_runs()
+    events = [entry.dagster_event for entry in instance.all_logs(run.run_id) if entry.dagster_event]
+    return dg.ExecuteInProcessResult(events, run, None, defs.resolve_job_def(job))
 
 
 @pytest.fixture(scope="session")
-def load_templates(tmp_path_factory: pytest.TempPathFactory) -> LoadTemplates:
-    return LoadTemplates(tmp_path_factory.mktemp("loads"))
+def load_templates(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> LoadTemplates:
+    return LoadTemplates(shared_folder(tmp_path_factory, worker_id, "loads"))
+
+
+@pytest.fixture(scope="session")
+def mart_template(
+    load_templates: LoadTemplates, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> MartTemplate:
+    """The mart built once for the whole session, in the folder every test process shares
+    (pytest-xdist's workers each have their own temp folder under it)."""
+    from chess_dagster_tests.mart_build import MartTemplate  # mart_build imports this module
+
+    return MartTemplate(shared_folder(tmp_path_factory, worker_id, "mart"), load_templates)
 
 
 def loaded_game_urls(duckdb_path: str) -> set[str]:

@@ -1,7 +1,9 @@
 """The mart built from a fixture load, as the mart's and the dashboard's tests start from it."""
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -9,7 +11,7 @@ import duckdb
 import pytest
 
 from chess_dagster.definitions import defs
-from chess_dagster_tests.conftest import Loaded, LoadTemplates
+from chess_dagster_tests.conftest import Loaded, LoadTemplates, built_once
 
 MONTHS = ("2022-09", "2022-10")
 
@@ -34,10 +36,21 @@ def copied_load(load_templates, database: str, instance_folder):
     return load_templates.copy("chess_source_job", tags, database, instance_folder)
 
 
-def build_mart(loaded: Loaded, first: str, last: str) -> dg.ExecuteInProcessResult:
-    """Every model of the mart, those by month for ``first``..``last``, in one run, as
-    ``dg launch --job chess_mart_job`` builds them."""
-    job = defs.resolve_job_def("chess_mart_job")
+MART_BY_MONTH = {
+    spec.key
+    for spec in defs.resolve_all_asset_specs()
+    if spec.group_name == "chess_analytics" and spec.partitions_def is not None
+}
+
+
+def build_mart(loaded: Loaded, first: str, last: str, every_model: bool = False) -> dg.ExecuteInProcessResult:
+    """The mart's models by month for ``first``..``last`` in one run, as the UI or ``dg launch``
+    builds them; with ``every_model``, the ratings too (``chess_mart_job``)."""
+    job = (
+        defs.resolve_job_def("chess_mart_job")
+        if every_model
+        else defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection=MART_BY_MONTH)
+    )
     tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
     return job.execute_in_process(instance=loaded.instance, tags=tags, raise_on_error=False)
 
@@ -52,6 +65,33 @@ def built_mart(load_templates: LoadTemplates, folder: Path) -> Iterator[Loaded]:
         copied_load(load_templates, database, folder / "instance") as copied,
     ):
         env.setenv("CHESS_DUCKDB_PATH", database)
+        env.setenv("DBT_TARGET_PATH", str(folder / "dbt_target"))  # before any test's own
         add_listed_opponents_to_the_roster(database)
-        assert build_mart(copied, *MONTHS).success
+        assert build_mart(copied, *MONTHS, every_model=True).success
         yield copied
+
+
+@dataclass(frozen=True)
+class BuiltMart:
+    """A module's own copy of the built mart: its tests read it, or hold it as a writer would."""
+
+    duckdb_path: str
+
+
+class MartTemplate:
+    """The mart built once per test session (:func:`built_once`), then copied for each module
+    that reads it: four modules on three workers would otherwise build it up to twelve times."""
+
+    def __init__(self, shared: Path, load_templates: LoadTemplates) -> None:
+        self._shared = shared
+        self._load_templates = load_templates
+
+    def copy(self, folder: Path) -> BuiltMart:
+        built = built_once(self._shared, self._build)
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(built / "chess.duckdb", folder / "chess.duckdb")
+        return BuiltMart(str(folder / "chess.duckdb"))
+
+    def _build(self, folder: Path) -> None:
+        with built_mart(self._load_templates, folder):
+            pass

@@ -13,7 +13,7 @@ from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster_tests.conftest import Loaded, query
 from chess_dagster_tests.dashboard_truth import Truth, player_summary, top_openings
 from chess_dagster_tests.e2e.commands import CHESS_LOAD, DG
-from chess_dagster_tests.mart_build import MONTHS, built_mart
+from chess_dagster_tests.mart_build import MONTHS
 from chess_dagster_tests.mart_truth import fixture_games
 from fixture.browser import SCREENSHOTS, chromium_installed, ui_page
 from fixture.dagster_home import dashboard_server
@@ -54,18 +54,18 @@ def test_a_load_and_a_mart_build_succeed_while_the_dashboard_refreshes(loaded_ra
 
 
 @pytest.fixture(scope="module")
-def mart(load_templates, tmp_path_factory) -> Iterator[tuple[str, Truth]]:
+def mart(mart_template, tmp_path_factory) -> Iterator[tuple[str, Truth]]:
     """The mart built from a fixture load, served by `streamlit run`: its URL and the truth."""
     folder = tmp_path_factory.mktemp("dashboard")
-    with built_mart(load_templates, folder) as built:
-        env = {
-            **os.environ,
-            "CHESS_DUCKDB_PATH": built.duckdb_path,
-            "DAGSTER_WEBSERVER_URL": "http://127.0.0.1:9",
-        }
-        roster = {name for (name,) in query(built.duckdb_path, "select username from chess_data.players")}
-        with dashboard_server(env, folder / "streamlit.log") as url:
-            yield url, Truth(fixture_games(MONTHS), roster)
+    built = mart_template.copy(folder)
+    env = {
+        **os.environ,
+        "CHESS_DUCKDB_PATH": built.duckdb_path,
+        "DAGSTER_WEBSERVER_URL": "http://127.0.0.1:9",
+    }
+    roster = {name for (name,) in query(built.duckdb_path, "select username from chess_data.players")}
+    with dashboard_server(env, folder / "streamlit.log") as url:
+        yield url, Truth(fixture_games(MONTHS), roster)
 
 
 def metric_value(page, label: str) -> str:

@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -63,9 +64,30 @@ def plant_a_duplicated_game(database: str) -> None:
         )
 
 
-def test_a_duplicated_raw_game_fails_the_blocking_unique_url_test(loaded):
-    plant_a_duplicated_game(loaded.duckdb_path)
-    result = build_mart(loaded, *MONTHS)
+@dataclass(frozen=True)
+class FailedBuild:
+    result: dg.ExecuteInProcessResult
+    dbt_target: Path
+
+
+@pytest.fixture(scope="module")
+def failed_build(load_templates, tmp_path_factory) -> Iterator[FailedBuild]:
+    """The mart built once on a copy of the load with one raw game planted twice, for the tests
+    that read how the build failed."""
+    folder = tmp_path_factory.mktemp("failed_build")
+    database = str(folder / "chess.duckdb")
+    with (
+        pytest.MonkeyPatch.context() as env,
+        copied_load(load_templates, database, folder / "instance") as loaded,
+    ):
+        env.setenv("CHESS_DUCKDB_PATH", database)
+        env.setenv("DBT_TARGET_PATH", str(folder / "dbt_target"))
+        plant_a_duplicated_game(database)
+        yield FailedBuild(build_mart(loaded, *MONTHS), folder / "dbt_target")
+
+
+def test_a_duplicated_raw_game_fails_the_blocking_unique_url_test(failed_build):
+    result = failed_build.result
     failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
     assert "unique_games_url" in failed
     assert not result.success  # blocking: the run fails on it
@@ -73,19 +95,17 @@ def test_a_duplicated_raw_game_fails_the_blocking_unique_url_test(loaded):
     assert reason.startswith("dbt build failed: test unique_games_url: Got 1 result"), reason
 
 
+def test_a_failed_build_keeps_its_dbt_log_and_names_it(failed_build):
+    reason = first_failure_reason(failed_build.result.all_events)
+    kept = failed_build.dbt_target / f"run-{failed_build.result.run_id}" / "chess_mart"
+    assert reason.endswith(f"(dbt's log and artifacts: {kept})"), reason
+    assert [log.parent.parent for log in kept.glob("*/dbt.log")] == [kept]
+
+
 def test_a_successful_build_leaves_no_dbt_artifacts_behind(loaded):
     assert build_mart(loaded, *MONTHS).success
     target = Path(os.environ["DBT_TARGET_PATH"])
     assert not list(target.glob("run-*")), "the run's dbt artifacts were kept"
-
-
-def test_a_failed_build_keeps_its_dbt_log_and_names_it(loaded):
-    plant_a_duplicated_game(loaded.duckdb_path)
-    result = build_mart(loaded, *MONTHS)
-    reason = first_failure_reason(result.all_events)
-    kept = Path(os.environ["DBT_TARGET_PATH"]) / f"run-{result.run_id}" / "chess_mart"
-    assert reason.endswith(f"(dbt's log and artifacts: {kept})"), reason
-    assert [log.parent.parent for log in kept.glob("*/dbt.log")] == [kept]
 
 
 def test_the_hand_written_tables_of_earlier_versions_are_replaced_on_the_first_build(loaded):
