@@ -24,7 +24,6 @@ from fixture.server import running_fixture_api
 log = logging.getLogger("screenshots")
 DOCS = PROJECT_ROOT / "docs"
 MONTH = "2022-10"
-MODELS = ("games", "player_games", "openings", "rating_history", "player_openings", "head_to_head")
 # The mart's group page draws its models and the chess source's tables they read.
 MART_LINEAGE = "locations/chess_dagster/asset-groups/chess_analytics"
 
@@ -36,11 +35,21 @@ def run(command: list[str], env: Mapping[str, str]) -> None:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
 
 
+def mart_models() -> list[str]:
+    """The mart's models, as the group page titles them."""
+    from chess_dagster.definitions import defs  # loads the code location: only when photographing
+
+    return [
+        spec.key.path[-1] for spec in defs.resolve_all_asset_specs() if spec.group_name == "chess_analytics"
+    ]
+
+
 def mart_lineage(base_url: str) -> None:
     with ui_page(f"{base_url}/{MART_LINEAGE}", "head_to_head", width=1900, height=1500) as page:
         page.get_by_text("Hide navigation").click()
         page.wait_for_timeout(2000)  # the graph fits itself to the page after its nodes show
-        titles = [page.get_by_text(name, exact=True).first for name in ("players_games", "players", *MODELS)]
+        framed = ("players_games", "players", "players_stats", *mart_models())
+        titles = [page.get_by_text(name, exact=True).first for name in framed]
         boxes = [box for title in titles if (box := title.bounding_box())]
         # A node's title is its top left corner: its rows and kind tags reach below and right.
         left, top = min(b["x"] for b in boxes) - 24, min(b["y"] for b in boxes) - 24
