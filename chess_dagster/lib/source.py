@@ -34,9 +34,16 @@ import dlt
 import pyarrow as pa
 from dlt.sources import DltResource
 
-from chess_dagster.lib.client import DEFAULT_CHESS_URL, DEFAULT_USER_AGENT, ChessApiClient, json_object
+from chess_dagster.lib.client import (
+    DEFAULT_CHESS_URL,
+    DEFAULT_USER_AGENT,
+    ChessApiClient,
+    Fetched,
+    json_object,
+)
 from chess_dagster.lib.columnar import archives_table, checked_archive
 from chess_dagster.lib.errors import ChessConfigError
+from chess_dagster.lib.ledgers import ProfileLedger, StatsLedger
 from chess_dagster.lib.months import current_month, month_path
 from chess_dagster.lib.progress import MONTHS, PLAYERS, PROFILES, STATS
 from chess_dagster.lib.source_state import ChessState
@@ -121,16 +128,9 @@ def players_resource(state: ChessState) -> Iterator[dict[str, Any]]:
 @dlt.transformer(name="players_profiles", parallelized=True)
 def players_profiles(player: dict[str, Any], state: ChessState) -> Iterator[dict[str, Any]]:
     """``player/{username}``, unless the one loaded is still fresh or unchanged (``304``)."""
-    username = player["username"]
-    state.progress.planned(PROFILES, lambda: len(state.roster))
-    ledger = state.ledgers.profiles
-    if ledger.fresh(username):
-        state.progress.advanced(PROFILES)
-        return
-    fetched = state.client.fetch(f"player/{username}", ledger.etag(username), parse=json_object)
-    state.progress.advanced(PROFILES)
+    username, ledger = player["username"], state.ledgers.profiles
+    fetched = _fetch_unless_fresh(state, PROFILES, ledger, username, "player/{username}")
     if fetched is None:
-        state.missing(username, "player/{username}")
         return
     ledger.fetched(username, fetched.etag, fetched.max_age_s)
     if fetched.payload is not None:
@@ -141,16 +141,9 @@ def players_profiles(player: dict[str, Any], state: ChessState) -> Iterator[dict
 def players_stats(player: dict[str, Any], state: ChessState) -> Iterator[list[dict[str, Any]]]:
     """``player/{username}/stats``: a row per rating kind, unless the stats loaded are still fresh
     or unchanged (``304``)."""
-    username = player["username"]
-    state.progress.planned(STATS, lambda: len(state.roster))
-    ledger = state.ledgers.stats
-    if ledger.fresh(username):
-        state.progress.advanced(STATS)
-        return
-    fetched = state.client.fetch(f"player/{username}/stats", ledger.etag(username), parse=json_object)
-    state.progress.advanced(STATS)
+    username, ledger = player["username"], state.ledgers.stats
+    fetched = _fetch_unless_fresh(state, STATS, ledger, username, "player/{username}/stats")
     if fetched is None:
-        state.missing(username, "player/{username}/stats")
         return
     rows = stats_rows(username, fetched.payload) if fetched.payload is not None else None
     ledger.fetched(
@@ -161,6 +154,23 @@ def players_stats(player: dict[str, Any], state: ChessState) -> Iterator[list[di
     )
     if rows:
         yield rows
+
+
+def _fetch_unless_fresh(
+    state: ChessState, kind: str, ledger: ProfileLedger | StatsLedger, username: str, path: str
+) -> Fetched[dict[str, Any]] | None:
+    """``path`` for ``username``, asked with the ETag known (``If-None-Match``), unless the answer
+    loaded is still fresh (``Cache-Control: max-age``): None when fresh, or when Chess.com no longer
+    has the player (noted as missing)."""
+    state.progress.planned(kind, lambda: len(state.roster))
+    if ledger.fresh(username):
+        state.progress.advanced(kind)
+        return None
+    fetched = state.client.fetch(path.format(username=username), ledger.etag(username), parse=json_object)
+    state.progress.advanced(kind)
+    if fetched is None:
+        state.missing(username, path)
+    return fetched
 
 
 def stats_rows(username: str, stats: dict[str, Any]) -> list[dict[str, Any]]:
