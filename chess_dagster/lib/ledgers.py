@@ -211,7 +211,9 @@ class StatsLedger(_CachedLedger[StatsFetch]):
         self._record(StatsFetch(username, etag or self._known_etag(username), fresh_until, listed))
 
 
-def read_ledger(client: SqlClientBase, months: Sequence[str], tables: Collection[str]) -> ArchiveLedger:
+def read_archive_ledger(
+    client: SqlClientBase, months: Sequence[str], tables: Collection[str]
+) -> ArchiveLedger:
     """The archives of ``months`` the warehouse holds (``tables``: the dataset's tables now)."""
     if not months or ARCHIVES_TABLE not in tables:
         return ArchiveLedger()

@@ -25,7 +25,7 @@ from dlt.extract import DltResource, DltSource
 from dlt.pipeline.trace import PipelineTrace
 
 from chess_dagster.lib.ledgers import (
-    read_ledger,
+    read_archive_ledger,
     read_loaded_players,
     read_profile_ledger,
     read_stats_ledger,
@@ -89,7 +89,7 @@ def load_chess(
     with pipeline.sql_client() as client:
         tables_before = existing_tables(client)
         shared.ledgers = Ledgers(
-            archives=read_ledger(client, months, tables_before),
+            archives=read_archive_ledger(client, months, tables_before),
             profiles=read_profile_ledger(client, tables_before),
             stats=read_stats_ledger(client, tables_before),
         )

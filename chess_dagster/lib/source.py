@@ -120,7 +120,7 @@ def _checked_roster_settings(title: str, max_players: int, players: list[str] | 
 def players_resource(state: ChessState) -> Iterator[dict[str, Any]]:
     """``titled/{title}`` (or the configured players): the roster every other table hangs off."""
     names = state.players_now()
-    state.roster.update(names)
+    state.usernames_listed.update(names)
     for username in names:
         yield {"username": username}
 
@@ -162,7 +162,7 @@ def _fetch_unless_fresh(
     """``path`` for ``username``, asked with the ETag known (``If-None-Match``), unless the answer
     loaded is still fresh (``Cache-Control: max-age``): None when fresh, or when Chess.com no longer
     has the player (noted as missing)."""
-    state.progress.planned(kind, lambda: len(state.roster))
+    state.progress.planned(kind, lambda: len(state.usernames_listed))
     if ledger.fresh(username):
         state.progress.advanced(kind)
         return None
@@ -222,8 +222,10 @@ def players_games(player: dict[str, Any], state: ChessState) -> Iterator[pa.Tabl
     Chess.com's month, in US Pacific time (a game ending at 03:00 UTC on the 1st is in the month
     before). Each archive asked for is recorded in the archive ledger."""
     username = player["username"]
-    state.progress.planned(PLAYERS, lambda: len(state.roster))
-    state.progress.planned(MONTHS, lambda: sum(len(state.months_to_ask(name)) for name in state.roster))
+    state.progress.planned(PLAYERS, lambda: len(state.usernames_listed))
+    state.progress.planned(
+        MONTHS, lambda: sum(len(state.months_to_ask(name)) for name in state.usernames_listed)
+    )
     todo = state.months_to_ask(username)
     archived = _archived_months(username, state) if todo else set()
     if archived is None:  # the player vanished: their months are asked for again next time

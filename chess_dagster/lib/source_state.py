@@ -57,7 +57,7 @@ class ChessState:
     months: list[str] = field(default_factory=list)
     recheck_closed_months: bool = False
     # The players of this load, complete before the first child resource runs.
-    roster: set[str] = field(default_factory=set)
+    usernames_listed: set[str] = field(default_factory=set)
     _api: ChessApiClient | None = None
     _asked_for: tuple[str, int, list[str] | None] = ("GM", 1, None)
     _listed: list[str] | None = None
@@ -133,7 +133,7 @@ class ChessState:
         """The games but those between two players of the load that the other's archive yielded."""
         if not all(f"{side}__username" in games.column_names for side in SIDES):
             return games
-        players_of_load = pa.array(sorted(self.roster), pa.string())
+        players_of_load = pa.array(sorted(self.usernames_listed), pa.string())
         both_in_load = pc.and_(
             *(pc.is_in(pc.utf8_lower(games.column(f"{side}__username")), players_of_load) for side in SIDES)
         ).to_pylist()
