@@ -27,8 +27,8 @@ trap 'kill "$fixture_pid" "$receiver_pid" 2>/dev/null || true' EXIT
 "$BIN/python" -m fixture.wait "http://127.0.0.1:${FIXTURE_PORT}/_fixture/stats"
 
 last_month=$("$BIN/python" -c "import datetime as d; t=d.date.today().replace(day=1)-d.timedelta(days=1); print(t.strftime('%Y-%m'))")
-echo "Loading players, profiles and ${last_month}'s games from the fixture API into ${CHESS_DUCKDB_PATH}"
-"$BIN/dg" launch --assets chess/players,chess/players_profiles
+echo "Loading the roster (players, profiles, stats) and ${last_month}'s games from the fixture API into ${CHESS_DUCKDB_PATH}"
+"$BIN/dg" launch --job chess_roster_job
 "$BIN/dg" launch --assets chess/players_games --partition "$last_month"
 echo "Building the dbt mart (chess_analytics) for ${last_month}, its tests as asset checks"
 "$BIN/dg" launch --job chess_mart_job --partition "$last_month"
