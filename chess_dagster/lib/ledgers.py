@@ -24,7 +24,7 @@ import threading
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Generic, Self, TypeVar
 
 import dlt
 from dlt.common.schema.typing import TTableSchemaColumns
@@ -167,6 +167,8 @@ class ArchiveLedger(_Ledger[Archive]):
 class _CachedLedger(_Ledger[Cached]):
     """Answers Chess.com says stay fresh for a while (``Cache-Control: max-age``), by username."""
 
+    ROW: type[Cached]
+
     @staticmethod
     def _key(row: Cached) -> str:
         return row.username
@@ -178,11 +180,21 @@ class _CachedLedger(_Ledger[Cached]):
     def etag(self, username: str) -> str | None:
         return self._known_etag(username)
 
+    @classmethod
+    def read(cls, client: SqlClientBase, tables: Collection[str]) -> Self:
+        """The answers the warehouse holds, as last fetched (none before the table exists): its
+        ``COLUMNS`` in the order of ``ROW``'s fields."""
+        if cls.TABLE not in tables:
+            return cls()
+        table = client.make_qualified_table_name(cls.TABLE)
+        rows = client.execute_sql(f"select {', '.join(cls.COLUMNS)} from {table}")
+        return cls(cls.ROW(*row) for row in rows or [])
+
 
 class ProfileLedger(_CachedLedger[ProfileFetch]):
     """The profiles: which are still fresh, which ETag a stale one is asked with."""
 
-    TABLE, COLUMNS = PROFILES_FETCHED_TABLE, PROFILES_FETCHED_COLUMNS
+    TABLE, COLUMNS, ROW = PROFILES_FETCHED_TABLE, PROFILES_FETCHED_COLUMNS, ProfileFetch
 
     def fetched(self, username: str, etag: str | None, max_age_s: int, now: datetime | None = None) -> None:
         """Record a profile answered 200 or 304 (an unchanged ETag is kept), fresh for ``max_age_s``."""
@@ -194,7 +206,7 @@ class StatsLedger(_CachedLedger[StatsFetch]):
     """The players' stats: which are still fresh, which ETag stale ones are asked with, and the
     rating kinds each answer held."""
 
-    TABLE, COLUMNS = STATS_FETCHED_TABLE, STATS_FETCHED_COLUMNS
+    TABLE, COLUMNS, ROW = STATS_FETCHED_TABLE, STATS_FETCHED_COLUMNS, StatsFetch
 
     def fetched(
         self,
@@ -272,24 +284,6 @@ def read_archive_counts(client: SqlClientBase, months: Sequence[str]) -> dict[st
     for month, username, games in rows or []:
         counts.setdefault(month, {})[username] = None if games is None else int(games)
     return counts
-
-
-def read_profile_ledger(client: SqlClientBase, tables: Collection[str]) -> ProfileLedger:
-    """The profiles the warehouse holds, as last fetched."""
-    if PROFILES_FETCHED_TABLE not in tables:
-        return ProfileLedger()
-    table = client.make_qualified_table_name(PROFILES_FETCHED_TABLE)
-    rows = client.execute_sql(f"select username, etag, fresh_until from {table}")
-    return ProfileLedger(ProfileFetch(*row) for row in rows or [])
-
-
-def read_stats_ledger(client: SqlClientBase, tables: Collection[str]) -> StatsLedger:
-    """The players' stats the warehouse holds, as last fetched."""
-    if STATS_FETCHED_TABLE not in tables:
-        return StatsLedger()
-    table = client.make_qualified_table_name(STATS_FETCHED_TABLE)
-    rows = client.execute_sql(f"select username, etag, fresh_until, kinds from {table}")
-    return StatsLedger(StatsFetch(*row) for row in rows or [])
 
 
 def read_loaded_players(client: SqlClientBase, tables: Collection[str]) -> list[str] | None:

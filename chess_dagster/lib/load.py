@@ -24,12 +24,7 @@ from dlt.common.schema.typing import TDataType, TTableSchemaColumns
 from dlt.extract import DltResource, DltSource
 from dlt.pipeline.trace import PipelineTrace
 
-from chess_dagster.lib.ledgers import (
-    read_archive_ledger,
-    read_loaded_players,
-    read_profile_ledger,
-    read_stats_ledger,
-)
+from chess_dagster.lib.ledgers import ProfileLedger, StatsLedger, read_archive_ledger, read_loaded_players
 from chess_dagster.lib.source import chess
 from chess_dagster.lib.source_state import ChessState, Ledgers
 from chess_dagster.lib.tables import GAMES, PLAYERS
@@ -90,8 +85,8 @@ def load_chess(
         tables_before = existing_tables(client)
         shared.ledgers = Ledgers(
             archives=read_archive_ledger(client, months, tables_before),
-            profiles=read_profile_ledger(client, tables_before),
-            stats=read_stats_ledger(client, tables_before),
+            profiles=ProfileLedger.read(client, tables_before),
+            stats=StatsLedger.read(client, tables_before),
         )
         shared.loaded_players = read_loaded_players(client, tables_before)
     source = chess(months=months, recheck_closed_months=recheck_closed_months, state=shared)
