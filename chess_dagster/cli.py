@@ -39,10 +39,11 @@ class UsageError(ExplainedError):
 
 
 def _definitions() -> dg.Definitions:
-    """The code location, loaded only once the settings it reads are known to be good."""
-    from chess_dagster.definitions import defs
+    """The ingest domain's definitions (the code location's jobs this command runs), loaded only
+    once the settings they read are known to be good."""
+    from chess_dagster.ingest_definitions import ingest_definitions
 
-    return defs
+    return ingest_definitions()
 
 
 def games_job() -> dg.JobDefinition:

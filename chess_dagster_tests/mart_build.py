@@ -73,9 +73,11 @@ def built_mart(load_templates: LoadTemplates, folder: Path) -> Iterator[Loaded]:
 
 @dataclass(frozen=True)
 class BuiltMart:
-    """A module's own copy of the built mart: its tests read it, or hold it as a writer would."""
+    """A module's own copy of the built mart: its tests read it, or hold it as a writer would;
+    ``dbt_target`` is where the build's dbt steps put their artifacts (``DBT_TARGET_PATH``)."""
 
     duckdb_path: str
+    dbt_target: Path
 
 
 class MartTemplate:
@@ -90,7 +92,7 @@ class MartTemplate:
         built = built_once(self._shared, self._build)
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(built / "chess.duckdb", folder / "chess.duckdb")
-        return BuiltMart(str(folder / "chess.duckdb"))
+        return BuiltMart(str(folder / "chess.duckdb"), built / "dbt_target")
 
     def _build(self, folder: Path) -> None:
         with built_mart(self._load_templates, folder):

@@ -54,11 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(checks_only: bool, players: int, verbose: bool) -> int:
     import dagster as dg
 
-    from chess_dagster.definitions import defs
+    from chess_dagster.ingest_definitions import ingest_definitions
     from chess_dagster.runs.dlt_logs import dlt_records_through_dagster
     from chess_dagster.runs.failures import first_failure_reason
     from fixture import running_fixture_api
 
+    defs = ingest_definitions()  # the raw tables' jobs and checks: what this command runs
     # The runs' console: everything with -v, else nothing (the table says what the checks found).
     console = {"loggers": {"console": {"config": {"log_level": "INFO" if verbose else "CRITICAL"}}}}
     with dg.DagsterInstance.get() as instance, dlt_records_through_dagster():

@@ -1,4 +1,4 @@
-"""A dashboard refreshing ten times a second, as its own process: ``python -m
+"""A dashboard refreshing four times a second, as its own process: ``python -m
 chess_dagster_tests.e2e.dashboard_reader STOP_FILE`` reads the roster and the mart's players
 through the dashboard's reader until STOP_FILE exists, then prints what its reads met as JSON."""
 
@@ -24,7 +24,7 @@ def main(stop_file: Path) -> None:
                 met["busy"] += 1
             except NotBuilt:
                 met["not built"] += 1
-        time.sleep(0.1)  # far more often than any page refreshes, and it meets every write
+        time.sleep(0.25)  # far more often than any page refreshes, and it meets every write
     print(json.dumps(met))
 
 

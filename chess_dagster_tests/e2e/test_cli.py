@@ -133,6 +133,15 @@ def chess_load(args, env):
     )
 
 
+@pytest.mark.parametrize("job", ["chess_games_job", "chess_roster_job", "chess_source_job", "chess_checks"])
+def test_chess_load_and_make_check_run_the_code_locations_own_jobs(job):
+    from chess_dagster.definitions import defs
+    from chess_dagster.ingest_definitions import ingest_definitions
+
+    ran = ingest_definitions().resolve_job_def(job)
+    assert ran.get_job_snapshot_id() == defs.resolve_job_def(job).get_job_snapshot_id()
+
+
 @pytest.mark.parametrize(
     ("months", "fix"),
     [

@@ -53,6 +53,12 @@ def game_urls(env: dict[str, str]) -> list[str]:
     ]
 
 
+def schemas(env: dict[str, str]) -> list[str]:
+    """The warehouse's chess schemas: the data's, and any staging dataset a merge left."""
+    sql = "select schema_name from information_schema.schemata where schema_name like 'chess%'"
+    return sorted(name for (name,) in rows(env["DESTINATION__WAREHOUSE__CREDENTIALS"], sql))
+
+
 def load_step_windows(env: dict[str, str]) -> list[tuple[float, float]]:
     """(start, end) of each run's load step, from the run history in PostgreSQL."""
     windows = []
@@ -70,7 +76,9 @@ def assert_all_succeeded(results: Sequence[subprocess.CompletedProcess]) -> None
     assert [r.returncode for r in results] == [0] * len(results), [r.stderr[-1500:] for r in results]
 
 
-def test_two_runs_of_different_months_overlap_in_time_and_both_land_exactly(team_env, api_env, universe):
+def test_two_runs_of_different_months_overlap_in_time_and_land_exactly_leaving_no_staging_dataset(
+    team_env, api_env, universe
+):
     api_env.state.configure({"latency_ms": LATENCY_MS})
     assert_all_succeeded(chess_load_together(["2022-01", "2022-02"], team_env))
     (first_start, first_end), (second_start, second_end) = load_step_windows(team_env)
@@ -78,6 +86,7 @@ def test_two_runs_of_different_months_overlap_in_time_and_both_land_exactly(team
     urls = game_urls(team_env)
     assert len(urls) == len(set(urls))
     assert set(urls) == fixture_game_urls(universe, ["2022-01", "2022-02"])
+    assert schemas(team_env) == ["chess_data"], "a staging dataset was left behind"
 
 
 def test_two_runs_of_the_same_month_at_once_leave_no_duplicate(team_env, api_env, universe):
@@ -97,12 +106,3 @@ def test_a_warm_rerun_after_concurrent_runs_downloads_no_closed_month(team_env, 
     api_env.state.reset_stats()
     assert_all_succeeded(chess_load_together(["2022-01...2022-02"], team_env))
     assert api_env.state.stats()["by_route"] == {"titled": 1}
-
-
-def test_concurrent_loads_leave_no_staging_dataset_behind(team_env, api_env):
-    assert_all_succeeded(chess_load_together(["2022-01", "2022-02"], team_env))
-    schemas = rows(
-        team_env["DESTINATION__WAREHOUSE__CREDENTIALS"],
-        "select schema_name from information_schema.schemata where schema_name like 'chess%'",
-    )
-    assert sorted(name for (name,) in schemas) == ["chess_data"]
