@@ -12,15 +12,18 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 
 .PHONY: setup demo dev dashboard team load lint test suite test-fast check screenshots chromium postgres-server bench bench-scale soak lock clean
 
-# The stamp is rebuilt whenever the lock or the project metadata changes. uv installs the lock
-# (compiled to bytecode: 14 s of CPU where pip took 42 s); pip only bootstraps uv at the lock's version.
+# The stamp is rebuilt whenever the lock or the project metadata changes. uv installs the lock (a
+# fraction of pip's time); pip only bootstraps uv at the lock's version. Every installed module is
+# compiled to bytecode, as for an image: a process started with PYTHONDONTWRITEBYTECODE set would
+# compile what it imports each time. UV_COMPILE_BYTECODE=0 leaves it to Python's first imports.
 # --system-certs: the machine's trust store, as pip's (a registry behind a company CA works).
+export UV_COMPILE_BYTECODE ?= 1
 UV := $(BIN)/uv --quiet --system-certs
 UV_LOCKED := $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_LOCKED)
-	$(UV) pip install --python $(BIN)/python --no-deps --compile-bytecode --require-hashes -r requirements.lock
+	$(UV) pip install --python $(BIN)/python --no-deps --require-hashes -r requirements.lock
 	$(UV) pip install --python $(BIN)/python --no-deps --no-build-isolation -e .
 	@touch $@
 

@@ -43,7 +43,9 @@ MART_BY_MONTH = {
 }
 
 
-def build_mart(loaded: Loaded, first: str, last: str, every_model: bool = False) -> dg.ExecuteInProcessResult:
+def build_mart(
+    instance: dg.DagsterInstance, first: str, last: str, every_model: bool = False
+) -> dg.ExecuteInProcessResult:
     """The mart's models by month for ``first``..``last`` in one run, as the UI or ``dg launch``
     builds them; with ``every_model``, the ratings too (``chess_mart_job``)."""
     job = (
@@ -52,7 +54,7 @@ def build_mart(loaded: Loaded, first: str, last: str, every_model: bool = False)
         else defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection=MART_BY_MONTH)
     )
     tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
-    return job.execute_in_process(instance=loaded.instance, tags=tags, raise_on_error=False)
+    return job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
 
 
 @contextmanager
@@ -67,7 +69,7 @@ def built_mart(load_templates: LoadTemplates, folder: Path) -> Iterator[Loaded]:
         env.setenv("CHESS_DUCKDB_PATH", database)
         env.setenv("DBT_TARGET_PATH", str(folder / "dbt_target"))  # before any test's own
         add_listed_opponents_to_the_roster(database)
-        assert build_mart(copied, *MONTHS, every_model=True).success
+        assert build_mart(copied.instance, *MONTHS, every_model=True).success
         yield copied
 
 

@@ -53,7 +53,9 @@ def new_user_environment(tmp_path: Path) -> dict[str, str]:
         part for part in os.environ["PATH"].split(os.pathsep) if not part.startswith(str(PROJECT_ROOT))
     )
     environment = {name: os.environ[name] for name in SHELL_VARIABLES if name in os.environ}
-    return environment | {"PATH": path, "TMPDIR": str(tmp_path)}
+    # Its processes write the bytecode of what they import (no PYTHONDONTWRITEBYTECODE here), so
+    # `make setup` need not compile every installed module first: the one change to its commands.
+    return environment | {"PATH": path, "TMPDIR": str(tmp_path), "UV_COMPILE_BYTECODE": "0"}
 
 
 def ports_the_readme_serves_on(steps: list[Step]) -> list[int]:

@@ -44,13 +44,15 @@ def loaded(load_templates, duckdb_path, tmp_path) -> Iterator[Loaded]:
         yield copied
 
 
-def test_rebuilding_a_month_replaces_it_and_a_month_without_games_keeps_no_rows(loaded):
-    assert build_mart(loaded, *MONTHS).success
-    with duckdb.connect(loaded.duckdb_path) as connection:
+def test_rebuilding_a_month_replaces_it_and_a_month_without_games_keeps_no_rows(
+    mart_template, duckdb_path, instance
+):
+    mart_template.copy(Path(duckdb_path).parent)  # both months built
+    with duckdb.connect(duckdb_path) as connection:
         connection.execute("delete from chess_data.players_games where archive_month = '2022-10'")
-    assert build_mart(loaded, "2022-10", "2022-10").success
+    assert build_mart(instance, "2022-10", "2022-10").success
     by_month = "select month, count(*) from chess_analytics.games group by month"
-    counts = dict(query(loaded.duckdb_path, by_month))
+    counts = dict(query(duckdb_path, by_month))
     september = sum(1 for game in fixture_games(MONTHS).values() if game["month"] == "2022-09")
     assert counts == {"2022-09": september}
 
@@ -82,7 +84,7 @@ def failed_build(load_templates, tmp_path_factory) -> Iterator[FailedBuild]:
         env.setenv("CHESS_DUCKDB_PATH", database)
         env.setenv("DBT_TARGET_PATH", str(folder / "dbt_target"))
         plant_a_duplicated_game(database)
-        yield FailedBuild(build_mart(loaded, *MONTHS), folder / "dbt_target")
+        yield FailedBuild(build_mart(loaded.instance, *MONTHS), folder / "dbt_target")
 
 
 def test_a_duplicated_raw_game_fails_the_blocking_unique_url_test(failed_build):
@@ -117,7 +119,7 @@ def test_the_hand_written_tables_of_earlier_versions_are_replaced_on_the_first_b
             "insert into chess_analytics.openings "
             "values ('2021-07', 'Sicilian-Defense', 'Sicilian-Defense', 3, 0.5)"
         )
-    assert build_mart(loaded, *MONTHS).success
+    assert build_mart(loaded.instance, *MONTHS).success
     months = query(loaded.duckdb_path, "select distinct month from chess_analytics.openings order by month")
     assert months == [(month,) for month in MONTHS]
     assert not query(loaded.duckdb_path, "select eco from chess_analytics.openings where eco like '%-%'")
