@@ -3,7 +3,6 @@
 import os
 import re
 import shutil
-import sys
 from collections.abc import Iterator, Mapping
 from contextlib import suppress
 from pathlib import Path
@@ -18,6 +17,7 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from chess_dagster.lib.errors import MartBuildError
 from chess_dagster.lib.settings import Settings
 from chess_dagster.lib.warehouse import dbt_profile_env
+from chess_dagster.runs.dagster_private import DBT_BESIDE_PYTHON, DbtCoreCli
 from chess_dagster.runs.failures import explained_as_failure
 
 _PARSED = "Errors parsed from dbt logs:"
@@ -29,10 +29,9 @@ class ChessDbtProjectComponent(DbtProjectComponent):
 
     dbt reads its profile from variables (``chess_dbt/profiles.yml``); each run sets them from the
     platform's settings, read at run time as a load reads them, so one setting (``CHESS_DUCKDB_PATH``,
-    ``DESTINATION__WAREHOUSE__*``) moves loads and mart together. The component makes its own
-    ``DbtCliResource``, which looks ``dbt`` up on PATH: a code server, ``chess-load`` or ``dg launch``
-    started by its path (systemd, cron, no activated virtualenv) has none there, so the folder of
-    the dbt installed beside this Python goes on PATH when no ``dbt`` is found.
+    ``DESTINATION__WAREHOUSE__*``) moves loads and mart together. dagster-dbt makes a
+    ``DbtCliResource`` for each step, which looks ``dbt`` up on PATH first: the folder of the dbt
+    beside this Python goes on PATH when there is none. The step then runs that dbt (``DbtCoreCli``).
     """
 
     @property
@@ -50,15 +49,13 @@ class ChessDbtProjectComponent(DbtProjectComponent):
     def build_defs_from_state(
         self, context: dg.ComponentLoadContext, state_path: Path | None
     ) -> dg.Definitions:
-        # The run makes its DbtCliResource, which checks PATH, before execute() is called.
         if shutil.which("dbt") is None:
-            os.environ["PATH"] = os.pathsep.join(
-                [str(Path(sys.executable).parent), os.environ.get("PATH", "")]
-            )
+            os.environ["PATH"] = os.pathsep.join([str(DBT_BESIDE_PYTHON.parent), os.environ.get("PATH", "")])
         return super().build_defs_from_state(context, state_path)
 
     def execute(self, context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
         profile = dbt_profile_env(Settings.from_env(os.environ).duckdb_path)
+        dbt = DbtCoreCli.instead_of(dbt, fetches_metadata=bool(self.include_metadata))
         artifacts = run_artifacts_folder(dbt, context.run.run_id, context.op_def.name)
         environment = {**profile, "DBT_TARGET_PATH": str(artifacts)}
         with explained_as_failure(), mock.patch.dict(os.environ, environment):
