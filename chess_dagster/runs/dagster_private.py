@@ -30,9 +30,9 @@ from dagster._core.executor.in_process import InProcessExecutor
 from dagster._utils.error import SerializableErrorInfo
 from dagster_dbt import DbtCliResource
 from dagster_dbt.compat import DBT_PYTHON_VERSION
-from dbt.adapters.base import BaseAdapter
 
 if TYPE_CHECKING:
+    from dbt.adapters.base import BaseAdapter
     from packaging.version import Version
 
 # Attribute Dagster's log manager sets on every record of a run: {"dagster_event": DagsterEvent | None, ...}
