@@ -4,9 +4,8 @@ Dagster has no public way to extend its in-process executor or to list and free 
 runs hold (``executor.py`` frees dead runs' slots), to type a reconstructable job, or to read a
 serialized error chain; and its console logger hands the event to filters only as a private
 attribute of the log record. One bug of Dagster's is mended here (a run waiting for a pool slot
-spins a core: :func:`stop_busy_waiting_for_pool_slots`). dagster-dbt's dbt CLI resource does two
-things before each dbt step that this project skips (:class:`DbtCoreCli`), overriding two private
-members.
+spins a core: :func:`stop_busy_waiting_for_pool_slots`). What the project overrides of dagster-dbt
+is in ``dagster_dbt_private.py``: every run imports this module, and dagster-dbt imports dbt-core.
 ``chess_dagster_tests/unit/test_dagster_private_api.py`` checks each of these against the installed
 Dagster and fails naming what changed, so an upgrade that moves them fails in CI rather than in a
 user's run.
@@ -15,12 +14,7 @@ user's run.
 from __future__ import annotations
 
 import logging
-import sys
 import time
-from collections.abc import Sequence
-from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import dagster as dg
 from dagster._core.definitions.reconstruct import ReconstructableJob
@@ -28,12 +22,6 @@ from dagster._core.execution.plan.instance_concurrency_context import InstanceCo
 from dagster._core.execution.retries import RetryMode
 from dagster._core.executor.in_process import InProcessExecutor
 from dagster._utils.error import SerializableErrorInfo
-from dagster_dbt import DbtCliResource
-from dagster_dbt.compat import DBT_PYTHON_VERSION
-
-if TYPE_CHECKING:
-    from dbt.adapters.base import BaseAdapter
-    from packaging.version import Version
 
 # Attribute Dagster's log manager sets on every record of a run: {"dagster_event": DagsterEvent | None, ...}
 DAGSTER_META_ATTRIBUTE = "dagster_meta"
@@ -98,41 +86,7 @@ def stop_busy_waiting_for_pool_slots() -> None:
     InstanceConcurrencyContext.interval_to_next_pending_claim_check = _seconds_to_next_claim_check  # type: ignore[method-assign]
 
 
-# The dbt of this environment (the lock's dbt-core). A code server, `chess-load` or `dg launch`
-# started by its path (systemd, cron, no activated virtualenv) has no `dbt` on PATH.
-DBT_BESIDE_PYTHON = Path(sys.executable).parent / "dbt"
-
-
-class DbtCoreCli(DbtCliResource):
-    """dagster-dbt's dbt CLI, without two things it does before each invocation that this project
-    does not need (2.5 s of CPU per dbt step on 2 cores): ``dbt --version`` in a second process, to
-    tell dbt Core from Fusion (here the dbt beside this Python, whose dbt-core version Python
-    knows), and a dbt adapter in the run's process, used only to fetch row counts and column
-    metadata, which the component's ``include_metadata`` does not ask for."""
-
-    fetches_metadata: bool = False
-
-    @classmethod
-    def instead_of(cls, dbt: DbtCliResource, fetches_metadata: bool) -> DbtCoreCli:
-        """The resource dagster-dbt made for a step, running the dbt beside this Python."""
-        settings = {**dbt.model_dump(), "fetches_metadata": fetches_metadata}
-        if DBT_BESIDE_PYTHON.exists():
-            settings["dbt_executable"] = str(DBT_BESIDE_PYTHON)
-        return cls(**settings)
-
-    @cached_property
-    def _cli_version(self) -> Version:
-        if Path(self.dbt_executable) == DBT_BESIDE_PYTHON and DBT_PYTHON_VERSION is not None:
-            return DBT_PYTHON_VERSION
-        return DbtCliResource._cli_version.func(self)  # type: ignore[attr-defined]
-
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> BaseAdapter | None:
-        return super()._initialize_dbt_core_adapter(args) if self.fetches_metadata else None
-
-
 __all__ = [
-    "DBT_BESIDE_PYTHON",
-    "DbtCoreCli",
     "InProcessExecutor",
     "ReconstructableJob",
     "RetryMode",

@@ -7,14 +7,10 @@ says what to mend, instead of failing a user's run.
 import inspect
 import logging
 import time
-from functools import cached_property
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
-from dagster_dbt.compat import DBT_PYTHON_VERSION
 
-from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster.runs import dagster_private
 
 UPGRADE = "a Dagster upgrade changed a private API chess_dagster.runs.dagster_private relies on: "
@@ -140,32 +136,3 @@ def test_a_step_waiting_for_a_pool_slot_sleeps_until_its_next_claim_after_the_me
     context = _waiting_context(5.0)
     assert 4.0 < context.interval_to_next_pending_claim_check() <= 5.0
     assert _waiting_context(-1.0).interval_to_next_pending_claim_check() == 0.0
-
-
-def test_dagster_dbt_still_learns_the_dbt_version_from_a_cached_property() -> None:
-    assert isinstance(inspect.getattr_static(DbtCliResource, "_cli_version"), cached_property), (
-        UPGRADE + "DbtCliResource._cli_version is no longer a cached property; mend DbtCoreCli"
-    )
-
-
-def test_dagster_dbt_still_builds_its_adapter_from_the_dbt_arguments_alone() -> None:
-    parameters = list(inspect.signature(DbtCliResource._initialize_dbt_core_adapter).parameters)
-    assert parameters == ["self", "args"], (
-        UPGRADE + f"DbtCliResource._initialize_dbt_core_adapter{parameters}; mend DbtCoreCli"
-    )
-
-
-def _mart_dbt(fetches_metadata: bool) -> dagster_private.DbtCoreCli:
-    made = DbtCliResource(project_dir=str(PROJECT_ROOT / "chess_dbt"), dbt_executable="true")
-    return dagster_private.DbtCoreCli.instead_of(made, fetches_metadata=fetches_metadata)
-
-
-def test_a_mart_step_runs_the_dbt_beside_python_whose_version_python_knows() -> None:
-    """The version dagster-dbt read from the installed dbt-core, not one asked of ``dbt --version``."""
-    dbt = _mart_dbt(fetches_metadata=False)
-    assert dbt.dbt_executable == str(dagster_private.DBT_BESIDE_PYTHON)
-    assert dbt._cli_version is DBT_PYTHON_VERSION
-
-
-def test_a_mart_step_builds_no_dbt_adapter_when_it_fetches_no_metadata() -> None:
-    assert _mart_dbt(fetches_metadata=False)._initialize_dbt_core_adapter(["build"]) is None

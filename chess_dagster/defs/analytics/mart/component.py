@@ -17,7 +17,7 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from chess_dagster.lib.errors import MartBuildError
 from chess_dagster.lib.settings import Settings
 from chess_dagster.lib.warehouse import dbt_profile_env
-from chess_dagster.runs.dagster_private import DBT_BESIDE_PYTHON, DbtCoreCli
+from chess_dagster.runs.dagster_dbt_private import DBT_BESIDE_PYTHON, DbtCoreCli
 from chess_dagster.runs.failures import explained_as_failure
 
 _PARSED = "Errors parsed from dbt logs:"
