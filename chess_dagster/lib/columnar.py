@@ -21,6 +21,7 @@ the row route would make a child table.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping
@@ -30,6 +31,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pa_json
 from dlt.common.json import json as fast_json
+
+# pa.array() of Python objects imports pandas on first use (pyarrow asks if they are pandas objects).
+# In dlt's extract threads that import races dlt's is_pandas_frame(), which then finds a half-imported
+# module in sys.modules and fails the extract: import it here, before any extract thread starts.
+with contextlib.suppress(ImportError):  # without pandas (the code location's image) nothing races
+    import pandas  # noqa: F401
 
 log = logging.getLogger(__name__)
 
