@@ -52,6 +52,14 @@ def user_error_of(error: SerializableErrorInfo) -> SerializableErrorInfo:
     return error.cause if error.cls_name == STEP_EXECUTION_WRAPPER and error.cause else error
 
 
+def root_cause_of(error: SerializableErrorInfo) -> SerializableErrorInfo:
+    """The innermost error of a serialized chain: what went wrong, under every wrapper
+    (Dagster's step wrapper, dlt's ``PipelineStepFailed``)."""
+    while error.cause or error.context:
+        error = error.cause or error.context  # type: ignore[assignment]  # one of them is set
+    return error
+
+
 def concurrency_run_ids(instance: dg.DagsterInstance) -> set[str]:
     """Runs holding (or waiting for) pool slots."""
     return set(instance.event_log_storage.get_concurrency_run_ids())
@@ -95,6 +103,7 @@ __all__ = [
     "dagster_event_of",
     "failure_description_in",
     "free_concurrency_slots",
+    "root_cause_of",
     "stop_busy_waiting_for_pool_slots",
     "user_error_of",
 ]

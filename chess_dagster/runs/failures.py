@@ -15,7 +15,12 @@ from contextlib import contextmanager
 import dagster as dg
 
 from chess_dagster.lib.errors import explained_in_chain
-from chess_dagster.runs.dagster_private import SerializableErrorInfo, failure_description_in, user_error_of
+from chess_dagster.runs.dagster_private import (
+    SerializableErrorInfo,
+    failure_description_in,
+    root_cause_of,
+    user_error_of,
+)
 
 
 @contextmanager
@@ -54,6 +59,15 @@ def explained_reason(event: dg.DagsterEvent) -> str | None:
     return user_failure.description if user_failure and user_failure.description else None
 
 
+def retry_reason(event: dg.DagsterEvent) -> str:
+    """Why a step is retried, in one line: its explained reason, else the innermost error of its
+    chain (``ClassName: message``), which names the fault under dlt's and Dagster's wrappers."""
+    error = event.step_retry_data.error
+    if error is None:
+        return "no error was recorded"
+    return explained_reason(event) or _first_line(root_cause_of(error))
+
+
 def first_failure_reason(events: Iterable[dg.DagsterEvent]) -> str:
     """Why a run failed, in one line: its first step failure, else the run failure's message.
 
@@ -70,4 +84,8 @@ def first_failure_reason(events: Iterable[dg.DagsterEvent]) -> str:
 
 def _first_line_of_user_error(error: SerializableErrorInfo | None) -> str:
     """``ClassName: message`` of the error the step's code raised (a bug: its trace is in the UI)."""
-    return user_error_of(error).message.strip().splitlines()[0] if error else "a step failed"
+    return _first_line(user_error_of(error)) if error else "a step failed"
+
+
+def _first_line(error: SerializableErrorInfo) -> str:
+    return error.message.strip().splitlines()[0]
