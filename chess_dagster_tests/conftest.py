@@ -10,7 +10,7 @@ import signal
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,6 +177,18 @@ class Loaded:
     api_stats: dict
 
 
+def retried_steps(events: Iterable[dg.DagsterEvent]) -> list[str]:
+    """The steps a run retried: none in a clean run, whose retry policy is for the network's faults."""
+    return [event.step_key or "" for event in events if event.is_step_up_for_retry]
+
+
+def run_events(dagster_home: Path) -> list[dg.DagsterEvent]:
+    """The Dagster events of the one run in the instance at ``dagster_home``."""
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        (run,) = instance.get_runs()
+        return [entry.dagster_event for entry in instance.all_logs(run.run_id) if entry.dagster_event]
+
+
 def built_once(folder: Path, build: Callable[[Path], None]) -> Path:
     """``folder``, built by ``build`` once for every test process sharing it: the first to ask
     builds while the others wait on a file lock, then all read what it left."""
@@ -233,11 +245,12 @@ class LoadTemplates:
             with dg.instance_for_test(
                 overrides=INSTANCE_OVERRIDES, temp_dir=str(folder / "instance")
             ) as instance:
-                defs.resolve_job_def(job).execute_in_process(
+                result = defs.resolve_job_def(job).execute_in_process(
                     instance=instance,
                     resources={"dlt": DagsterDltResource(), "warehouse": ChessWarehouse(database=database)},
                     tags=tags,
                 )
+            assert retried_steps(result.all_events) == [], "a clean load retried a step"
             (folder / "api_stats.json").write_text(json.dumps(api.state.stats()))
 
 

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from chess_dagster.definitions import defs
-from chess_dagster_tests.conftest import Loaded, LoadTemplates, built_once
+from chess_dagster_tests.conftest import Loaded, LoadTemplates, built_once, retried_steps
 
 MONTHS = ("2022-09", "2022-10")
 
@@ -69,7 +69,8 @@ def built_mart(load_templates: LoadTemplates, folder: Path) -> Iterator[Loaded]:
         env.setenv("CHESS_DUCKDB_PATH", database)
         env.setenv("DBT_TARGET_PATH", str(folder / "dbt_target"))  # before any test's own
         add_listed_opponents_to_the_roster(database)
-        assert build_mart(copied.instance, *MONTHS, every_model=True).success
+        built = build_mart(copied.instance, *MONTHS, every_model=True)
+        assert built.success and retried_steps(built.all_events) == []
         yield copied
 
 

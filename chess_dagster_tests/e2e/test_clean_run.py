@@ -14,11 +14,13 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import dagster as dg
 import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
+from chess_dagster_tests.conftest import retried_steps, run_events
 from fixture import ChessUniverse, FixtureKnobs, Month, running_fixture_api
 from fixture.dagster_home import new_dagster_home
 
@@ -71,17 +73,14 @@ def cold_load(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ColdLoad]:
             timeout=240,
         )
     assert result.returncode == 0, result.stderr[-3000:]
-    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
-        (run,) = instance.get_runs()
-        events = [entry.dagster_event for entry in instance.all_logs(run.run_id) if entry.dagster_event]
+    events = run_events(Path(env["DAGSTER_HOME"]))
     imported_in = result.stdout.rsplit("pandas first imported in: ", 1)[1].strip()
     yield ColdLoad(events, imported_in)
 
 
 def test_a_cold_parallel_load_runs_every_step_exactly_once(cold_load: ColdLoad) -> None:
     starts = Counter(event.step_key for event in cold_load.events if event.is_step_start)
-    retried = [event.step_key for event in cold_load.events if event.is_step_up_for_retry]
-    assert retried == []
+    assert retried_steps(cold_load.events) == []
     assert starts and set(starts.values()) == {1}, starts
 
 

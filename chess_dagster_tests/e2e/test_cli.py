@@ -14,7 +14,14 @@ import dagster as dg
 import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.conftest import PLAYERS, fixture_game_urls, loaded_game_urls, query
+from chess_dagster_tests.conftest import (
+    PLAYERS,
+    fixture_game_urls,
+    loaded_game_urls,
+    query,
+    retried_steps,
+    run_events,
+)
 from chess_dagster_tests.e2e.commands import CHESS_LOAD, DG
 from fixture.dagster_home import dg_dev
 
@@ -193,6 +200,7 @@ def test_chess_load_loads_a_month_range_in_one_run_of_the_instance(
     assert loaded_game_urls(duckdb_path) == truth
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         assert [run.status for run in instance.get_runs()] == [dg.DagsterRunStatus.SUCCESS]
+    assert retried_steps(run_events(dagster_home)) == []
 
 
 def test_chess_load_all_loads_players_profiles_and_months_in_one_run(
@@ -208,6 +216,7 @@ def test_chess_load_all_loads_players_profiles_and_months_in_one_run(
     assert query(duckdb_path, "select count(*) from chess_data.players_profiles") == [(PLAYERS,)]
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         assert [run.status for run in instance.get_runs()] == [dg.DagsterRunStatus.SUCCESS]
+    assert retried_steps(run_events(dagster_home)) == []
 
 
 def test_chess_load_prints_each_dlt_line_once_through_dagsters_logger(dagster_env):

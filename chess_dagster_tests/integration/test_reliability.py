@@ -15,7 +15,7 @@ from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster.runs.executor import HOST_TAG, free_slots_of_dead_runs
 from chess_dagster.runs.failures import first_failure_reason
-from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls
+from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls, retried_steps
 from chess_dagster_tests.e2e.commands import DG
 from fixture import FixtureServer
 from fixture.crash import PHASES, kill_in, waiting_packages
@@ -35,10 +35,6 @@ def materialize_month(resources, instance, month="2022-10"):
 def failure_of(result):
     """The one-line reason the run failed, as the CLI, Slack and the reliability table show it."""
     return first_failure_reason(result.all_events)
-
-
-def retries_of(result):
-    return sum(e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY for e in result.all_events)
 
 
 def test_malformed_and_truncated_bodies_are_retried_and_lose_nothing(
@@ -75,7 +71,7 @@ def test_an_api_that_refuses_connections_fails_clearly_after_retries(
     result = materialize_month(resources, instance)
     assert not result.success
     assert "cannot reach the Chess.com API at http://127.0.0.1:9/pub/titled/GM" in failure_of(result)
-    assert retries_of(result) == 3  # the asset's retry policy, then a clear failure
+    assert len(retried_steps(result.all_events)) == 3  # the asset's retry policy, then a clear failure
     assert loaded_game_urls(duckdb_path) == set()
 
 
@@ -104,7 +100,7 @@ def test_a_duckdb_file_locked_by_another_process_fails_naming_the_file_and_the_f
     message = failure_of(result)
     assert f"DuckDB file {duckdb_path} is locked by another process" in message
     assert "close that process" in message
-    assert retries_of(result) == 0
+    assert len(retried_steps(result.all_events)) == 0
 
 
 def test_a_corrupted_duckdb_file_fails_with_the_fix(api_env, resources, instance, duckdb_path):
