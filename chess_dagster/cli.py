@@ -24,10 +24,10 @@ import dagster as dg
 
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY
 from chess_dagster.lib.errors import ExplainedError
-from chess_dagster.lib.months import month_span, parse_month_range
 from chess_dagster.lib.settings import settings
 from chess_dagster.runs.dagster_private import ReconstructableJob
 from chess_dagster.runs.failures import first_failure_reason
+from chess_dagster.sources.chess_com.months import month_span, parse_month_range
 
 # Dagster's console logger, told by run config to take the project's definition (see console.py);
 # a failure's reason is this command's last line, so the console does not tell it as well.

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from chess_dagster.definitions import defs
-from chess_dagster_tests.conftest import Loaded, LoadTemplates, built_once, retried_steps
+from chess_dagster_tests.loads import Loaded, LoadTemplates, built_once, retried_steps
 
 MONTHS = ("2022-09", "2022-10")
 

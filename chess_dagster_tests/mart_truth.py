@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from chess_dagster_tests.conftest import PLAYERS, small_universe
+from chess_dagster_tests.loads import PLAYERS, small_universe
 from fixture import Month
 
 PACIFIC = ZoneInfo("America/Los_Angeles")

@@ -3,20 +3,22 @@
 Everything else takes its values from :func:`settings` (definitions, resources, the CLI), so a
 setting has one name, one default and one place to document it. dlt's own settings
 (``[sources.chess]``, ``[runtime]`` in ``.dlt/config.toml`` or ``SOURCES__CHESS__*`` variables)
-stay with dlt, which reads them itself.
+stay with dlt, which reads them itself. What a subprocess gets besides the environment goes
+through here too (:func:`environment_for_subprocesses`, :func:`put_on_path`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from chess_dagster.lib.errors import ExplainedError
-from chess_dagster.lib.months import MONTH
+from chess_dagster.lib.month_format import MONTH
 
 
 class SettingsError(ExplainedError, ValueError):
@@ -43,6 +45,7 @@ class Settings:
     profiles_freshness_days: float = 8.0
     dagster_webserver_url: str = "http://127.0.0.1:3000"
     dagster_home: str | None = None
+    dbt_target_path: str = "target"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -78,6 +81,7 @@ ENV_VARS = {
     "profiles_freshness_days": "CHESS_PROFILES_FRESHNESS_DAYS",
     "dagster_webserver_url": "DAGSTER_WEBSERVER_URL",
     "dagster_home": "DAGSTER_HOME",
+    "dbt_target_path": "DBT_TARGET_PATH",
 }
 
 
@@ -85,3 +89,33 @@ ENV_VARS = {
 def settings() -> Settings:
     """The process's settings, read from the environment on first use."""
     return Settings.from_env(os.environ)
+
+
+def settings_now() -> Settings:
+    """The settings as the environment holds them now, for what reads them at run time (a mart
+    step, as a load's resources do): one change of ``CHESS_DUCKDB_PATH`` moves loads and mart."""
+    return Settings.from_env(os.environ)
+
+
+@contextmanager
+def environment_for_subprocesses(extra: Mapping[str, str]) -> Iterator[None]:
+    """``extra`` in this process's environment while the block runs, then the environment as before.
+
+    For a library that starts its subprocess with a copy of ``os.environ`` and takes no
+    environment of its own: dagster-dbt 0.29's ``DbtCliResource.cli``.
+    """
+    before = {name: os.environ.get(name) for name in extra}
+    os.environ.update(extra)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def put_on_path(folder: Path) -> None:
+    """``folder`` first on ``PATH``, for a library that looks a program up there (dagster-dbt's ``dbt``)."""
+    os.environ["PATH"] = os.pathsep.join([str(folder), os.environ.get("PATH", "")])

@@ -20,7 +20,7 @@ import dagster as dg
 import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.conftest import retried_steps, run_events
+from chess_dagster_tests.loads import retried_steps, run_events
 from fixture import ChessUniverse, FixtureKnobs, Month, running_fixture_api
 from fixture.dagster_home import new_dagster_home
 

@@ -14,15 +14,9 @@ import dagster as dg
 import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.conftest import (
-    PLAYERS,
-    fixture_game_urls,
-    loaded_game_urls,
-    query,
-    retried_steps,
-    run_events,
-)
+from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls, query
 from chess_dagster_tests.e2e.commands import CHESS_LOAD, DG
+from chess_dagster_tests.loads import PLAYERS, retried_steps, run_events
 from fixture.dagster_home import dg_dev
 
 pytestmark = pytest.mark.e2e
@@ -124,7 +118,9 @@ def test_the_wheel_ships_the_code_location_without_test_support(tmp_path):
     (wheel,) = (source / "dist").glob("chess_dagster-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     modules = {name for name in names if name.endswith(".py")}
-    assert "chess_dagster/definitions.py" in modules and "chess_dagster/lib/source.py" in modules
+    assert (
+        "chess_dagster/definitions.py" in modules and "chess_dagster/sources/chess_com/source.py" in modules
+    )
     assert "chess_dagster/defs/analytics/mart/defs.yaml" in names
     assert "dashboard/app.py" in modules and "dashboard/views/player.py" in modules
     shipped = ("chess_dagster/", "dashboard/")

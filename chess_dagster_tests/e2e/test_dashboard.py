@@ -10,9 +10,10 @@ from collections.abc import Iterator
 import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.conftest import Loaded, query
+from chess_dagster_tests.conftest import query
 from chess_dagster_tests.dashboard_truth import Truth, player_summary, top_openings
 from chess_dagster_tests.e2e.commands import CHESS_LOAD, DG
+from chess_dagster_tests.loads import Loaded
 from chess_dagster_tests.mart_build import MONTHS
 from chess_dagster_tests.mart_truth import fixture_games
 from fixture.browser import SCREENSHOTS, chromium_installed, ui_page

@@ -10,7 +10,8 @@ import pytest
 
 from chess_dagster.definitions import defs
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.conftest import Loaded, query
+from chess_dagster_tests.conftest import query
+from chess_dagster_tests.loads import Loaded
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 TWO_MONTHS = {

@@ -8,7 +8,7 @@ import dlt
 import duckdb
 import pytest
 
-from chess_dagster.lib.columnar import games_table
+from chess_dagster.sources.chess_com.columnar import games_table
 from fixture import ChessUniverse, Month
 
 GAMES_HINTS: dict[str, Any] = {

@@ -11,8 +11,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from chess_dagster_tests.conftest import query, small_universe
+from chess_dagster_tests.conftest import query
 from chess_dagster_tests.dashboard_truth import Truth, latest_ratings, player_summary, top_openings
+from chess_dagster_tests.loads import small_universe
 from chess_dagster_tests.mart_build import MONTHS
 from chess_dagster_tests.mart_truth import fixture_games
 from chess_dagster_tests.stats_truth import fixture_stats

@@ -7,8 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from chess_dagster_tests.conftest import PLAYERS, query, small_universe
+from chess_dagster_tests.conftest import query
 from chess_dagster_tests.dashboard_truth import CASES, Truth, as_rows, outcomes
+from chess_dagster_tests.loads import PLAYERS, small_universe
 from chess_dagster_tests.mart_build import MONTHS
 from chess_dagster_tests.mart_truth import fixture_games
 from dashboard import queries

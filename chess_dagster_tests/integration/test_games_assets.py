@@ -6,7 +6,8 @@ import dagster as dg
 import pytest
 
 from chess_dagster.defs.ingest.assets import ChessLoadConfig, chess_source
-from chess_dagster_tests.conftest import PLAYERS, fixture_game_urls, loaded_game_urls, query
+from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls, query
+from chess_dagster_tests.loads import PLAYERS
 from fixture import ChessUniverse, Month, running_fixture_api
 
 ALL_ASSETS = [chess_source]

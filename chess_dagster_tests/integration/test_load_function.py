@@ -1,4 +1,4 @@
-"""``lib/load.load_chess`` on a bare dlt pipeline, no Dagster: the source's tables against the
+"""``sources/chess_com/load.load_chess`` on a bare dlt pipeline, no Dagster: the source's tables against the
 fixture API, and a report of what the load did."""
 
 from collections.abc import Iterator
@@ -6,9 +6,10 @@ from collections.abc import Iterator
 import dlt
 import pytest
 
-from chess_dagster.lib.load import load_chess
-from chess_dagster.lib.tables import TABLE_NAMES
-from chess_dagster_tests.conftest import PLAYERS, fixture_game_urls, small_universe
+from chess_dagster.sources.chess_com.load import load_chess
+from chess_dagster.sources.chess_com.tables import TABLE_NAMES
+from chess_dagster_tests.conftest import fixture_game_urls
+from chess_dagster_tests.loads import PLAYERS, small_universe
 from chess_dagster_tests.stats_truth import fixture_stats
 
 MONTHS = ["2022-09", "2022-10"]

@@ -9,7 +9,8 @@ from pathlib import Path
 import dagster as dg
 
 from chess_dagster.defs.ingest.assets import ChessLoadConfig, chess_source
-from chess_dagster_tests.conftest import PLAYERS, fixture_game_urls
+from chess_dagster_tests.conftest import fixture_game_urls
+from chess_dagster_tests.loads import PLAYERS
 from fixture import ChessUniverse, FixtureServer
 
 MONTHS = ["2022-01", "2022-02"]

@@ -10,7 +10,8 @@ import pytest
 
 from chess_dagster.definitions import defs
 from chess_dagster.runs.failures import first_failure_reason
-from chess_dagster_tests.conftest import PLAYERS, Loaded, query, small_universe
+from chess_dagster_tests.conftest import query
+from chess_dagster_tests.loads import PLAYERS, Loaded, small_universe
 from chess_dagster_tests.mart_build import MONTHS, build_mart, copied_load
 from chess_dagster_tests.mart_truth import (
     MODEL_QUERIES,

@@ -13,8 +13,9 @@ import pytest
 
 from chess_dagster.definitions import defs
 from chess_dagster.defs.ingest.jobs import current_month_games_schedule
-from chess_dagster.lib.months import clock_at
-from chess_dagster_tests.conftest import PLAYERS, fixture_game_urls, loaded_game_urls, query
+from chess_dagster.sources.chess_com.months import clock_at
+from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls, query
+from chess_dagster_tests.loads import PLAYERS
 from fixture import ChessUniverse, FixtureServer
 
 

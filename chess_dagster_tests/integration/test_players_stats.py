@@ -9,7 +9,7 @@ import pytest
 from chess_dagster.definitions import defs
 from chess_dagster.defs.ingest.keys import STATS_KEY
 from chess_dagster.defs.resources import ChessWarehouse
-from chess_dagster_tests.conftest import PLAYERS, small_universe
+from chess_dagster_tests.loads import PLAYERS, small_universe
 from chess_dagster_tests.stats_truth import fixture_stats
 
 

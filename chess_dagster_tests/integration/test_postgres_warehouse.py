@@ -7,7 +7,8 @@ import psycopg2
 
 from chess_dagster.definitions import defs
 from chess_dagster.runs.failures import first_failure_reason
-from chess_dagster_tests.conftest import fixture_game_urls, small_universe
+from chess_dagster_tests.conftest import fixture_game_urls
+from chess_dagster_tests.loads import small_universe
 from chess_dagster_tests.mart_truth import MODEL_QUERIES, expected_models, in_order
 from chess_dagster_tests.stats_truth import fixture_stats
 from fixture.postgres import PASSWORD

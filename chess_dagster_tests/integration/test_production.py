@@ -6,7 +6,7 @@ import dagster as dg
 import pytest
 
 from chess_dagster.definitions import defs
-from chess_dagster_tests.conftest import Loaded
+from chess_dagster_tests.loads import Loaded
 
 GAMES, PLAYERS_KEY, PROFILES, STATS, RATINGS = (
     dg.AssetKey(["chess", n])

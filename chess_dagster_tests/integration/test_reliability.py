@@ -15,8 +15,9 @@ from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster.runs.executor import HOST_TAG, free_slots_of_dead_runs
 from chess_dagster.runs.failures import first_failure_reason
-from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls, retried_steps
+from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls
 from chess_dagster_tests.e2e.commands import DG
+from chess_dagster_tests.loads import retried_steps
 from fixture import FixtureServer
 from fixture.crash import PHASES, kill_in, waiting_packages
 

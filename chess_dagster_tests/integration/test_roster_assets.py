@@ -7,7 +7,8 @@ import dagster as dg
 from chess_dagster.definitions import defs
 from chess_dagster.defs.ingest.assets import chess_source
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY
-from chess_dagster_tests.conftest import PLAYERS, query
+from chess_dagster_tests.conftest import query
+from chess_dagster_tests.loads import PLAYERS
 
 
 def materialize_roster(resources, instance):

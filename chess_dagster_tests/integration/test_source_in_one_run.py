@@ -6,7 +6,8 @@ import pytest
 
 from chess_dagster.definitions import defs
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY, STATS_KEY
-from chess_dagster_tests.conftest import PLAYERS, Loaded, fixture_game_urls, loaded_game_urls, query
+from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls, query
+from chess_dagster_tests.loads import PLAYERS, Loaded
 
 MONTHS = ["2022-08", "2022-09", "2022-10"]
 RANGE = {"dagster/asset_partition_range_start": MONTHS[0], "dagster/asset_partition_range_end": MONTHS[-1]}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from chess_dagster.lib.ledgers import ARCHIVES_COLUMNS, Archive, ArchiveLedger
-from chess_dagster.lib.months import clock_at, current_month, month_path
+from chess_dagster.sources.chess_com.ledgers import ARCHIVES_COLUMNS, Archive, ArchiveLedger
+from chess_dagster.sources.chess_com.months import clock_at, current_month, month_path
 
 CLOSED = "2022-01"
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from chess_dagster.lib.client import AdaptiveLimit, _environment_settings, validate_base_url
 from chess_dagster.lib.errors import ChessConfigError
+from chess_dagster.sources.chess_com.client import AdaptiveLimit, _environment_settings, validate_base_url
 
 WAIT_S = 2.0  # how long a thread that should get a slot may take to get it
 BLOCKED_S = 0.1  # how long a thread that should not get a slot is watched

@@ -9,7 +9,7 @@ import logging
 import pyarrow as pa
 import pytest
 
-from chess_dagster.lib.columnar import archives_table, checked_archive, games_table
+from chess_dagster.sources.chess_com.columnar import archives_table, checked_archive, games_table
 from fixture import ChessUniverse, Month
 
 MONTHS = ("2024-01", "2024-02", "2024-03")

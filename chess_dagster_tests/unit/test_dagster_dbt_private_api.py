@@ -28,7 +28,7 @@ def test_dagster_dbt_still_builds_its_adapter_from_the_dbt_arguments_alone() -> 
 
 def _mart_dbt(fetches_metadata: bool) -> dagster_dbt_private.DbtCoreCli:
     made = DbtCliResource(project_dir=str(PROJECT_ROOT / "chess_dbt"), dbt_executable="true")
-    return dagster_dbt_private.DbtCoreCli.instead_of(made, fetches_metadata=fetches_metadata)
+    return dagster_dbt_private.DbtCoreCli.instead_of(made, fetches_metadata=fetches_metadata, environment={})
 
 
 def test_a_mart_step_runs_the_dbt_beside_python_whose_version_python_knows() -> None:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chess_dagster.lib.client import max_age_s
-from chess_dagster.lib.ledgers import PROFILES_FETCHED_COLUMNS, ProfileFetch, ProfileLedger
+from chess_dagster.sources.chess_com.client import max_age_s
+from chess_dagster.sources.chess_com.ledgers import PROFILES_FETCHED_COLUMNS, ProfileFetch, ProfileLedger
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ import calendar
 
 import pytest
 
-from chess_dagster.lib.months import (
+from chess_dagster.sources.chess_com.months import (
     MonthRangeError,
     clock_at,
     current_month,

@@ -13,9 +13,9 @@ from dlt.common import pendulum
 from dlt.pipeline.trace import PipelineStepTrace
 from dlt.pipeline.typing import TPipelineStep
 
-from chess_dagster.lib.client import RequestStats
 from chess_dagster.lib.errors import ChessConfigError
-from chess_dagster.lib.progress import (
+from chess_dagster.sources.chess_com.client import RequestStats
+from chess_dagster.sources.chess_com.progress import (
     MONTHS,
     PLAYERS,
     PROFILES,
@@ -25,7 +25,7 @@ from chess_dagster.lib.progress import (
     time_left,
 )
 
-PROGRESS_LOGGER = "chess_dagster.lib.progress"
+PROGRESS_LOGGER = "chess_dagster.sources.chess_com.progress"
 
 
 @pytest.fixture

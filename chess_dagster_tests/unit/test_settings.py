@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import fields
 
 import pytest
 
 from chess_dagster.lib.errors import ExplainedError
-from chess_dagster.lib.settings import ENV_VARS, Settings, SettingsError
+from chess_dagster.lib.settings import (
+    ENV_VARS,
+    PROJECT_ROOT,
+    Settings,
+    SettingsError,
+    environment_for_subprocesses,
+)
 
+# Reading (or patching) the environment: os.environ, os.getenv, unittest's mock.patch.dict.
+ENVIRONMENT_READ = re.compile(r"\bos\.environ\b|\bos\.getenv\b|\bgetenv\(|^\s*(from|import) unittest\b")
 FLOAT_SETTINGS = [setting.name for setting in fields(Settings) if isinstance(setting.default, float)]
 
 
@@ -80,3 +90,26 @@ def test_a_start_month_that_is_not_yyyy_mm_is_refused_naming_the_variable() -> N
 def test_a_bad_setting_is_an_explained_error() -> None:
     with pytest.raises(ExplainedError):
         Settings.from_env({"CHESS_RETRY_DELAY_S": "soon"})
+
+
+def test_a_subprocess_environment_is_added_for_the_block_and_then_restored(monkeypatch) -> None:
+    monkeypatch.setenv("CHESS_TEST_SET_BEFORE", "before")
+    monkeypatch.delenv("CHESS_TEST_UNSET_BEFORE", raising=False)
+    extra = {"CHESS_TEST_SET_BEFORE": "during", "CHESS_TEST_UNSET_BEFORE": "during"}
+    with environment_for_subprocesses(extra):
+        during = {name: os.environ.get(name) for name in extra}
+    assert during == extra
+    assert os.environ["CHESS_TEST_SET_BEFORE"] == "before"
+    assert "CHESS_TEST_UNSET_BEFORE" not in os.environ
+
+
+def test_only_the_settings_module_reads_the_environment_or_imports_unittest() -> None:
+    package = PROJECT_ROOT / "chess_dagster"
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT)}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        if path != package / "lib" / "settings.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if ENVIRONMENT_READ.search(line)
+    ]
+    assert offenders == []

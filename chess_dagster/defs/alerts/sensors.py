@@ -19,9 +19,9 @@ from chess_dagster.defs.ingest.keys import TABLE_KEYS
 from chess_dagster.defs.ingest.load_history import TableColumns, drift_of
 from chess_dagster.defs.resources import SlackWebhook
 from chess_dagster.lib.errors import SlackDeliveryError
-from chess_dagster.lib.months import month_span
 from chess_dagster.lib.slack import NO_WEBHOOK, redact
 from chess_dagster.runs.failures import first_failure_reason
+from chess_dagster.sources.chess_com.months import month_span
 
 RECENT_LOADS_KEPT = 50
 FAILURES_PER_TICK = 50

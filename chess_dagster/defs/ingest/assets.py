@@ -1,10 +1,10 @@
 """The chess source as Dagster assets, through dagster-dlt: one multi-asset, ``chess_source``.
 
-One asset per table of ``lib/tables.py``, ``chess/<table>``: the games partitioned by month, the
+One asset per table of ``chess_com/tables.py``, ``chess/<table>``: the games partitioned by month, the
 roster's tables (players, profiles, stats) not. A backfill of any range of months runs as a single
 run (one titled list, one archive list per player, for the range).
 
-What a run selects is loaded by one step in one dlt load (``lib/load.py``): the roster alone
+What a run selects is loaded by one step in one dlt load (``chess_com/load.py``): the roster alone
 (weekly), a month of games (daily), or everything for a range together (``chess_source_job``,
 ``chess-load all``), which costs one run's start-up and one load instead of two.
 
@@ -24,15 +24,15 @@ from chess_dagster.defs.ingest.keys import PLAYERS_ASKED_FOR, table_key
 from chess_dagster.defs.ingest.load_history import load_figures, schema_metadata
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
-from chess_dagster.lib.client import DEFAULT_CHESS_URL
-from chess_dagster.lib.load import LoadReport, load_chess
-from chess_dagster.lib.progress import LoadProgress
 from chess_dagster.lib.settings import settings
-from chess_dagster.lib.source import chess
-from chess_dagster.lib.source_state import ChessState
-from chess_dagster.lib.tables import GAMES, PLAYERS, TABLE_NAMES, table
 from chess_dagster.lib.warehouse import describing_pipeline, warehouse_pool
 from chess_dagster.runs.failures import explained_as_failure
+from chess_dagster.sources.chess_com.client import DEFAULT_CHESS_URL
+from chess_dagster.sources.chess_com.load import LoadReport, load_chess
+from chess_dagster.sources.chess_com.progress import LoadProgress
+from chess_dagster.sources.chess_com.source import chess
+from chess_dagster.sources.chess_com.source_state import ChessState
+from chess_dagster.sources.chess_com.tables import GAMES, PLAYERS, TABLE_NAMES, table
 
 # Network steps retry on their own (dlt's requests helper); this covers what outlives that, an API
 # outage of minutes. Errors a retry cannot fix (bad settings, an unusable or still-locked DuckDB
@@ -43,7 +43,7 @@ NETWORK_RETRY_POLICY = dg.RetryPolicy(
 
 
 class ChessDltTranslator(DagsterDltTranslator):
-    """Keys ``chess/<table>``, group ``chess``; each table hangs off its parent (``lib/tables.py``);
+    """Keys ``chess/<table>``, group ``chess``; each table hangs off its parent (``chess_com/tables.py``);
     the tables by month are partitioned by month."""
 
     def get_asset_spec(self, data: DltResourceTranslatorData) -> dg.AssetSpec:
@@ -87,7 +87,7 @@ class ChessLoadConfig(dg.Config):
     recheck_closed_months: bool = False
     """Ask Chess.com again (conditionally, ETag) for closed months already loaded."""
     progress_every_s: float = 3.0
-    """Seconds between the lines that tell how far each phase of the load is (``lib/progress.py``)."""
+    """Seconds between the lines that tell how far each phase of the load is (``chess_com/progress.py``)."""
 
 
 def _run_chess(
@@ -98,7 +98,7 @@ def _run_chess(
     months: Sequence[str],
     config: ChessLoadConfig,
 ) -> Iterator[dg.MaterializeResult]:
-    """Load the chosen tables into the warehouse (``lib/load.py``) and materialize each; explained
+    """Load the chosen tables into the warehouse (``chess_com/load.py``) and materialize each; explained
     errors fail in one line (failures.py). A table with nothing to ask or write is materialized
     without a load, saying why. What the load counted, its requests and the source's work go on
     the materializations, the progress lines and the load figures."""

@@ -23,12 +23,16 @@ from dlt.destinations.sql_client import SqlClientBase
 from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_ASKED_FOR, PLAYERS_KEY, PROFILES_KEY, STATS_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
-from chess_dagster.lib.ledgers import STATS_FETCHED_TABLE, read_archive_counts, read_months_listed
-from chess_dagster.lib.months import month_bounds
 from chess_dagster.lib.settings import DATASET_NAME, settings
-from chess_dagster.lib.source import DEFAULT_MAX_PLAYERS
-from chess_dagster.lib.source_state import SIDES
 from chess_dagster.lib.warehouse import existing_tables, warehouse_pool
+from chess_dagster.sources.chess_com.ledgers import (
+    STATS_FETCHED_TABLE,
+    read_archive_counts,
+    read_months_listed,
+)
+from chess_dagster.sources.chess_com.months import month_bounds
+from chess_dagster.sources.chess_com.source import DEFAULT_MAX_PLAYERS
+from chess_dagster.sources.chess_com.source_state import SIDES
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 GAMES_TABLE, PROFILES_TABLE = f"{DATASET_NAME}.players_games", f"{DATASET_NAME}.players_profiles"

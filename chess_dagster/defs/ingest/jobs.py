@@ -1,7 +1,7 @@
 """The raw loads' jobs and schedules, and a job that only checks what is loaded.
 
 * the games: daily (``CHESS_GAMES_CRON``), the month in progress at Chess.com (US Pacific) and
-  every month not yet closed (``lib/months.months_to_finish``), in one run; closed months once
+  every month not yet closed (``sources/chess_com/months.months_to_finish``), in one run; closed months once
   loaded are skipped by the source and re-checked only on demand;
 * the roster's tables (players, profiles, stats): weekly (``CHESS_ROSTER_CRON``);
 * ``chess_source_job``: every table, the games of a range of months, in one run and one
@@ -17,10 +17,10 @@ from chess_dagster.defs.ingest.checks import games_checks, roster_checks, stats_
 from chess_dagster.defs.ingest.keys import TABLE_KEYS, table_key
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
-from chess_dagster.lib.ledgers import read_open_months
-from chess_dagster.lib.months import current_month, months_to_finish, now
 from chess_dagster.lib.settings import settings
-from chess_dagster.lib.tables import TABLES
+from chess_dagster.sources.chess_com.ledgers import read_open_months
+from chess_dagster.sources.chess_com.months import current_month, months_to_finish, now
+from chess_dagster.sources.chess_com.tables import TABLES
 
 # How long a schedule tick waits for a DuckDB file a load holds (the tick itself times out at 60 s).
 SCHEDULE_LOCK_WAIT_S = 10.0

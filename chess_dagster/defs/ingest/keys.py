@@ -2,11 +2,11 @@
 
 import dagster as dg
 
-from chess_dagster.lib.tables import GAMES, PLAYERS, PROFILES, STATS, TABLE_NAMES
+from chess_dagster.sources.chess_com.tables import GAMES, PLAYERS, PROFILES, STATS, TABLE_NAMES
 
 
 def table_key(name: str) -> dg.AssetKey:
-    """The asset of a table of ``lib/tables.py``."""
+    """The asset of a table of ``sources/chess_com/tables.py``."""
     return dg.AssetKey(["chess", name])
 
 

@@ -1,4 +1,4 @@
-"""What a dlt load changed, as Dagster metadata (the history tables are ``lib/load.py``'s).
+"""What a dlt load changed, as Dagster metadata (the history tables are ``sources/chess_com/load.py``'s).
 
 Every materialization also carries what its load cost (``load_figures``): requests by status,
 bytes, requests in flight, seconds per dlt phase, rows per second; numbers, so the asset's page
@@ -17,9 +17,9 @@ import dagster as dg
 from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.trace import PipelineTrace
 
-from chess_dagster.lib.client import RequestStats
-from chess_dagster.lib.load import data_rows
-from chess_dagster.lib.progress import PHASES
+from chess_dagster.sources.chess_com.client import RequestStats
+from chess_dagster.sources.chess_com.load import data_rows
+from chess_dagster.sources.chess_com.progress import PHASES
 
 # Columns per table: {"players_games": {"termination": "text"}}
 TableColumns = dict[str, dict[str, str]]

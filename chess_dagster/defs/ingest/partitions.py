@@ -6,8 +6,8 @@ from datetime import datetime
 
 import dagster as dg
 
-from chess_dagster.lib.months import CHESS_TIMEZONE, CHESS_TZ, now
 from chess_dagster.lib.settings import settings
+from chess_dagster.sources.chess_com.months import CHESS_TIMEZONE, CHESS_TZ, now
 
 monthly_partitions = dg.MonthlyPartitionsDefinition(
     start_date=settings().start_month,
@@ -20,6 +20,6 @@ monthly_partitions = dg.MonthlyPartitionsDefinition(
 
 
 def games_months() -> Sequence[str]:
-    """The games partitions' keys by the platform's clock (``lib/months.now``): the first
+    """The games partitions' keys by the platform's clock (``sources/chess_com/months.now``): the first
     configured month to the month in progress at Chess.com."""
     return monthly_partitions.get_partition_keys(current_time=datetime.fromtimestamp(now(), CHESS_TZ))

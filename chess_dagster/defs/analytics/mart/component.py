@@ -1,13 +1,11 @@
 """dagster-dbt's ``DbtProjectComponent``, run against the platform's warehouse."""
 
-import os
 import re
 import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import dagster as dg
 from dagster.components.utils.defs_state import DefsStateConfig
@@ -15,7 +13,7 @@ from dagster_dbt import DbtCliResource, DbtProjectComponent
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from chess_dagster.lib.errors import MartBuildError
-from chess_dagster.lib.settings import Settings
+from chess_dagster.lib.settings import put_on_path, settings_now
 from chess_dagster.lib.warehouse import dbt_profile_env
 from chess_dagster.runs.dagster_dbt_private import DBT_BESIDE_PYTHON, DbtCoreCli
 from chess_dagster.runs.failures import explained_as_failure
@@ -50,15 +48,20 @@ class ChessDbtProjectComponent(DbtProjectComponent):
         self, context: dg.ComponentLoadContext, state_path: Path | None
     ) -> dg.Definitions:
         if shutil.which("dbt") is None:
-            os.environ["PATH"] = os.pathsep.join([str(DBT_BESIDE_PYTHON.parent), os.environ.get("PATH", "")])
+            put_on_path(DBT_BESIDE_PYTHON.parent)
         return super().build_defs_from_state(context, state_path)
 
     def execute(self, context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
-        profile = dbt_profile_env(Settings.from_env(os.environ).duckdb_path)
-        dbt = DbtCoreCli.instead_of(dbt, fetches_metadata=bool(self.include_metadata))
-        artifacts = run_artifacts_folder(dbt, context.run.run_id, context.op_def.name)
+        now = settings_now()
+        profile = dbt_profile_env(now.duckdb_path)
+        artifacts = run_artifacts_folder(
+            Path(now.dbt_target_path), dbt, context.run.run_id, context.op_def.name
+        )
         environment = {**profile, "DBT_TARGET_PATH": str(artifacts)}
-        with explained_as_failure(), mock.patch.dict(os.environ, environment):
+        dbt = DbtCoreCli.instead_of(
+            dbt, fetches_metadata=bool(self.include_metadata), environment=environment
+        )
+        with explained_as_failure():
             _check_secret_is_not_in_node_ids(profile, self._validated_manifest)
             try:
                 yield from super().execute(context, dbt)
@@ -70,12 +73,11 @@ class ChessDbtProjectComponent(DbtProjectComponent):
             artifacts.parent.rmdir()
 
 
-def run_artifacts_folder(dbt: DbtCliResource, run_id: str, op_name: str) -> Path:
+def run_artifacts_folder(parent: Path, dbt: DbtCliResource, run_id: str, op_name: str) -> Path:
     """Where dagster-dbt puts a dbt step's artifacts: a folder per invocation under
     ``DBT_TARGET_PATH``, by default the project's ``target/``. It keeps every run's (a manifest and
     a log each, growing with every scheduled run): the step's folder goes when its build succeeded,
     its events being in Dagster's event log, and stays when it failed, for dbt's log."""
-    parent = Path(os.environ.get("DBT_TARGET_PATH", "target"))
     if not parent.is_absolute():
         parent = Path(dbt.project_dir) / parent  # relative to the project, as dbt resolves it
     return parent / f"run-{run_id}" / op_name

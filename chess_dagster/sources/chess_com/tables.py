@@ -1,6 +1,6 @@
 """The chess source's tables, each declared once: what it holds, where it comes from, how it is written.
 
-The dlt resources (``lib/source.py``) take their hints from here, and the Dagster side derives from
+The dlt resources (``source.py``) take their hints from here, and the Dagster side derives from
 this list: the asset specs and their partitions, the multi-asset's outputs, the jobs, the watched
 assets of the drift sensor. Adding an endpoint is a declaration here and its resource there.
 """

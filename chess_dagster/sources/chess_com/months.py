@@ -12,7 +12,6 @@ in progress and closings at the instants that matter.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,8 +19,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from chess_dagster.lib.errors import ExplainedError
+from chess_dagster.lib.month_format import MONTH
 
-MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 # The time zone of Chess.com's archive months.
 CHESS_TIMEZONE = "America/Los_Angeles"
 CHESS_TZ = ZoneInfo(CHESS_TIMEZONE)

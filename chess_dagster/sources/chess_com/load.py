@@ -5,7 +5,7 @@ pipeline): it returns a ``LoadReport`` of what it did, which the asset turns int
 
 After each load, as in dlt's chess production example, the load info, the run's trace (dlt drops
 secret config values from it) and the schema updates are loaded beside the data as ``_load_info``,
-``_trace`` and ``_new_tables``, with what the source learnt (the ledgers, ``lib/ledgers.py``): one
+``_trace`` and ``_new_tables``, with what the source learnt (the ledgers, ``ledgers.py``): one
 extra, small dlt load per load that changed something (a warm load that loaded no rows and learnt
 nothing writes none). The ledgers are written only after the data they describe has landed.
 """
@@ -24,11 +24,17 @@ from dlt.common.schema.typing import TDataType, TTableSchemaColumns
 from dlt.extract import DltResource, DltSource
 from dlt.pipeline.trace import PipelineTrace
 
-from chess_dagster.lib.ledgers import ProfileLedger, StatsLedger, read_archive_ledger, read_loaded_players
-from chess_dagster.lib.source import chess
-from chess_dagster.lib.source_state import ChessState, Ledgers
-from chess_dagster.lib.tables import GAMES, PLAYERS
 from chess_dagster.lib.warehouse import existing_tables, index_keys, loader_file_format
+from chess_dagster.sources.chess_com.columnar import import_what_arrow_imports_lazily
+from chess_dagster.sources.chess_com.ledgers import (
+    ProfileLedger,
+    StatsLedger,
+    read_archive_ledger,
+    read_loaded_players,
+)
+from chess_dagster.sources.chess_com.source import chess
+from chess_dagster.sources.chess_com.source_state import ChessState, Ledgers
+from chess_dagster.sources.chess_com.tables import GAMES, PLAYERS
 
 
 @dataclass
@@ -93,6 +99,8 @@ def load_chess(
     report = LoadReport(list(tables), list(months), shared, tables_before, shared.nothing_to_do(tables))
     report.source = source
     _count(source, report)
+    if GAMES.name in report.loaded:
+        import_what_arrow_imports_lazily()
     if report.loaded:
         report.load_info = _run(pipeline, source.with_resources(*report.loaded), collector)
         report.trace = pipeline.last_trace
@@ -164,7 +172,7 @@ def _nullable(data_type: TDataType, *names: str) -> TTableSchemaColumns:
 
 def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo, ledgers: Sequence[DltResource]) -> None:
     """Load ``_load_info``, ``_trace`` and ``_new_tables`` for ``load_info``, and the ``ledgers``'
-    rows it learnt (``lib/ledgers.py``), in one small load after the data has landed.
+    rows it learnt (``ledgers.py``), in one small load after the data has landed.
 
     In the data's file format (parquet on DuckDB): as INSERT statements, a large backfill's
     archive rows made DuckDB's SQL parser the peak of the whole run's memory."""

@@ -32,12 +32,6 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 from dlt.common.json import json as fast_json
 
-# pa.array() of Python objects imports pandas on first use (pyarrow asks if they are pandas objects).
-# In dlt's extract threads that import races dlt's is_pandas_frame(), which then finds a half-imported
-# module in sys.modules and fails the extract: import it here, before any extract thread starts.
-with contextlib.suppress(ImportError):  # without pandas (the code location's image) nothing races
-    import pandas  # noqa: F401
-
 log = logging.getLogger(__name__)
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
@@ -50,6 +44,18 @@ GAME_TYPES: Mapping[str, pa.DataType] = {
     "accuracies__white": pa.float64(),
     "accuracies__black": pa.float64(),
 }
+
+
+def import_what_arrow_imports_lazily() -> None:
+    """Import pandas, which ``pa.array()`` of Python objects imports on first use (pyarrow asks
+    whether they are pandas objects): call it before dlt's extract threads start.
+
+    Done inside an extract thread, that import races dlt's ``is_pandas_frame()`` in the others,
+    which finds the module half-imported in ``sys.modules`` and fails the extract. Not done at
+    import: a run that extracts no games (warm, roster, mart) would pay a third of a second for it.
+    """
+    with contextlib.suppress(ImportError):  # without pandas (the code location's image) nothing races
+        import pandas  # noqa: F401
 
 
 def flatten(row: Mapping[str, Any]) -> dict[str, Any]:

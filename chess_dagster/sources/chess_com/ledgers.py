@@ -1,7 +1,7 @@
 """What the source remembers between loads, so that a load asks only for what may have changed.
 
 * ``players_archives``: the monthly archives fetched, their ETags, how many games each listed,
-  closed or not (fetched once its Pacific month had ended and settled, ``lib/months.is_closed``).
+  closed or not (fetched once its Pacific month had ended and settled, ``months.is_closed``).
   A closed month once loaded is not asked for again; an open one is asked for with its ETag
   (``304``: unchanged). The games counts are what the row-count check holds the warehouse to.
 * ``players_profiles_fetched``: each profile's ETag and until when Chess.com said it stays fresh
@@ -31,8 +31,8 @@ from dlt.common.schema.typing import TTableSchemaColumns
 from dlt.destinations.sql_client import SqlClientBase
 from dlt.extract import DltResource
 
-from chess_dagster.lib.months import is_closed, month_path
 from chess_dagster.lib.warehouse import existing_columns, existing_tables
+from chess_dagster.sources.chess_com.months import is_closed, month_path
 
 PLAYERS_TABLE = "players"
 ARCHIVES_TABLE = "players_archives"

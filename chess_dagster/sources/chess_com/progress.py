@@ -24,8 +24,8 @@ from typing import Any
 
 from dlt.common.runtime.collector import Collector
 
-from chess_dagster.lib.client import RequestStats
 from chess_dagster.lib.errors import ChessConfigError
+from chess_dagster.sources.chess_com.client import RequestStats
 
 log = logging.getLogger(__name__)
 

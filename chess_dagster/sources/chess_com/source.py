@@ -1,7 +1,7 @@
 """The dlt ``chess`` source: Chess.com players, their profiles, stats and monthly game archives.
 
 One top-level resource per endpoint, as dlt's verified sources read, its table declared in
-``lib/tables.py`` (disposition, key, column hints)::
+``tables.py`` (disposition, key, column hints)::
 
     titled/{title} ─ players ─┬─ player/{username}                      → players_profiles
                               ├─ player/{username}/stats                → players_stats
@@ -15,11 +15,11 @@ Grown from dlt's chess production example, made safe to re-run and cheap to back
   a month twice leaves the same rows;
 * the children of ``players`` fetch for several players at once (parallelized transformers),
   never more than ``max_concurrency`` requests in flight, fewer after a ``429``;
-* what was fetched before is in the ledgers (``lib/ledgers.py``) of the load's ``ChessState``: a
+* what was fetched before is in the ledgers (``ledgers.py``) of the load's ``ChessState``: a
   closed month once loaded is not downloaded again, the current month is asked for with
   ``If-None-Match`` (``304`` when unchanged), profiles and stats again once Chess.com's ``max-age``
   for them has passed, with their ETag;
-* games travel as one Arrow table per player (``lib/columnar.py``), parsed from the player's
+* games travel as one Arrow table per player (``columnar.py``), parsed from the player's
   archive bodies by Arrow's JSON reader in one call: dlt writes them as parquet and the warehouse
   bulk-loads them.
 """
@@ -34,20 +34,20 @@ import dlt
 import pyarrow as pa
 from dlt.sources import DltResource
 
-from chess_dagster.lib.client import (
+from chess_dagster.lib.errors import ChessConfigError
+from chess_dagster.sources.chess_com.client import (
     DEFAULT_CHESS_URL,
     DEFAULT_USER_AGENT,
     ChessApiClient,
     Fetched,
     json_object,
 )
-from chess_dagster.lib.columnar import archives_table, checked_archive
-from chess_dagster.lib.errors import ChessConfigError
-from chess_dagster.lib.ledgers import ProfileLedger, StatsLedger
-from chess_dagster.lib.months import current_month, month_path
-from chess_dagster.lib.progress import MONTHS, PLAYERS, PROFILES, STATS
-from chess_dagster.lib.source_state import ChessState
-from chess_dagster.lib.tables import table
+from chess_dagster.sources.chess_com.columnar import archives_table, checked_archive
+from chess_dagster.sources.chess_com.ledgers import ProfileLedger, StatsLedger
+from chess_dagster.sources.chess_com.months import current_month, month_path
+from chess_dagster.sources.chess_com.progress import MONTHS, PLAYERS, PROFILES, STATS
+from chess_dagster.sources.chess_com.source_state import ChessState
+from chess_dagster.sources.chess_com.tables import table
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def chess(
         max_concurrency: most requests in flight at once (halved for a while after a 429).
         months: ``YYYY-MM`` months whose game archives to load; the current month if not given.
         recheck_closed_months: ask again (conditionally) for closed months already loaded.
-        state: what the load shares with its caller (``lib/source_state.py``): the ledgers read
+        state: what the load shares with its caller (``source_state.py``): the ledgers read
             before and what this load fetched, the players the warehouse holds, request and
             progress counters, and the tables with nothing to do. A fresh one when not given:
             every month and answer is downloaded.
@@ -218,7 +218,7 @@ def _rated_row(username: str, kind: str, block: dict[str, Any]) -> dict[str, Any
 @dlt.transformer(name="players_games", parallelized=True)
 def players_games(player: dict[str, Any], state: ChessState) -> Iterator[pa.Table]:
     """``player/{username}/games/{YYYY}/{MM}`` for the load's months, as one Arrow table per
-    player (``lib/columnar.py``), each game tagged with the ``archive_month`` it was fetched for:
+    player (``columnar.py``), each game tagged with the ``archive_month`` it was fetched for:
     Chess.com's month, in US Pacific time (a game ending at 03:00 UTC on the 1st is in the month
     before). Each archive asked for is recorded in the archive ledger."""
     username = player["username"]

@@ -17,11 +17,11 @@ from typing import cast
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chess_dagster.lib.client import ChessApiClient, RequestStats
 from chess_dagster.lib.errors import ChessApiError, UnknownPlayerError
-from chess_dagster.lib.ledgers import ArchiveLedger, ProfileLedger, StatsLedger
-from chess_dagster.lib.progress import SourceProgress
-from chess_dagster.lib.tables import GAMES, PLAYERS, PROFILES, STATS, table
+from chess_dagster.sources.chess_com.client import ChessApiClient, RequestStats
+from chess_dagster.sources.chess_com.ledgers import ArchiveLedger, ProfileLedger, StatsLedger
+from chess_dagster.sources.chess_com.progress import SourceProgress
+from chess_dagster.sources.chess_com.tables import GAMES, PLAYERS, PROFILES, STATS, table
 
 log = logging.getLogger(__name__)
 SIDES = ("white", "black")
@@ -29,7 +29,7 @@ SIDES = ("white", "black")
 
 @dataclass
 class Ledgers:
-    """What the source remembers between loads (``lib/ledgers.py``), one ledger per endpoint."""
+    """What the source remembers between loads (``ledgers.py``), one ledger per endpoint."""
 
     archives: ArchiveLedger = field(default_factory=ArchiveLedger)
     profiles: ProfileLedger = field(default_factory=ProfileLedger)
