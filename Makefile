@@ -94,9 +94,11 @@ team: setup postgres-server  ## the team deployment as services: PostgreSQL, cod
 
 bench: setup  ## backfill benchmark: dlt example vs the project (cold, warm) vs the network floor
 	$(BIN)/python -m bench.backfill
+	$(BIN)/python -m bench.render
 
 bench-scale: setup  ## scale benchmark: 1,000 players x 24 months, cold and warm, memory and bookkeeping
 	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.render
 
 soak: setup  ## fault soak: chess-load runs under every fault the fixture API injects, rows checked after each
 	$(BIN)/python -m scripts.soak $(if $(ROUNDS),--rounds $(ROUNDS))

@@ -40,6 +40,7 @@ import dagster as dg
 import duckdb
 import psycopg2
 
+from bench.render import report as rendered_report
 from chess_dagster.lib.settings import PROJECT_ROOT as ROOT
 from fixture import ChessUniverse, Month
 from fixture.dagster_home import TEAM_INSTANCE, new_dagster_home
@@ -391,32 +392,6 @@ def main() -> None:
     report(args, months, phases, minimum_requests(universe, args.players, months), load_s)
 
 
-def print_phases(
-    phases: list[Phase], work: dict[str, float], figures: dict[str, Any], targets: dict[str, bool]
-) -> None:
-    """The phases as a Markdown table, then each figure with its verdict against its target."""
-    header = (
-        f"| {'phase':28} | {'wall s':>7} | {'work s':>7} | {'requests':>8} | {'200':>5} | {'304':>4} | "
-        f"{'429':>4} | "
-        f"{'5xx':>4} | {'rows':>7} | {'rows/s':>8} | {'peak RSS MiB':>12} |"
-    )
-    print(header)
-    print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
-    for phase in phases:
-        s = phase.by_status
-        fivexx = sum(v for k, v in s.items() if k.startswith("5"))
-        phase_work = work.get(phase.name, "")
-        print(
-            f"| {phase.name:28} | {phase.wall_s:7.2f} | {phase_work!s:>7} | {phase.requests:8} | "
-            f"{s.get('200', 0):5} | {s.get('304', 0):4} | {s.get('429', 0):4} | {fivexx:4} | "
-            f"{phase.rows:7} | {phase.rows_per_s:8} | {phase.peak_rss_mib:12} |"
-        )
-    print()
-    for name, value in figures.items():
-        verdict = "no target" if name not in targets else "target " + ("met" if targets[name] else "NOT met")
-        print(f"{name:38} {value!s:>8}   {verdict}")
-
-
 def publish(
     kind: str,
     args: argparse.Namespace,
@@ -428,39 +403,25 @@ def publish(
     figures: dict[str, Any],
     targets: dict[str, bool],
 ) -> None:
-    """Print the workload, the phases and the figures; write them to ``bench/results/<kind>-<time>.json``."""
-    floor_s = network_floor_s(args, floor_requests)
-    startup = next(p for p in phases if p.name.startswith("start-up"))
-    print(
-        f"\n{args.players} players x {len(months)} months ({months[0]}..{months[-1]}), "
-        f"{args.latency_ms:g} ms latency, "
-        f"{args.allowed_in_flight} requests in flight allowed, {os.cpu_count()} cores"
-    )
-    print(
-        f"floor: {floor_requests} requests x {args.latency_ms:g} ms / {args.allowed_in_flight} "
-        f"= {floor_s} s; "
-        f"DuckDB normalize+load in the cold run: {load_s} s; start-up of one run: {startup.wall_s} s\n"
-    )
-    print_phases(phases, work, figures, targets)
+    """Write the workload, the phases and the figures to ``bench/results/<kind>-<time>.json`` and
+    print them as the docs show them (``bench.render``)."""
+    result = {
+        "args": vars(args),
+        "cores": os.cpu_count(),
+        "months": months,
+        "floor_requests": floor_requests,
+        "floor_s": network_floor_s(args, floor_requests),
+        "normalize_and_load_s": load_s,
+        "work_s": work,
+        "figures": figures,
+        "targets_met": targets,
+        "phases": [asdict(p) for p in phases],
+    }
+    print(f"\n{rendered_report(result)}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{kind}-{time.strftime('%Y%m%dT%H%M%S')}.json"
-    path.write_text(
-        json.dumps(
-            {
-                "args": vars(args),
-                "months": months,
-                "floor_requests": floor_requests,
-                "floor_s": floor_s,
-                "normalize_and_load_s": load_s,
-                "work_s": work,
-                "figures": figures,
-                "targets_met": targets,
-                "phases": [asdict(p) for p in phases],
-            },
-            indent=2,
-        )
-    )
+    path.write_text(json.dumps(result, indent=2))
     print(f"\nwritten to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 

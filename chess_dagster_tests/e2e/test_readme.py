@@ -1,8 +1,9 @@
-"""The README, followed top to bottom as a new user would, in a fresh copy of the project.
+"""The README, then the docs pages it sends a new user to, followed as a new user would, in a fresh
+copy of the project.
 
-Every block the README marks runnable (see ``walkthrough.py``) runs in order in one shell, offline
+Every block the pages mark runnable (see ``walkthrough.py``) runs in order in one shell, offline
 against the fixture API the README starts, with a `.venv` the README's own command creates from the
-lock; what each block prints is compared with what the README shows under it.
+lock; what each block prints is compared with what the page shows under it.
 """
 
 import os
@@ -17,7 +18,8 @@ import pytest
 from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster_tests.e2e.walkthrough import Step, failures, read_steps, run
 
-README = PROJECT_ROOT / "README.md"
+# The pages in the order a reader follows them: the README's blocks set up the shell the others use.
+WALKED_PAGES = ("README.md", "docs/mart.md", "docs/months.md", "docs/checks.md")
 # What a new user's terminal has: no virtualenv, Dagster home or chess settings of the test session.
 SHELL_VARIABLES = (
     "PATH",
@@ -30,6 +32,10 @@ SHELL_VARIABLES = (
     "UV_CACHE_DIR",
     "UV_INDEX_URL",
 )
+
+
+def walked_steps() -> list[Step]:
+    return [step for page in WALKED_PAGES for step in read_steps((PROJECT_ROOT / page).read_text(), page)]
 
 
 def copy_project(destination: Path) -> Path:
@@ -71,9 +77,18 @@ def assert_free(port: int) -> None:
             raise AssertionError(f"port {port} is in use (make demo running?): stop it and rerun") from None
 
 
-@pytest.mark.timeout(600)  # the whole README, one command after another: ~3 minutes on 2 cores
-def test_every_runnable_readme_block_runs_in_order_and_prints_what_the_readme_shows(tmp_path):
-    steps = read_steps(README.read_text())
+def test_every_page_with_runnable_blocks_is_walked() -> None:
+    marked = {
+        path.relative_to(PROJECT_ROOT).as_posix()
+        for path in [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]
+        if read_steps(path.read_text(), path.name)
+    }
+    assert marked == set(WALKED_PAGES)
+
+
+@pytest.mark.timeout(600)  # the whole walk, one command after another: ~3 minutes on 2 cores
+def test_every_runnable_block_runs_in_order_and_prints_what_its_page_shows(tmp_path):
+    steps = walked_steps()
     for port in ports_the_readme_serves_on(steps):
         assert_free(port)
     project = copy_project(tmp_path / "chess-dagster")
@@ -81,5 +96,5 @@ def test_every_runnable_readme_block_runs_in_order_and_prints_what_the_readme_sh
     problems = []
     for step, output in zip(steps, outputs, strict=True):
         if found := failures(step, output):
-            problems += [*found, f"--- what README line {step.line}'s block printed:", output[-3000:]]
+            problems += [*found, f"--- what {step.where}'s block printed:", output[-3000:]]
     assert not problems, "\n".join(problems)

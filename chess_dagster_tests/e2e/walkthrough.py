@@ -1,4 +1,5 @@
-"""The README as a script: its marked blocks, run in order in one shell, each output compared.
+"""The README and the docs pages as a script: their marked blocks, run in order in one shell, each
+output compared.
 
 A block runs when an HTML comment (invisible on GitHub) marks it:
 
@@ -43,31 +44,37 @@ SQL_RUNNER = ".venv/bin/python -m chess_dagster_tests.e2e.walkthrough_sql"
 class Step:
     """One runnable block of the README and what the README says it prints."""
 
-    line: int  # where the block starts in the README, 1-based
+    line: int  # where the block starts in its page, 1-based
     kind: str  # "run", "errors expected" or "sql"
     body: str
     expected: list[str] = field(default_factory=list)
     vary: list[str] = field(default_factory=list)
+    page: str = "README.md"
+
+    @property
+    def where(self) -> str:
+        return f"{self.page} line {self.line}"
 
 
-def read_steps(readme: str) -> list[Step]:
-    """The marked blocks of ``readme``, in order, each output block attached to its step."""
+def read_steps(readme: str, page: str = "README.md") -> list[Step]:
+    """The marked blocks of ``readme`` (the text of ``page``), in order, each output block attached
+    to its step."""
     steps: list[Step] = []
     for marker in MARKER.finditer(readme):
         fence = FENCE.search(readme, marker.end())
         if fence is None or readme[marker.end() : fence.start()].strip():
-            raise ValueError(f"README line {_line(readme, marker.start())}: a marker not followed by a block")
+            raise ValueError(f"{page} line {_line(readme, marker.start())}: a marker not followed by a block")
         kind = (marker.group("kind") or "run").strip()
         body = fence.group("body")
         if kind.startswith("output"):
             if not steps:
-                raise ValueError(f"README line {_line(readme, marker.start())}: output before any step")
+                raise ValueError(f"{page} line {_line(readme, marker.start())}: output before any step")
             steps[-1].expected = [line for line in body.splitlines() if line.strip()]
             steps[-1].vary = VARY.findall(kind)
         elif kind in ("run", "errors expected", "sql"):
-            steps.append(Step(_line(readme, fence.start()), kind, body))
+            steps.append(Step(_line(readme, fence.start()), kind, body, page=page))
         else:
-            raise ValueError(f"README line {_line(readme, marker.start())}: unknown marker {kind!r}")
+            raise ValueError(f"{page} line {_line(readme, marker.start())}: unknown marker {kind!r}")
     return steps
 
 
@@ -89,7 +96,7 @@ def _piece_pattern(piece: str) -> str:
 
 
 def mismatches(step: Step, output: str) -> list[str]:
-    """What the README says ``step`` prints and ``output`` lacks: each line found in order."""
+    """What the page says ``step`` prints and ``output`` lacks: each line found in order."""
     actual = [" ".join(line.split()) for line in output.splitlines()]
     missing: list[str] = []
     position = 0
@@ -108,13 +115,11 @@ def mismatches(step: Step, output: str) -> list[str]:
 def failures(step: Step, output: str) -> list[str]:
     """Everything wrong with a step's run: a missing line, library noise, a command that failed
     where none may."""
-    problems = [f"README line {step.line}: not printed: {line}" for line in mismatches(step, output)]
+    problems = [f"{step.where}: not printed: {line}" for line in mismatches(step, output)]
     noise = [line for line in output.splitlines() if _noise(line)]
-    problems += [f"README line {step.line}: library noise: {line}" for line in noise]
+    problems += [f"{step.where}: library noise: {line}" for line in noise]
     if step.kind != "errors expected":
-        problems += [
-            f"README line {step.line}: {line}" for line in output.splitlines() if line.startswith(ERROR_MARK)
-        ]
+        problems += [f"{step.where}: {line}" for line in output.splitlines() if line.startswith(ERROR_MARK)]
     return problems
 
 

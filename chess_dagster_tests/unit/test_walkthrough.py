@@ -2,6 +2,7 @@
 
 import pytest
 
+from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster_tests.e2e.walkthrough import ERROR_MARK, Step, failures, mismatches, read_steps
 
 README = """\
@@ -52,7 +53,7 @@ def test_an_output_block_belongs_to_the_step_before_it():
 
 
 def test_an_unknown_marker_is_refused_naming_its_line():
-    with pytest.raises(ValueError, match="README line 1: unknown marker 'run twice'"):
+    with pytest.raises(ValueError, match=r"README\.md line 1: unknown marker 'run twice'"):
         read_steps("<!-- walkthrough: run twice -->\n```bash\ntrue\n```\n")
 
 
@@ -79,10 +80,16 @@ def test_lines_must_come_in_the_order_the_readme_shows():
 
 def test_a_failed_command_fails_its_step_unless_errors_are_expected():
     printed = f"{ERROR_MARK} 2 from: chess-load games 2031-01\n"
-    assert failures(Step(7, "run", ""), printed) == [f"README line 7: {printed.strip()}"]
+    assert failures(Step(7, "run", ""), printed) == [f"README.md line 7: {printed.strip()}"]
     assert failures(Step(7, "errors expected", ""), printed) == []
 
 
 def test_a_library_log_line_fails_its_step():
     printed = "Context impl SQLiteImpl.\n"
-    assert failures(Step(3, "run", ""), printed) == ["README line 3: library noise: Context impl SQLiteImpl."]
+    expected = ["README.md line 3: library noise: Context impl SQLiteImpl."]
+    assert failures(Step(3, "run", ""), printed) == expected
+
+
+def test_the_readme_reads_in_one_sitting():
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 400, "details go to docs/, the README links them"

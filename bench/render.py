@@ -1,0 +1,138 @@
+"""The benchmarks' figures in the docs, rendered from ``bench/results/*.json``, never typed by hand.
+
+A docs page holds a benchmark's report between two markers::
+
+    <!-- bench:backfill -->
+    ...what `python -m bench.render` writes from the latest bench/results/backfill-*.json...
+    <!-- /bench:backfill -->
+
+``make bench`` and ``make bench-scale`` write the JSON and print the same report (``report``), then
+rewrite every block; ``python -m bench.render --check`` exits 1 naming each block that differs from
+its JSON (a unit test runs the same check).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+DOCS = ROOT / "docs"
+BLOCK = re.compile(r"(<!-- bench:(?P<kind>[a-z]+) -->\n)(?P<body>.*?)(<!-- /bench:(?P=kind) -->)", re.DOTALL)
+# The phases table's columns and their widths.
+COLUMNS = {
+    "wall s": 7,
+    "work s": 7,
+    "requests": 8,
+    "200": 5,
+    "304": 4,
+    "429": 4,
+    "5xx": 4,
+    "rows": 7,
+    "rows/s": 8,
+    "peak RSS MiB": 12,
+}
+
+log = logging.getLogger("bench.render")
+
+
+def latest_result(kind: str, results: Path = RESULTS) -> tuple[Path, dict[str, Any]]:
+    """The newest ``<kind>-<time>.json`` (the time sorts as text) and what it holds."""
+    paths = sorted(results.glob(f"{kind}-*.json"))
+    if not paths:
+        raise FileNotFoundError(f"no bench/results/{kind}-*.json: run `make bench` or `make bench-scale`")
+    return paths[-1], json.loads(paths[-1].read_text())
+
+
+def report(result: dict[str, Any]) -> str:
+    """The workload, the phases as a Markdown table, then each figure with its verdict."""
+    args, months = result["args"], result["months"]
+    startup = next(p for p in result["phases"] if p["name"].startswith("start-up"))
+    cores = f", {result['cores']} cores" if "cores" in result else ""
+    latency, in_flight = f"{args['latency_ms']:g} ms", args["allowed_in_flight"]
+    lines = [
+        f"{args['players']} players x {len(months)} months ({months[0]}..{months[-1]}), "
+        f"{latency} latency, {in_flight} requests in flight allowed{cores}",
+        f"floor: {result['floor_requests']} requests x {latency} / {in_flight} = {result['floor_s']} s; "
+        f"DuckDB normalize+load in the cold run: {result['normalize_and_load_s']} s; "
+        f"start-up of one run: {startup['wall_s']} s",
+        "",
+        *_phase_table(result["phases"], result["work_s"]),
+        "",
+    ]
+    for name, value in result["figures"].items():
+        met = result["targets_met"].get(name)
+        verdict = "no target" if met is None else "target " + ("met" if met else "NOT met")
+        lines.append(f"{name:38} {value!s:>8}   {verdict}")
+    return "\n".join(lines)
+
+
+def _phase_table(phases: list[dict[str, Any]], work: dict[str, float]) -> list[str]:
+    header = f"| {'phase':28} | " + " | ".join(f"{name:>{width}}" for name, width in COLUMNS.items()) + " |"
+    rule = "|" + "|".join("-" * len(cell) for cell in header.split("|")[1:-1]) + "|"
+    rows = [header, rule]
+    for phase in phases:
+        status = phase["by_status"]
+        cells = (
+            f"{phase['wall_s']:.2f}",
+            work.get(phase["name"], ""),
+            phase["requests"],
+            status.get("200", 0),
+            status.get("304", 0),
+            status.get("429", 0),
+            sum(count for code, count in status.items() if code.startswith("5")),
+            phase["rows"],
+            phase["rows_per_s"],
+            phase["peak_rss_mib"],
+        )
+        aligned = (f"{cell!s:>{width}}" for cell, width in zip(cells, COLUMNS.values(), strict=True))
+        rows.append(f"| {phase['name']:28} | " + " | ".join(aligned) + " |")
+    return rows
+
+
+def rendered_block(kind: str) -> str:
+    """A docs block's body: the report in a text fence and the file it comes from."""
+    path, result = latest_result(kind)
+    return f"```text\n{report(result)}\n```\n\nFrom `{path.relative_to(ROOT)}`.\n"
+
+
+def render(page: str) -> str:
+    """``page`` with each benchmark block rewritten from its latest JSON."""
+    return BLOCK.sub(lambda m: m.group(1) + rendered_block(m.group("kind")) + m.group(4), page)
+
+
+def stale_blocks(docs: Path = DOCS) -> list[str]:
+    """``page: kind`` for each block whose text is not what its JSON renders."""
+    stale = []
+    for page in sorted(docs.glob("*.md")):
+        for block in BLOCK.finditer(page.read_text()):
+            if block.group("body") != rendered_block(block.group("kind")):
+                stale.append(f"{page.relative_to(ROOT)}: {block.group('kind')}")
+    return stale
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 when a block differs from its JSON")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.check:
+        stale = stale_blocks()
+        for block in stale:
+            log.error("%s differs from its JSON: run python -m bench.render", block)
+        sys.exit(1 if stale else 0)
+    for page in sorted(DOCS.glob("*.md")):
+        text = page.read_text()
+        if (new := render(text)) != text:
+            page.write_text(new)
+            log.info("rendered %s", page.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""The benchmarks' figures in the docs are what their JSON renders (``bench/render.py``)."""
+
+from __future__ import annotations
+
+from bench.render import BLOCK, DOCS, report, stale_blocks
+
+RESULT = {
+    "args": {"players": 2, "latency_ms": 20.0, "allowed_in_flight": 8},
+    "months": ["2024-01", "2024-02"],
+    "floor_requests": 10,
+    "floor_s": 0.03,
+    "normalize_and_load_s": 0.5,
+    "work_s": {"cold": 1.5},
+    "figures": {"warm work / cold work": 0.1, "cold 429s": 0},
+    "targets_met": {"cold 429s": True},
+    "phases": [
+        {
+            "name": "start-up (no-op run)",
+            "wall_s": 1.0,
+            "requests": 0,
+            "by_status": {},
+            "rows": 0,
+            "rows_per_s": 0.0,
+            "peak_rss_mib": 300.0,
+        },
+        {
+            "name": "cold",
+            "wall_s": 2.5,
+            "requests": 12,
+            "by_status": {"200": 10, "503": 2},
+            "rows": 80,
+            "rows_per_s": 32.0,
+            "peak_rss_mib": 400.0,
+        },
+    ],
+}
+
+
+def test_every_benchmark_block_in_the_docs_equals_what_its_json_renders() -> None:
+    assert stale_blocks() == []
+
+
+def test_the_docs_hold_both_benchmarks() -> None:
+    kinds = {block.group("kind") for page in DOCS.glob("*.md") for block in BLOCK.finditer(page.read_text())}
+    assert kinds == {"backfill", "scale"}
+
+
+def test_a_report_tells_the_workload_each_phase_and_each_figures_verdict() -> None:
+    lines = report(RESULT).splitlines()
+    assert lines[0] == "2 players x 2 months (2024-01..2024-02), 20 ms latency, 8 requests in flight allowed"
+    assert lines[1].endswith("start-up of one run: 1.0 s")
+    (cold,) = [line for line in lines if line.startswith("| cold ")]
+    assert [cell.strip() for cell in cold.split("|")[1:-1]] == [
+        "cold",
+        "2.50",
+        "1.5",
+        "12",
+        "10",
+        "0",
+        "0",
+        "2",
+        "80",
+        "32.0",
+        "400.0",
+    ]
+    assert lines[-2].split() == ["warm", "work", "/", "cold", "work", "0.1", "no", "target"]
+    assert lines[-1].split() == ["cold", "429s", "0", "target", "met"]
