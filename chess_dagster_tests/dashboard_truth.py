@@ -14,9 +14,10 @@ from chess_dagster_tests.mart_truth import (
     opening_name,
     pgn_tag,
     player_games,
+    points,
     rating_history,
     results,
-    winner,
+    white_points,
 )
 from dashboard import queries
 
@@ -65,7 +66,7 @@ def players(truth: Truth) -> list[tuple]:
 
 def player_summary(truth: Truth, player: str) -> list[tuple]:
     rows = _player(truth, player)
-    return [(len(rows), *results(rows), len({row["month"] for row in rows}))]
+    return [(len(rows), *results(rows), points(rows), len({row["month"] for row in rows}))]
 
 
 def rating_days(truth: Truth, player: str) -> list[tuple]:
@@ -83,14 +84,15 @@ def latest_ratings(truth: Truth, player: str) -> list[tuple]:
 
 def results_by_month(truth: Truth, player: str) -> list[tuple]:
     groups = grouped(_player(truth, player), lambda s: (s["month"], s["time_class"], s["colour"]))
-    return sorted((*key, len(rows), *results(rows)) for key, rows in groups.items())
+    return sorted((*key, len(rows), *results(rows), points(rows)) for key, rows in groups.items())
 
 
 def player_openings(truth: Truth, player: str, colour: str) -> list[tuple]:
     mine = (s for s in _player(truth, player) if s["colour"] == colour and s["eco"])
     groups = grouped(mine, lambda s: (s["eco"],))
     return sorted(
-        ((*key, len(rows), *results(rows)) for key, rows in groups.items()), key=lambda r: (-r[1], r[0])
+        ((*key, len(rows), *results(rows), points(rows)) for key, rows in groups.items()),
+        key=lambda r: (-r[1], r[0]),
     )
 
 
@@ -98,7 +100,8 @@ def head_to_head(truth: Truth, player: str) -> list[tuple]:
     met = (s for s in _player(truth, player) if s["opponent"] in truth.roster)
     groups = grouped(met, lambda s: (s["opponent"],))
     return sorted(
-        ((*key, len(rows), *results(rows)) for key, rows in groups.items()), key=lambda r: (-r[1], r[0])
+        ((*key, len(rows), *results(rows), points(rows)) for key, rows in groups.items()),
+        key=lambda r: (-r[1], r[0]),
     )
 
 
@@ -116,8 +119,7 @@ def top_openings(truth: Truth, month: str, time_class: str) -> list[tuple]:
     expected = []
     for (eco,), games in grouped(played, lambda g: (pgn_tag(g, "ECO"),)).items():
         names = sorted(name for name in map(opening_name, games) if name)
-        white = sum({"white": 1.0, "draw": 0.5}.get(winner(g), 0.0) for g in games) / len(games)
-        expected.append((eco, names[0] if names else None, len(games), round(white, 6)))
+        expected.append((eco, names[0] if names else None, len(games), sum(map(white_points, games))))
     return sorted(expected, key=lambda row: (-row[2], row[0]))[:20]
 
 

@@ -20,10 +20,11 @@ MODEL_COLUMNS = {
     "games": "url, month, time_class, eco, opening, plies, winner, white, black",
     "player_games": "player, url, month, colour, outcome, rating, opponent, opponent_rating, eco",
     "player_month_stats": "*",
-    "openings": "month, eco, opening, games, white_score",
-    "player_openings": "player, month, colour, eco, games, wins, draws, losses, score",
+    "openings": "month, time_class, eco, opening, games, white_points, white_score",
+    "player_openings": "player, month, colour, eco, games, wins, draws, losses, points, score",
     "rating_history": "player, rules, time_class, day, month, rating, games",
-    "head_to_head": "month, player, opponent, games, wins, draws, losses",
+    "head_to_head": "month, player, opponent, games, wins, draws, losses, points",
+    "player_results": "player, month, rules, time_class, colour, games, wins, draws, losses, points",
 }
 MODEL_QUERIES = {
     model: f"select {columns} from chess_analytics.{model}" for model, columns in MODEL_COLUMNS.items()
@@ -161,16 +162,24 @@ def player_month_stats(sides: list[dict]) -> list[tuple]:
     return expected
 
 
+def white_points(game: dict) -> float:
+    return {"white": 1.0, "draw": 0.5}.get(winner(game), 0.0)
+
+
 def openings(games: dict[str, dict]) -> list[tuple]:
     with_eco = [{**game, "eco_code": pgn_tag(game, "ECO")} for game in games.values()]
     groups = grouped(
         (game for game in with_eco if game["eco_code"]),
-        lambda g: (g["month"], g["eco_code"], opening_name(g)),
+        lambda g: (g["month"], g["time_class"], g["eco_code"], opening_name(g)),
     )
     return [
-        (*key, len(rows), rounded([{"white": 1.0, "draw": 0.5}.get(winner(g), 0.0) for g in rows], 3))
+        (*key, len(rows), sum(map(white_points, rows)), rounded([white_points(g) for g in rows], 3))
         for key, rows in groups.items()
     ]
+
+
+def points(rows: list[dict]) -> float:
+    return sum(score(row["outcome"]) for row in rows)
 
 
 def player_openings(sides: list[dict]) -> list[tuple]:
@@ -178,9 +187,14 @@ def player_openings(sides: list[dict]) -> list[tuple]:
         (r for r in sides if r["eco"]), lambda r: (r["player"], r["month"], r["colour"], r["eco"])
     )
     return [
-        (*key, len(rows), *results(rows), rounded([score(r["outcome"]) for r in rows], 3))
+        (*key, len(rows), *results(rows), points(rows), rounded([score(r["outcome"]) for r in rows], 3))
         for key, rows in groups.items()
     ]
+
+
+def player_results(sides: list[dict]) -> list[tuple]:
+    groups = grouped(sides, lambda r: (r["player"], r["month"], r["rules"], r["time_class"], r["colour"]))
+    return [(*key, len(rows), *results(rows), points(rows)) for key, rows in groups.items()]
 
 
 def pacific_day(end_time: int) -> date:
@@ -202,7 +216,7 @@ def head_to_head(sides: list[dict], roster: set[str]) -> list[tuple]:
     groups = grouped(
         (r for r in sides if r["opponent"] in roster), lambda r: (r["month"], r["player"], r["opponent"])
     )
-    return [(*key, len(rows), *results(rows)) for key, rows in groups.items()]
+    return [(*key, len(rows), *results(rows), points(rows)) for key, rows in groups.items()]
 
 
 def in_order(rows: Iterable[Iterable]) -> list[tuple]:
@@ -222,5 +236,6 @@ def expected_models(months: Iterable[str], roster: set[str]) -> dict[str, list[t
         "player_openings": player_openings(sides),
         "rating_history": rating_history(sides),
         "head_to_head": head_to_head(sides, roster),
+        "player_results": player_results(sides),
     }
     return {model: in_order(rows) for model, rows in expected.items()}

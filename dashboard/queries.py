@@ -1,8 +1,8 @@
 """The SQL behind every chart and table of the dashboard, over the mart (``chess_analytics``).
 
-Portable SQL (DuckDB and PostgreSQL), parameters as ``%(name)s``; averages cast to double
-precision so both warehouses hand back floats; scores are computed by the pages from the counts.
-One query per figure, named after what it shows.
+Portable SQL (DuckDB and PostgreSQL), parameters as ``%(name)s``. The mart is the dashboard's only
+door: every rule (a score's 1, ½ and 0, an outcome, a month loaded) is written once, in dbt, and a
+query only sums what a model holds. One query per figure, named after what it shows.
 """
 
 PLAYERS = """
@@ -17,14 +17,11 @@ MONTHS = """
     select distinct month from chess_analytics.games order by month desc
 """
 
-# A player's figures beside the charts: games, score, months, last rating per time class.
+# A player's figures beside the charts: games, results, points, months.
 PLAYER_SUMMARY = """
-    select count(*) as games,
-           sum(case when outcome = 'win' then 1 else 0 end) as wins,
-           sum(case when outcome = 'draw' then 1 else 0 end) as draws,
-           sum(case when outcome = 'loss' then 1 else 0 end) as losses,
-           count(distinct month) as months
-    from chess_analytics.player_games where player = %(player)s
+    select sum(games) as games, sum(wins) as wins, sum(draws) as draws, sum(losses) as losses,
+           sum(points) as points, count(distinct month) as months
+    from chess_analytics.player_results where player = %(player)s
 """
 
 RATING_HISTORY = """
@@ -46,17 +43,16 @@ LATEST_RATINGS = """
 
 RESULTS_BY_MONTH = """
     select month, time_class, colour,
-           count(*) as games,
-           sum(case when outcome = 'win' then 1 else 0 end) as wins,
-           sum(case when outcome = 'draw' then 1 else 0 end) as draws,
-           sum(case when outcome = 'loss' then 1 else 0 end) as losses
-    from chess_analytics.player_games where player = %(player)s
+           sum(games) as games, sum(wins) as wins, sum(draws) as draws, sum(losses) as losses,
+           sum(points) as points
+    from chess_analytics.player_results where player = %(player)s
     group by month, time_class, colour
     order by month, time_class, colour
 """
 
 PLAYER_OPENINGS = """
-    select eco, sum(games) as games, sum(wins) as wins, sum(draws) as draws, sum(losses) as losses
+    select eco, sum(games) as games, sum(wins) as wins, sum(draws) as draws, sum(losses) as losses,
+           sum(points) as points
     from chess_analytics.player_openings
     where player = %(player)s and colour = %(colour)s
     group by eco
@@ -65,7 +61,8 @@ PLAYER_OPENINGS = """
 
 HEAD_TO_HEAD = """
     select opponent,
-           sum(games) as games, sum(wins) as wins, sum(draws) as draws, sum(losses) as losses
+           sum(games) as games, sum(wins) as wins, sum(draws) as draws, sum(losses) as losses,
+           sum(points) as points
     from chess_analytics.head_to_head where player = %(player)s
     group by opponent
     order by games desc, opponent
@@ -78,13 +75,11 @@ TERMINATIONS = """
     order by games desc, termination, outcome
 """
 
-# The most played ECO codes of a month in one time class, and how white scored with them.
+# The most played ECO codes of a month in one time class, and white's points with them.
 TOP_OPENINGS = """
-    select eco, min(opening) as opening, count(*) as games,
-           cast(avg(case winner when 'white' then 1.0 when 'draw' then 0.5 else 0.0 end)
-                as double precision) as white_score
-    from chess_analytics.games
-    where month = %(month)s and time_class = %(time_class)s and eco is not null
+    select eco, min(opening) as opening, sum(games) as games, sum(white_points) as white_points
+    from chess_analytics.openings
+    where month = %(month)s and time_class = %(time_class)s
     group by eco
     order by games desc, eco
     limit 20
@@ -92,23 +87,14 @@ TOP_OPENINGS = """
 
 # The roster as loaded: players, what their profiles say, the months of games loaded for each.
 ROSTER = """
-    select players.username, profiles.title, profiles.country, profiles.status,
-           count(archives.month) as months_loaded,
-           min(archives.month) as first_month, max(archives.month) as last_month,
-           coalesce(sum(archives.games), 0) as games
-    from chess_data.players as players
-    left join chess_data.players_profiles as profiles on profiles.username = players.username
-    left join chess_data.players_archives as archives on archives.username = players.username
-    group by players.username, profiles.title, profiles.country, profiles.status
-    order by players.username
+    select player as username, title, country, status, months_loaded, first_month, last_month, games
+    from chess_analytics.roster
+    order by player
 """
 
-# When each raw table last received rows: the newest dlt load that wrote to it.
+# When each raw table last received rows, and the load that wrote them.
 LAST_LOADS = """
-    select 'players' as table_name, max(_dlt_load_id) as load_id from chess_data.players
-    union all select 'players_profiles', max(_dlt_load_id) from chess_data.players_profiles
-    union all select 'players_games', max(_dlt_load_id) from chess_data.players_games
-    union all select 'players_archives', max(_dlt_load_id) from chess_data.players_archives
+    select table_name, load_id, loaded_at from chess_analytics.table_loads order by table_name
 """
 
 # A player's ratings now by kind, as Chess.com's stats give them (rated kinds first).

@@ -46,6 +46,12 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
         "chess/rating_history",
         "chess/head_to_head",
         "chess/player_ratings",
+        "chess/player_results",
+        "chess/coverage",
+        "chess/roster",
+        "chess/table_loads",
+        "chess/players_archives",  # the ledger and dlt's loads: external, read by chess/coverage
+        "chess/_dlt_loads",
     }
     assert {
         "chess/players_games:games_match_archives",

@@ -91,7 +91,7 @@ browser = pytest.mark.skipif(
 def test_the_player_page_shows_the_fixtures_figures_and_draws_its_three_charts(mart):
     url, truth = mart
     player = truth.busiest_player()
-    games, wins, draws, losses, _ = player_summary(truth, player)[0]
+    games, wins, draws, losses, _, _ = player_summary(truth, player)[0]
     with ui_page(f"{url}/?player={player}", "How the games end", first_visit_dialog=False) as page:
         assert metric_value(page, "Games") == f"{games:,}"
         assert metric_value(page, "Wins / draws / losses") == f"{wins} / {draws} / {losses}"

@@ -64,10 +64,11 @@ def test_the_player_page_shows_the_players_results_and_ratings_as_the_fixture_ha
 ):
     player = on_the_mart.busiest_player()
     shown = metrics(open_page("player", player=player))
-    games, wins, draws, losses, months = player_summary(on_the_mart, player)[0]
+    games, wins, draws, losses, points, months = player_summary(on_the_mart, player)[0]
     assert shown["Games"] == f"{games:,}"
     assert shown["Wins / draws / losses"] == f"{wins} / {draws} / {losses}"
     assert shown["Months"] == str(months)
+    assert shown["Score"] == f"{points / games:.1%}"
     ratings = {
         f"{time_class} rating": str(rating)
         for rules, time_class, rating, _ in latest_ratings(on_the_mart, player)
@@ -101,8 +102,15 @@ def test_the_player_page_lists_chess_coms_ratings_now_as_the_fixture_serves_them
 
 
 def _whole(value: object) -> int | None:
-    """A table cell as the API's integer, None for an empty one (pandas shows it as NaN)."""
-    return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
+    """A table cell as the API's integer, None for an empty one (shown blank)."""
+    return None if value == "" else int(value)  # type: ignore[call-overload]
+
+
+def test_the_ratings_table_shows_an_empty_cell_blank_not_none(open_page, on_the_mart):
+    ratings = open_page("player", player=on_the_mart.busiest_player()).dataframe[0].value
+    cells = ratings.to_numpy().ravel().tolist()
+    assert "" in cells, "the fixture's stats leave some cells empty (no best rating, FIDE)"
+    assert not [cell for cell in cells if cell is None or (isinstance(cell, float) and pd.isna(cell))]
 
 
 def test_the_openings_page_shows_the_months_most_played_eco_codes(open_page, on_the_mart):

@@ -62,11 +62,11 @@ def test_the_roster_lists_each_players_months_and_games_as_the_fixture_api_serve
     assert roster.set_index("username").loc[sorted(expected), "title"].tolist() == ["GM"] * len(expected)
 
 
-def test_each_raw_table_shows_the_load_that_last_wrote_it(warehouse, built):
-    loads = dict(as_rows(warehouse.read(queries.LAST_LOADS)))
-    listed = {load_id for (load_id,) in query(built.duckdb_path, "select load_id from chess_data._dlt_loads")}
-    assert set(loads) == {"players", "players_profiles", "players_games", "players_archives"}
-    assert set(loads.values()) <= listed
+def test_each_raw_table_shows_the_load_that_last_wrote_it_and_when(warehouse, built):
+    shown = {table: (load_id, at) for table, load_id, at in as_rows(warehouse.read(queries.LAST_LOADS))}
+    listed = dict(query(built.duckdb_path, "select load_id, inserted_at from chess_data._dlt_loads"))
+    assert set(shown) == {"players", "players_profiles", "players_games", "players_archives"}
+    assert all(at == listed[load_id].date() for load_id, at in shown.values()), shown
 
 
 def test_a_read_leaves_the_file_free_for_a_writer_at_once(warehouse):

@@ -38,6 +38,22 @@ def test_player_ratings_hold_each_roster_players_stats_as_the_fixture_serves_the
     assert set(rows) == expected and rows
 
 
+def test_coverage_marks_each_loaded_players_months_loaded_and_the_listed_opponents_not(built):
+    loaded = {name.lower() for name in small_universe().titled_usernames("GM")[:PLAYERS]}
+    roster = {name for (name,) in query(built.duckdb_path, "select username from chess_data.players")}
+    rows = query(
+        built.duckdb_path, "select player, month, loaded, loaded_at is not null from chess_analytics.coverage"
+    )
+    expected = {(player, month, player in loaded, player in loaded) for player in roster for month in MONTHS}
+    assert set(rows) == expected and len(rows) == len(expected)
+
+
+def test_the_roster_counts_the_months_coverage_holds_loaded(built):
+    months = dict(query(built.duckdb_path, "select player, months_loaded from chess_analytics.roster"))
+    loaded = {name.lower() for name in small_universe().titled_usernames("GM")[:PLAYERS]}
+    assert months == {player: len(MONTHS) if player in loaded else 0 for player in months} and months
+
+
 @pytest.fixture
 def loaded(load_templates, duckdb_path, tmp_path) -> Iterator[Loaded]:
     """A test's own copy of the load, for tests that change it."""

@@ -8,9 +8,9 @@ import pytest
 from chess_dagster.definitions import defs
 from chess_dagster_tests.loads import Loaded
 
-GAMES, PLAYERS_KEY, PROFILES, STATS, RATINGS = (
+GAMES, PLAYERS_KEY, PROFILES, STATS, RATINGS, COVERAGE = (
     dg.AssetKey(["chess", n])
-    for n in ("players_games", "players", "players_profiles", "players_stats", "player_ratings")
+    for n in ("players_games", "players", "players_profiles", "players_stats", "player_ratings", "coverage")
 )
 MONTH = "2022-10"
 ONE_MONTH = {"dagster/asset_partition_range_start": MONTH, "dagster/asset_partition_range_end": MONTH}
@@ -53,6 +53,7 @@ def test_a_new_games_month_requests_its_analytics_and_nothing_else(api_env, reso
     }
     assert after.get_requested_partitions(PLAYERS_KEY) == set()
     assert after.get_num_requested(RATINGS) == 0
+    assert after.get_num_requested(COVERAGE) == 1  # what is loaded changed
 
 
 def test_new_stats_request_the_ratings_model_and_no_month(api_env, resources, instance):

@@ -48,8 +48,6 @@ def dagster_now() -> None:
 
 with page("Roster and coverage"):
     roster = read(queries.ROSTER)
-    # Chess.com gives a profile's country as its API URL (.../country/NO): the code.
-    roster["country"] = roster["country"].str.rsplit("/", n=1).str[-1]
     columns = st.columns(3)
     columns[0].metric("Players", len(roster))
     columns[1].metric("Player-months loaded", int(roster["months_loaded"].sum()))
@@ -58,7 +56,6 @@ with page("Roster and coverage"):
 
     st.subheader("Last load of each table")
     loads = read(queries.LAST_LOADS)
-    loads["loaded"] = loads["load_id"].map(lambda load_id: when(float(load_id)) if load_id else None)
-    st.dataframe(loads[["table_name", "loaded"]], hide_index=True, width="stretch")
+    st.dataframe(loads[["table_name", "loaded_at"]], hide_index=True, width="stretch")
 
     dagster_now()

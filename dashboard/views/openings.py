@@ -1,10 +1,10 @@
 """Openings: the most played ECO codes of a month in a time class, and how white scored."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import queries
 from dashboard.data import page, read
+from dashboard.figures import score, with_score
 
 
 def top_openings(month: str, time_class: str) -> None:
@@ -16,14 +16,10 @@ def top_openings(month: str, time_class: str) -> None:
     columns = st.columns(3)
     columns[0].metric("Games in the top ECO codes", f"{played:,}")
     columns[1].metric("Most played", str(top["eco"].iloc[0]), help=str(top["opening"].iloc[0]))
-    columns[2].metric("White's score over them", f"{white_score(top):.1%}")
+    columns[2].metric("White's score over them", f"{score(top['white_points'].sum(), played):.1%}")
     st.bar_chart(top, x="eco", y="games", sort="-games")
-    st.dataframe(top.round({"white_score": 3}), hide_index=True, width="stretch")
-
-
-def white_score(top: pd.DataFrame) -> float:
-    """White's score over all the games of ``top`` (each ECO code's score weighted by its games)."""
-    return float((top["white_score"] * top["games"]).sum() / top["games"].sum())
+    table = with_score(top, points="white_points").rename(columns={"score": "white_score"})
+    st.dataframe(table, hide_index=True, width="stretch")
 
 
 with page("Openings"):

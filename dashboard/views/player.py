@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.data import page, read
-from dashboard.figures import score, with_score
+from dashboard.figures import blank_where_missing, score, with_score, with_stretches
 from dashboard.warehouse import NotBuilt
 
 # Wins green, draws grey, losses red: Streamlit's default palette would colour them by name order.
@@ -25,11 +25,11 @@ def chosen_player() -> str | None:
 
 
 def summary(player: str) -> None:
-    counts = read(queries.PLAYER_SUMMARY, player=player).iloc[0]
+    counts = read(queries.PLAYER_SUMMARY, player=player).fillna(0).iloc[0]
     games, wins, draws, losses = (int(counts[name]) for name in ("games", "wins", "draws", "losses"))
     columns = st.columns(4)
     columns[0].metric("Games", f"{games:,}")
-    columns[1].metric("Score", f"{score(wins, draws, games):.1%}")
+    columns[1].metric("Score", f"{score(counts['points'], games):.1%}")
     columns[2].metric("Wins / draws / losses", f"{wins} / {draws} / {losses}")
     columns[3].metric("Months", int(counts["months"]))
 
@@ -44,7 +44,7 @@ def current_ratings(player: str) -> None:
     if ratings.empty:
         st.caption("Chess.com's stats for this player are not loaded.")
     else:
-        st.dataframe(ratings, hide_index=True, width="stretch")
+        st.dataframe(blank_where_missing(ratings), hide_index=True, width="stretch")
 
 
 def rating_history(player: str) -> None:
@@ -65,14 +65,16 @@ def rating_history(player: str) -> None:
 
 def rating_chart(history: pd.DataFrame) -> alt.Chart:
     """A line per time class on a rating axis that starts near the ratings, not at zero
-    (``st.line_chart`` always starts at zero, which flattens a 50-point swing into a line)."""
+    (``st.line_chart`` always starts at zero, which flattens a 50-point swing into a line), broken
+    where a month without games lies between two points (``stretch``)."""
     return (
-        alt.Chart(history)
+        alt.Chart(with_stretches(history))
         .mark_line(point=True)
         .encode(
             x=alt.X("day:T", title=None),
             y=alt.Y("rating:Q", scale=alt.Scale(zero=False)),
             color=alt.Color("time_class:N", title="time class"),
+            detail="stretch:N",
             tooltip=["day:T", "time_class:N", "rating:Q", "games:Q"],
         )
     )

@@ -14,7 +14,8 @@ select
     player_games.player,
     player_games.opponent,
     count(*) as games,
-    {{ outcome_counts('player_games.outcome') }}
+    {{ outcome_counts('player_games.outcome') }},
+    sum({{ score('player_games.outcome') }}) as points
 from player_games
 inner join roster on player_games.opponent = roster.player
 group by player_games.month, player_games.player, player_games.opponent

@@ -12,6 +12,7 @@ select
     eco,
     count(*) as games,
     {{ outcome_counts('outcome') }},
+    sum({{ score('outcome') }}) as points,
     {{ rounded_avg(score('outcome'), 3) }} as score
 from player_games
 group by player, month, colour, eco
