@@ -71,7 +71,7 @@ lint: setup  ## quality gates: ruff (lint, format), mypy, dg check defs, sqlfluf
 test: setup chromium postgres-server  ## gates and the whole test suite, asset checks on a fixture load included (CI runs this)
 	@$(MAKE) --no-print-directory -j2 --output-sync=target lint suite
 
-suite: setup  ## the whole test suite on 3 workers, the 15 slowest tests listed
+suite: setup  ## the whole test suite on 4 workers, the 15 slowest tests listed
 	$(BIN)/python -m pytest -n 4 --dist worksteal --durations=15
 
 test-fast: setup  ## the unit tests: pure logic, no subprocess, server or browser (seconds)
