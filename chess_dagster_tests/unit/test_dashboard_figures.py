@@ -1,9 +1,11 @@
-"""What the dashboard derives from the mart's rows: scores from points, the rating curve's stretches."""
+"""The dashboard reads the mart only, and what it derives from the mart's rows: scores from points,
+the rating curve's stretches, blank cells."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from chess_dagster.lib.settings import PROJECT_ROOT
 from dashboard.figures import blank_where_missing, score, with_score, with_stretches
 
 
@@ -33,3 +35,9 @@ def test_the_rating_curve_breaks_where_a_month_without_games_lies_between_two_da
 def test_an_empty_cell_is_blank() -> None:
     frame = pd.DataFrame({"kind": ["fide", "chess_blitz"], "best_rating": [None, 2900]})
     assert blank_where_missing(frame)["best_rating"].tolist() == ["", 2900]
+
+
+def test_the_dashboard_names_no_raw_table() -> None:
+    sources = sorted((PROJECT_ROOT / "dashboard").rglob("*.py"))
+    assert sources
+    assert [path.name for path in sources if "chess_data" in path.read_text()] == []
