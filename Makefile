@@ -66,8 +66,8 @@ lint: setup  ## quality gates: ruff (lint, format), mypy, dg check defs, sqlfluf
 	cd $(DBT_PROJECT) && CHESS_DUCKDB_PATH=:memory: ../$(BIN)/sqlfluff lint models
 
 # The gates run beside the suite (they are single-threaded; the suite keeps both cores busy), each
-# one's output printed whole when it ends. `make check` runs inside the suite: the README
-# walk-through (e2e/test_readme.py) runs it and compares its table.
+# one's output printed whole when it ends. `make check` runs inside the suite: the walk-through
+# (e2e/test_readme.py, docs/checks.md) runs it and compares its table.
 test: setup chromium postgres-server  ## gates and the whole test suite, asset checks on a fixture load included (CI runs this)
 	@$(MAKE) --no-print-directory -j2 --output-sync=target lint suite
 

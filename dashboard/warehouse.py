@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -29,9 +30,9 @@ from chess_dagster.lib.warehouse import PostgresAddress, warehouse_address
 # The queries name their parameters as psycopg2 does, %(name)s; DuckDB spells them $name.
 _PSYCOPG_PARAMETER = re.compile(r"%\((\w+)\)s")
 # What PostgreSQL's statistics count when rows land in the mart, all the dashboard reads: a dbt
-# build changes the sum.
+# build changes the sum, or, for a table rebuilt whole with as many rows, its oid (a new table).
 _PG_VERSION = """
-    select count(*), coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)
+    select count(*), coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0), coalesce(sum(relid::bigint), 0)
     from pg_stat_user_tables where schemaname = 'chess_analytics'
 """
 
@@ -121,8 +122,19 @@ def _read_postgres(address: PostgresAddress, sql: str, params: Mapping[str, obje
         with connection.cursor() as cursor:
             cursor.execute(sql, dict(params))
             columns = [column.name for column in cursor.description or ()]
-            return pd.DataFrame(cursor.fetchall(), columns=columns)
+            return _numbers_as_numbers(pd.DataFrame(cursor.fetchall(), columns=columns))
     except psycopg2.errors.UndefinedTable as error:
         raise NotBuilt(str(error).splitlines()[0]) from None
     finally:
         connection.close()
+
+
+def _numbers_as_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """PostgreSQL sums integers as ``numeric``, which psycopg2 hands over as ``Decimal`` in object
+    columns (charts would take them for names): whole ones as integers, the others as floats."""
+    for name in frame.columns:
+        values = frame[name].dropna()
+        if len(values) and all(isinstance(value, Decimal) for value in values):
+            whole = all(value == value.to_integral_value() for value in values)
+            frame[name] = frame[name].astype("Int64" if whole else "float64")
+    return frame

@@ -8,7 +8,7 @@ missing, no game twice, no game extra.
 
     python -m scripts.soak [--rounds 22] [--players 8]     # what `make soak` runs
 
-Prints a markdown table (quoted in the README) and exits 1 if any round lost or duplicated rows.
+Prints a markdown table (quoted in docs/reliability.md) and exits 1 if any round lost or duplicated rows.
 """
 
 from __future__ import annotations

@@ -56,6 +56,21 @@ def test_a_new_games_month_requests_its_analytics_and_nothing_else(api_env, reso
     assert after.get_num_requested(COVERAGE) == 1  # what is loaded changed
 
 
+def test_a_new_instance_requests_no_model_before_anything_is_loaded(instance):
+    first_tick = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+    assert first_tick.total_requested == 0
+
+
+def test_a_roster_loaded_before_any_games_requests_no_model_that_reads_the_games(
+    api_env, resources, instance
+):
+    before = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+    run(instance, resources, {PLAYERS_KEY, PROFILES})
+    after = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=before.cursor)
+    assert after.get_num_requested(COVERAGE) == 0
+    assert all(after.get_num_requested(key) == 0 for key in MART_BY_MONTH)
+
+
 def test_new_stats_request_the_ratings_model_and_no_month(api_env, resources, instance):
     run(instance, resources, {PLAYERS_KEY, PROFILES})
     before = dg.evaluate_automation_conditions(defs=defs, instance=instance)

@@ -3,10 +3,13 @@ the rating curve's stretches, blank cells."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 
 from chess_dagster.lib.settings import PROJECT_ROOT
 from dashboard.figures import blank_where_missing, score, with_score, with_stretches
+from dashboard.warehouse import _numbers_as_numbers
 
 
 def test_a_score_is_the_points_per_game() -> None:
@@ -41,3 +44,12 @@ def test_the_dashboard_names_no_raw_table() -> None:
     sources = sorted((PROJECT_ROOT / "dashboard").rglob("*.py"))
     assert sources
     assert [path.name for path in sources if "chess_data" in path.read_text()] == []
+
+
+def test_postgresqls_numeric_sums_read_as_numbers() -> None:
+    frame = pd.DataFrame(
+        {"games": [Decimal(12), None], "points": [Decimal("6.5"), Decimal(3)], "eco": ["B90", "C20"]}
+    )
+    read = _numbers_as_numbers(frame)
+    assert [str(read[name].dtype) for name in ("games", "points")] == ["Int64", "float64"]
+    assert read["eco"].tolist() == ["B90", "C20"]
