@@ -27,6 +27,9 @@ def page_seconds(page: str) -> float:
     seconds = time.perf_counter() - started
     if app.exception:
         raise SystemExit(f"the {page} page failed: {app.exception[0].value}")
+    unbuilt = [info.value for info in app.info if "not built" in info.value or "Nothing loaded" in info.value]
+    if unbuilt:
+        raise SystemExit(f"the {page} page drew no figures: {unbuilt[0]}")
     return round(seconds, 3)
 
 
