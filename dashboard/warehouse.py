@@ -12,7 +12,6 @@ No Streamlit here: the pages cache what this reads (``dashboard.data``), the tes
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ import pandas as pd
 import psycopg2
 import psycopg2.errors
 
-from chess_dagster.lib.settings import Settings
+from chess_dagster.lib.settings import settings_now
 from chess_dagster.lib.warehouse import PostgresAddress, warehouse_address
 
 # The queries name their parameters as psycopg2 does, %(name)s; DuckDB spells them $name.
@@ -59,7 +58,7 @@ class Warehouse:
     def configured(cls) -> Warehouse:
         """The warehouse the platform's settings name (``CHESS_DUCKDB_PATH``,
         ``DESTINATION__WAREHOUSE__*``): the one the loads write."""
-        return cls(warehouse_address(Settings.from_env(os.environ).duckdb_path))
+        return cls(warehouse_address(settings_now().duckdb_path))
 
     def describe(self) -> str:
         """Where the figures come from, without the password."""

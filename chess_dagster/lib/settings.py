@@ -88,12 +88,13 @@ ENV_VARS = {
 @cache
 def settings() -> Settings:
     """The process's settings, read from the environment on first use."""
-    return Settings.from_env(os.environ)
+    return settings_now()
 
 
 def settings_now() -> Settings:
     """The settings as the environment holds them now, for what reads them at run time (a mart
-    step, as a load's resources do): one change of ``CHESS_DUCKDB_PATH`` moves loads and mart."""
+    step, as a load's resources do; the dashboard's pages): one change of ``CHESS_DUCKDB_PATH``
+    moves loads, mart and dashboard."""
     return Settings.from_env(os.environ)
 
 

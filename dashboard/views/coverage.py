@@ -1,12 +1,11 @@
 """The roster and coverage: who is loaded, which months, when each table last loaded, checks failing."""
 
-import os
 from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
 
-from chess_dagster.lib.settings import Settings
+from chess_dagster.lib.settings import settings_now
 from dashboard import queries
 from dashboard.dagster_status import DagsterUnreachable, dagster_status
 from dashboard.data import page, read
@@ -26,7 +25,7 @@ def when(seconds: float | None) -> str | None:
 def dagster_now() -> None:
     """Runs in progress and checks failing now, and when each asset last materialized."""
     st.subheader("Dagster now")
-    url = Settings.from_env(os.environ).dagster_webserver_url
+    url = settings_now().dagster_webserver_url
     try:
         status = status_now(url)
     except DagsterUnreachable as error:
