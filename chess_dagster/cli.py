@@ -1,17 +1,6 @@
 """``chess-load``: load months of games, or the roster, from a shell; every error in one line.
 
-``dg launch`` works on these assets too, but it answers a month outside the partitions with
-Dagster's stack trace and prints the stack under every failed step. This front
-door checks the months against the partitions first, names the setting to change, runs the same
-job as the schedule through the Dagster instance in ``DAGSTER_HOME`` (the run shows in the UI),
-and tells a failed run by its reason::
-
-    chess-load games 2022-01              # one month
-    chess-load games 2022-01...2022-03    # a range, in one run (single-run backfill policy)
-    chess-load roster                     # titled players and their profiles
-    chess-load all 2022-01...2022-03      # players, profiles and games: one run, one dlt load
-
-Exit status: 0 loaded, 1 the run failed, 2 the command line or the environment was wrong.
+Not only ``dg launch``, which answers a month outside the partitions with a stack trace (docs/loads.md).
 """
 
 from __future__ import annotations
@@ -29,18 +18,16 @@ from chess_dagster.runs.dagster_private import ReconstructableJob
 from chess_dagster.runs.failures import first_failure_reason
 from chess_dagster.sources.chess_com.months import month_span, parse_month_range
 
-# Dagster's console logger, told by run config to take the project's definition (see console.py);
-# a failure's reason is this command's last line, so the console does not tell it as well.
+# A failure's reason is this command's last line, so the console does not tell it as well.
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO", "reason_told_by_caller": True}}}}
 
 
 class UsageError(ExplainedError):
-    """The command line or the environment is wrong; the message says how to fix it."""
+    """The message says how to fix it."""
 
 
 def _definitions() -> dg.Definitions:
-    """The ingest domain's definitions (the code location's jobs this command runs), loaded only
-    once the settings they read are known to be good."""
+    """Loaded only once the settings they read are known to be good."""
     from chess_dagster.ingest_definitions import ingest_definitions
 
     return ingest_definitions()
@@ -75,7 +62,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def run_request(args: argparse.Namespace) -> tuple[ReconstructableJob, dict[str, str], dict]:
-    """The job, tags and run config to launch, once the months are known to be partitions."""
     if args.what == "roster":
         return dg.reconstructable(roster_job), {}, QUIET_CONSOLE
     job = games_job if args.what == "games" else source_job
@@ -95,7 +81,6 @@ def run_request(args: argparse.Namespace) -> tuple[ReconstructableJob, dict[str,
 
 
 def summary(result) -> str:
-    """What the run did, in one line."""
     if not result.success:
         return f"run {result.run_id} failed: {first_failure_reason(result.all_events)}"
     games = [

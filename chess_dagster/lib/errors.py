@@ -1,10 +1,5 @@
-"""The one kind of error the platform explains: its message says what was wrong and what to do.
-
-Anything raised as an :class:`ExplainedError` is told in one line everywhere (CLI, console log,
-Slack) without a stack trace; any other exception is a bug and keeps its trace. ``retryable``
-says whether a retry policy may run the step again: an API outage may pass, a bad setting or an
-unusable DuckDB file will not.
-"""
+"""The one kind of error the platform explains, told in one line everywhere without a stack trace;
+any other exception is a bug and keeps its trace."""
 
 from __future__ import annotations
 
@@ -12,7 +7,7 @@ from typing import ClassVar
 
 
 class ExplainedError(Exception):
-    """An error whose message is the whole story (what was wrong, what to do), in one line."""
+    """Its message says what was wrong and what to do."""
 
     retryable: ClassVar[bool] = False
 
@@ -42,10 +37,7 @@ class SlackDeliveryError(ExplainedError, RuntimeError):
 
 
 def explained_in_chain(exc: BaseException | None) -> ExplainedError | None:
-    """The first :class:`ExplainedError` in ``exc``'s chain (dlt wraps what a source raises).
-
-    The chain is followed as Python prints it: an error raised ``from None`` hides its context.
-    """
+    """dlt wraps what a source raises; ``from None`` hides the context, as Python prints it."""
     while exc is not None:
         if isinstance(exc, ExplainedError):
             return exc

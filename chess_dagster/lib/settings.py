@@ -1,10 +1,5 @@
-"""The platform's settings: the one module that reads the environment, once.
-
-Everything else takes its values from :func:`settings` (definitions, resources, the CLI), so a
-setting has one name, one default and one place to document it. dlt's own settings
-(``[sources.chess]``, ``[runtime]`` in ``.dlt/config.toml`` or ``SOURCES__CHESS__*`` variables)
-stay with dlt, which reads them itself. What a subprocess gets besides the environment goes
-through here too (:func:`environment_for_subprocesses`, :func:`put_on_path`).
+"""The platform's settings: the one module that reads the environment, so a setting has one name,
+one default and one place to document it. dlt's own settings stay with dlt, which reads them itself.
 """
 
 from __future__ import annotations
@@ -22,7 +17,7 @@ from chess_dagster.lib.month_format import MONTH
 
 
 class SettingsError(ExplainedError, ValueError):
-    """An environment variable holds a value the platform cannot use; the message names it."""
+    """The message names the variable."""
 
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +27,7 @@ PIPELINE_NAME = "chess"
 
 @dataclass(frozen=True)
 class Settings:
-    """What the environment says, with defaults that work on a laptop; ``ENV_VARS`` names the variables."""
+    """Defaults that work on a laptop."""
 
     duckdb_path: str = str(PROJECT_ROOT / "data" / "chess.duckdb")
     duckdb_lock_timeout_s: float = 60.0
@@ -49,7 +44,6 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
-        """Settings from ``environ``; unset or empty variables keep their defaults."""
         values: dict[str, Any] = {}  # each parsed to its field's type below
         for setting in fields(cls):
             raw = environ.get(ENV_VARS[setting.name])
@@ -68,7 +62,6 @@ class Settings:
         return replace(cls(), **values)
 
 
-# The environment variable of each setting (the README's configuration table lists them).
 ENV_VARS = {
     "duckdb_path": "CHESS_DUCKDB_PATH",
     "duckdb_lock_timeout_s": "CHESS_DUCKDB_LOCK_TIMEOUT_S",
@@ -87,24 +80,19 @@ ENV_VARS = {
 
 @cache
 def settings() -> Settings:
-    """The process's settings, read from the environment on first use."""
     return settings_now()
 
 
 def settings_now() -> Settings:
-    """The settings as the environment holds them now, for what reads them at run time (a mart
-    step, as a load's resources do; the dashboard's pages): one change of ``CHESS_DUCKDB_PATH``
-    moves loads, mart and dashboard."""
+    """For what reads them at run time, so one change of ``CHESS_DUCKDB_PATH`` moves loads, mart and
+    dashboard."""
     return Settings.from_env(os.environ)
 
 
 @contextmanager
 def environment_for_subprocesses(extra: Mapping[str, str]) -> Iterator[None]:
-    """``extra`` in this process's environment while the block runs, then the environment as before.
-
-    For a library that starts its subprocess with a copy of ``os.environ`` and takes no
-    environment of its own: dagster-dbt 0.29's ``DbtCliResource.cli``.
-    """
+    """For a library that starts its subprocess with a copy of ``os.environ`` and takes no
+    environment of its own: dagster-dbt 0.29's ``DbtCliResource.cli``."""
     before = {name: os.environ.get(name) for name in extra}
     os.environ.update(extra)
     try:
@@ -118,5 +106,5 @@ def environment_for_subprocesses(extra: Mapping[str, str]) -> Iterator[None]:
 
 
 def put_on_path(folder: Path) -> None:
-    """``folder`` first on ``PATH``, for a library that looks a program up there (dagster-dbt's ``dbt``)."""
+    """For a library that looks a program up there (dagster-dbt's ``dbt``)."""
     os.environ["PATH"] = os.pathsep.join([str(folder), os.environ.get("PATH", "")])

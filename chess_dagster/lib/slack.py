@@ -1,13 +1,7 @@
-"""Slack incoming-webhook messages. The webhook URL is a secret and lives only here.
-
-It is read when a message is sent, from dlt's secrets (``runtime.slack_incoming_hook`` in
-``.dlt/secrets.toml``, or env ``RUNTIME__SLACK_INCOMING_HOOK``), so it never appears in Dagster
-config, event metadata or logs. dlt marks the same key secret, so dlt traces loaded into DuckDB
-drop it too.
-
-dlt's ``send_slack_message`` is not used: it has no timeout (a hanging endpoint would hang the
-sensor) and its errors carry the URL. This posts through dlt's requests helper instead, with a
-timeout, and raises errors that name the status but never the URL.
+"""Slack incoming-webhook messages. The webhook URL, a secret, is read from dlt's secrets only when a
+message is sent, so it never appears in Dagster config, metadata or logs. Not dlt's
+``send_slack_message``: it has no timeout (a hanging endpoint would hang the sensor) and its errors
+carry the URL.
 """
 
 from __future__ import annotations
@@ -30,7 +24,7 @@ def webhook_url() -> str | None:
 
 
 def redact(text: str) -> str:
-    """``text`` with the webhook URL (and its path, which is the token) replaced by ``***``."""
+    """The URL's path is the token, so it goes too."""
     url = webhook_url()
     if not url:
         return text
@@ -39,7 +33,6 @@ def redact(text: str) -> str:
 
 
 def post_message(text: str, timeout_s: float) -> None:
-    """Post markdown ``text`` to the configured webhook; :class:`SlackDeliveryError` if not taken."""
     url = webhook_url()
     if url is None:
         raise SlackDeliveryError(NO_WEBHOOK)

@@ -1,13 +1,7 @@
 """The console logger of every run: Dagster's own, with explained failures and retries told in one line.
 
-Dagster's console logger appends the whole stack trace to each failure event. When the failure is
-an explained one (see ``failures.py``) the trace is noise on the CLI: the line says what was wrong
-and what to do. The event log (UI, ``dagster debug``) keeps the full trace, and any other error,
-a bug, keeps it on the console too.
-
-A retried step is a failure the run survives, so Dagster logs it at DEBUG, below the console's
-threshold, and without its error: a bug that passes on its retry would go unseen. The console
-tells each retry as a warning, with why, in one line.
+An explained failure's stack trace is noise on the CLI (the event log keeps it); a retry, which
+Dagster logs at DEBUG without its error, would hide a bug that passes on its retry.
 """
 
 from __future__ import annotations
@@ -21,12 +15,7 @@ from chess_dagster.runs.failures import explained_reason, retry_reason
 
 
 class ExplainedFailureInOneLine(logging.Filter):
-    """Tells an explained failure's reason once: on its step's failure, in one line.
-
-    The step failure's record keeps Dagster's header and gets the reason in place of the error;
-    the run failure's keeps its header only (Dagster repeats the step's error there). A caller
-    that tells the reason itself (``chess-load``'s last line) drops both records.
-    """
+    """Once: the run failure's record keeps its header only, as Dagster repeats the step's error there."""
 
     def __init__(self, reason_told_by_caller: bool = False) -> None:
         super().__init__()
@@ -45,11 +34,7 @@ class ExplainedFailureInOneLine(logging.Filter):
 
 
 class RetryToldWithItsReason(logging.Filter):
-    """Raises a step's retry from DEBUG to WARNING and adds why it failed, in one line.
-
-    Works only on a logger whose own level lets DEBUG records through; its handlers keep the
-    console's threshold for every other record.
-    """
+    """Works only on a logger whose own level lets DEBUG records through."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         event = dagster_event_of(record)
@@ -60,7 +45,6 @@ class RetryToldWithItsReason(logging.Filter):
 
 
 def _header(record: logging.LogRecord) -> str:
-    """Dagster's message without the error it appends ("<header>\n\n<error with stack trace>")."""
     return str(record.msg).split("\n\n", 1)[0]
 
 

@@ -1,19 +1,8 @@
 """The code location's executor: Dagster's in-process executor that first frees what dead runs hold.
 
-A run killed with SIGKILL never gives back its ``chess_duckdb`` pool slot, and the next run then
-waits forever on "Step blocked by limit for pool". The daemon's run monitoring frees such slots
-(``dagster_home/dagster.yaml``); this does it without the daemon too, at the start of every run:
-a run that holds a slot but whose process is gone is marked failed and its slots are freed.
-
-A step waiting for a pool slot sleeps between claim attempts (Dagster's own executor spins a core
-while it waits: ``dagster_private.stop_busy_waiting_for_pool_slots``).
-
-Every run is tagged with the host it executes on (``chess/host``): a run tagged with another host
-(a team's workers, Kubernetes pods) may be alive whatever this machine's process table says, and
-is left to the daemon's run monitoring. Untagged runs (older ones, ``execute_in_process``) are
-judged by their process as before.
-
-dlt's log records go through Dagster's logger once, at dlt's level (``dlt_logs.py``).
+A run killed with SIGKILL never gives back its pool slot, and without the daemon's run monitoring the
+next run waits forever. A run of another host (``chess/host``) is left to run monitoring
+(docs/postgres.md).
 """
 
 from __future__ import annotations
@@ -50,7 +39,7 @@ def _alive(pid: int) -> bool:
 
 
 def _last_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
-    """The process that wrote the run's latest Dagster event (log lines carry no pid)."""
+    """Log lines carry no pid, so the latest Dagster event's."""
     for record in instance.get_records_for_run(run_id, ascending=False, limit=50).records:
         event = record.event_log_entry.dagster_event
         if event is not None and event.pid is not None:
@@ -59,7 +48,6 @@ def _last_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
 
 
 def free_slots_of_dead_runs(instance: dg.DagsterInstance, current_run_id: str) -> list[str]:
-    """Free the pool slots of runs that finished or whose process died; return their ids."""
     freed = []
     for run_id in concurrency_run_ids(instance) - {current_run_id}:
         run = instance.get_run_by_id(run_id)
@@ -89,5 +77,4 @@ class SlotFreeingInProcessExecutor(InProcessExecutor):
 
 @dg.executor(name="in_process_freeing_dead_slots")
 def chess_executor(_init_context) -> SlotFreeingInProcessExecutor:
-    """In-process execution; dead runs' pool slots are freed before the steps start."""
     return SlotFreeingInProcessExecutor(retries=RetryMode.ENABLED, marker_to_close=None)

@@ -1,10 +1,6 @@
-"""How a failed run is told in one line, wherever it is told (CLI, console log, Slack).
-
-The project's errors (:class:`~chess_dagster.lib.errors.ExplainedError`) already say what was
-wrong and what to do. At the step boundary, :func:`explained_as_failure` turns one into Dagster's
-own kind of explained failure, a ``dg.Failure`` whose description is the message: Dagster keeps it
-on the step-failure event as ``user_failure_data``, so everything that tells a failure later reads
-it from there instead of searching error chains for class names.
+"""How a failed run is told in one line, wherever it is told (CLI, console log, Slack): explained
+errors become a ``dg.Failure``, whose description Dagster keeps on the step-failure event, so the
+tellers read it there instead of searching error chains for class names.
 """
 
 from __future__ import annotations
@@ -25,11 +21,7 @@ from chess_dagster.runs.dagster_private import (
 
 @contextmanager
 def explained_as_failure() -> Iterator[None]:
-    """Re-raise an explained error (anywhere in the chain) as a ``dg.Failure`` carrying its message.
-
-    Its ``retryable`` decides whether the step's retry policy applies; anything else propagates
-    untouched and keeps its stack trace (a bug).
-    """
+    """Anything else propagates untouched and keeps its stack trace (a bug)."""
     try:
         yield
     except dg.Failure:
@@ -43,11 +35,6 @@ def explained_as_failure() -> Iterator[None]:
 
 
 def explained_reason(event: dg.DagsterEvent) -> str | None:
-    """The one-line reason of a failure (or a retry) raised as a ``dg.Failure``, else None.
-
-    A step failure carries it; a run failure carries the run's first step failure, and with it the
-    same reason; a retry has it in its error chain.
-    """
     if event.event_type == dg.DagsterEventType.RUN_FAILURE:
         first_step_failure = event.job_failure_data.first_step_failure_event
         return explained_reason(first_step_failure) if first_step_failure else None
@@ -60,8 +47,7 @@ def explained_reason(event: dg.DagsterEvent) -> str | None:
 
 
 def retry_reason(event: dg.DagsterEvent) -> str:
-    """Why a step is retried, in one line: its explained reason, else the innermost error of its
-    chain (``ClassName: message``), which names the fault under dlt's and Dagster's wrappers."""
+    """The innermost error names the fault under dlt's and Dagster's wrappers."""
     error = event.step_retry_data.error
     if error is None:
         return "no error was recorded"
@@ -69,10 +55,6 @@ def retry_reason(event: dg.DagsterEvent) -> str:
 
 
 def first_failure_reason(events: Iterable[dg.DagsterEvent]) -> str:
-    """Why a run failed, in one line: its first step failure, else the run failure's message.
-
-    ``events`` are a run's events in order (an in-process result's, or the instance's logs).
-    """
     run_failure = None
     for event in events:
         if event.is_step_failure:
@@ -83,7 +65,6 @@ def first_failure_reason(events: Iterable[dg.DagsterEvent]) -> str:
 
 
 def _first_line_of_user_error(error: SerializableErrorInfo | None) -> str:
-    """``ClassName: message`` of the error the step's code raised (a bug: its trace is in the UI)."""
     return _first_line(user_error_of(error)) if error else "a step failed"
 
 

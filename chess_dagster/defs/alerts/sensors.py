@@ -1,10 +1,5 @@
-"""Slack notifications: schema drift of the chess tables, and failed runs.
-
-``schema_drift_sensor`` reads chess materializations in storage order. Its cursor is the storage id
-of the last materialization it has dealt with, plus the load ids it has posted recently, so each
-change is posted once: a range run materializes many partitions from one load, and they make one
-message. When Slack does not take a message, the cursor stops before that materialization and the
-next tick tries again.
+"""Slack notifications: schema drift of the chess tables, and failed runs. The drift cursor keeps the
+load ids posted recently, as a range run materializes many partitions from one load: one message.
 """
 
 from __future__ import annotations
@@ -70,7 +65,6 @@ class SchemaChange:
 def _new_records(
     instance: dg.DagsterInstance, after_storage_id: int, limit: int = 1000
 ) -> list[dg.EventLogRecord]:
-    """Watched materializations after the cursor, in storage order, with no gaps between assets."""
     records: list[dg.EventLogRecord] = []
     horizon: int | None = None
     for asset_key in TABLE_KEYS:
@@ -88,7 +82,6 @@ def _new_records(
 
 
 def _group_changes(records: Sequence[dg.EventLogRecord]) -> list[SchemaChange]:
-    """Schema changes in storage order: one per (dlt load, asset), whatever the partitions."""
     changes: dict[str, SchemaChange] = {}
     for record in records:
         materialization = record.asset_materialization
@@ -134,7 +127,6 @@ def schema_drift_sensor(context: dg.SensorEvaluationContext, slack: SlackWebhook
 
 
 def _before(records: Sequence[dg.EventLogRecord], change: SchemaChange) -> int:
-    """The storage id just before ``change``'s first materialization: the cursor to retry from."""
     first = next(
         r.storage_id for r in records if r.run_id == change.run_id and r.asset_key == change.asset_key
     )
@@ -148,10 +140,8 @@ def _before(records: Sequence[dg.EventLogRecord], change: SchemaChange) -> int:
     minimum_interval_seconds=30,
 )
 def run_failure_to_slack(context: dg.SensorEvaluationContext, slack: SlackWebhook) -> dg.SkipReason:
-    """A plain sensor over run-failure events, not ``@run_failure_sensor``: that one moves its
-    cursor past a run even when posting failed, so a failure that happens while Slack is down
-    would never be told. Here the cursor stops before the undelivered run and the next tick retries.
-    """
+    """Not ``@run_failure_sensor``: it moves its cursor past a run even when posting failed, so a
+    failure while Slack is down would never be told."""
     if not slack.configured:
         return dg.SkipReason(NO_WEBHOOK)
     if context.cursor is None:  # like Dagster's run-failure sensors: from now on, not the history

@@ -1,16 +1,5 @@
-"""The chess source as Dagster assets, through dagster-dlt: one multi-asset, ``chess_source``.
-
-One asset per table of ``chess_com/tables.py``, ``chess/<table>``: the games partitioned by month, the
-roster's tables (players, profiles, stats) not. A backfill of any range of months runs as a single
-run (one titled list, one archive list per player, for the range).
-
-What a run selects is loaded by one step in one dlt load (``chess_com/load.py``): the roster alone
-(weekly), a month of games (daily), or everything for a range together (``chess_source_job``,
-``chess-load all``), which costs one run's start-up and one load instead of two.
-
-It writes the warehouse, so it runs in the warehouse's concurrency pool (``chess_duckdb`` by
-default).
-"""
+"""The chess source as Dagster assets through dagster-dlt: one multi-asset, so whatever a run selects
+is one step and one dlt load, and a backfill of any range is one run (one titled list)."""
 
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -34,18 +23,13 @@ from chess_dagster.sources.chess_com.source import chess
 from chess_dagster.sources.chess_com.source_state import ChessState
 from chess_dagster.sources.chess_com.tables import GAMES, PLAYERS, TABLE_NAMES, table
 
-# Network steps retry on their own (dlt's requests helper); this covers what outlives that, an API
-# outage of minutes. Errors a retry cannot fix (bad settings, an unusable or still-locked DuckDB
-# file) fail at once: their ExplainedError is not retryable.
+# For what outlives dlt's own request retries, an API outage of minutes; an ExplainedError is not retried.
 NETWORK_RETRY_POLICY = dg.RetryPolicy(
     max_retries=3, delay=settings().retry_delay_s, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )
 
 
 class ChessDltTranslator(DagsterDltTranslator):
-    """Keys ``chess/<table>``, group ``chess``; each table hangs off its parent (``chess_com/tables.py``);
-    the tables by month are partitioned by month."""
-
     def get_asset_spec(self, data: DltResourceTranslatorData) -> dg.AssetSpec:
         declared = table(data.resource.name)
         return (
@@ -61,15 +45,10 @@ class ChessDltTranslator(DagsterDltTranslator):
 
 
 def _chess_asset_specs() -> Sequence[dg.AssetSpec]:
-    """dagster-dlt's specs, exactly as ``@dlt_assets`` builds them; the source and pipeline here
-    only describe the assets: every run builds its own (dagster-dlt mutates the schema of the
-    source it runs).
-
-    Not ``@dlt_assets`` itself: it takes no retry policy, and one partitions definition for all
-    its assets, where the roster is not partitioned.
+    """Not ``@dlt_assets``: it takes no retry policy and one partitions definition for all its assets,
+    where the roster is not partitioned. Every run builds its own source: dagster-dlt mutates its schema.
     """
-    # Explicit arguments, and a pipeline away from the data: a bad setting or DuckDB path fails a
-    # run, not the loading of the code location.
+    # Explicit arguments: a bad setting fails a run, not the loading of the code location.
     describing_source = chess(
         chess_url=DEFAULT_CHESS_URL, title="GM", max_players=1, players=None, max_concurrency=1, months=[]
     )
@@ -98,10 +77,6 @@ def _run_chess(
     months: Sequence[str],
     config: ChessLoadConfig,
 ) -> Iterator[dg.MaterializeResult]:
-    """Load the chosen tables into the warehouse (``chess_com/load.py``) and materialize each; explained
-    errors fail in one line (failures.py). A table with nothing to ask or write is materialized
-    without a load, saying why. What the load counted, its requests and the source's work go on
-    the materializations, the progress lines and the load figures."""
     state = ChessState()
     with explained_as_failure():  # a bad progress_every_s is told before anything is opened
         progress = LoadProgress(state.requests, state.progress, config.progress_every_s)
@@ -120,8 +95,6 @@ def _materialization(
     report: LoadReport,
     name: str,
 ) -> dg.MaterializeResult:
-    """``name``'s materialization: dagster-dlt's metadata of its load (or why it had none), the
-    load's schema changes, what it cost, and what it counted for that table."""
     if name in report.unchanged:
         metadata: dict[str, Any] = {"dlt_load_id": "", "rows_loaded": 0, "unchanged": report.unchanged[name]}
     else:

@@ -1,13 +1,5 @@
-"""Asset checks on the chess tables in the warehouse: row counts against dlt's figures, and quality.
-
-Checks that a wrong load must not get past are blocking ERROR checks: downstream assets of a run
-do not start after one fails, and CI (``scripts/check_load.py``) fails on them. They read the
-warehouse through dlt's SQL client in portable SQL (DuckDB, PostgreSQL), in the warehouse's pool,
-so they never race a load for a DuckDB file.
-
-Games checks look at the months of the run they are in (one partition, or a backfill's range);
-run alone (``chess_checks`` job) they look at every month loaded.
-"""
+"""Asset checks on the chess tables (docs/checks.md): blocking, so a bad month is not passed
+downstream; in the warehouse's pool, so they never race a load for a DuckDB file."""
 
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -88,7 +80,6 @@ STATS_CHECKS = [
 def _result(
     check: str, asset: dg.AssetKey, failures: list[str], severity=ERROR, **metadata
 ) -> dg.AssetCheckResult:
-    """Pass when ``failures`` is empty; else fail with them as a one-line description."""
     return dg.AssetCheckResult(
         check_name=check,
         asset_key=asset,
@@ -100,7 +91,6 @@ def _result(
 
 
 def figures(metadata: Mapping[str, Any], width: int = 100) -> str:
-    """A check's figures in one line of at most ``width`` characters (``MetadataValue``s or raw)."""
     text = ", ".join(
         f"{key}={value.value if isinstance(value, dg.MetadataValue) else value}"
         for key, value in sorted(metadata.items())
@@ -111,8 +101,7 @@ def figures(metadata: Mapping[str, Any], width: int = 100) -> str:
 def _told(
     context: dg.AssetCheckExecutionContext, results: Iterator[dg.AssetCheckResult]
 ) -> Iterator[dg.AssetCheckResult]:
-    """Each result also as a line of the run's log: a checks run on the command line
-    (``dg launch --job chess_checks``) says what passed and what failed, not only the UI."""
+    """So a checks run on the command line says what passed and failed, not only the UI."""
     for result in results:
         target = f"{result.asset_key.to_user_string() if result.asset_key else ''}:{result.check_name}"
         if result.passed:
@@ -124,8 +113,7 @@ def _told(
 
 
 class _Dataset:
-    """The chess dataset through dlt's SQL client: portable SQL with ``%s`` parameters, so the same
-    checks run on DuckDB and on any SQL warehouse dlt loads."""
+    """Through dlt's SQL client, so the same checks run on every warehouse dlt loads."""
 
     def __init__(self, client: SqlClientBase) -> None:
         self.client = client
@@ -154,17 +142,12 @@ def _dataset(warehouse: ChessWarehouse) -> Iterator[_Dataset]:
 
 
 def _in(values: Sequence[str]) -> str:
-    """``%s, %s, ...`` for a SQL ``in (...)`` list of ``values`` (never empty)."""
     return ", ".join(["%s"] * len(values))
 
 
 def _checked_months(context: dg.AssetCheckExecutionContext, dataset: _Dataset) -> list[str]:
-    """The run's months (a partition or a range, also in a checks-only run tagged with them), else
-    every month loaded or listed with games in the archive ledger.
-
-    A checks-only run is not partitioned even when tagged with a partition, so its tags are read as
-    a key or a range of the games partitions rather than through ``context.partition_keys``.
-    """
+    """A checks-only run is not partitioned even when tagged with a partition, so not
+    ``context.partition_keys``."""
     if context.has_partition_key_range:
         key_range = context.partition_key_range
         return list(monthly_partitions.get_partition_keys_in_range(key_range))
@@ -233,14 +216,8 @@ def _games_results(
 
 
 def _games_match_archives(dataset: _Dataset, months: Sequence[str]) -> dg.AssetCheckResult:
-    """Each archive of ``months`` the ledger holds against the warehouse: a player's games of the
-    month (as white or black) must be at least as many as the archive listed when last fetched.
-
-    At least, not exactly: a game between two players of the load is one row that counts for both,
-    and Chess.com caches each archive apart (refreshed every 12-24 hours), so a new game between
-    them may come through one player's archive while the other's still answers its older list.
-    Rows lost (deleted, never landed) fail it; a surplus is counted in the figures.
-    """
+    """At least, not exactly, as many as listed: Chess.com caches each archive apart, so a game
+    between two roster players may come through one's archive before the other's."""
     listed = read_archive_counts(dataset.client, months)
     found = _games_by_player(dataset, months)
     missing, surplus = [], 0
@@ -272,7 +249,6 @@ def _games_match_archives(dataset: _Dataset, months: Sequence[str]) -> dg.AssetC
 
 
 def _games_by_player(dataset: _Dataset, months: Sequence[str]) -> dict[tuple[str, str], int]:
-    """Per (month, lowercase username), the games in the warehouse the player played, either side."""
     if not months:
         return {}
     games = dataset.table("players_games")
@@ -290,8 +266,6 @@ def _games_by_player(dataset: _Dataset, months: Sequence[str]) -> dict[tuple[str
 
 
 def _games_outside_their_month(dataset: _Dataset, months: Sequence[str]) -> tuple[dict[str, int], int]:
-    """Per month, its games whose ``end_time`` lies outside its Pacific bounds, and how many games
-    of the months have no ``end_time``: one query for all months."""
     if not months:
         return {}, 0
     bounds = ", ".join(["(%s, %s, %s)"] * len(months))
@@ -309,8 +283,7 @@ def _games_outside_their_month(dataset: _Dataset, months: Sequence[str]) -> tupl
 
 
 def players_asked_for(instance: dg.DagsterInstance) -> int:
-    """How many players the latest load of ``chess/players`` asked for, as it recorded them; for a
-    load recorded before that, what the configuration asks for (the list's size, or max_players)."""
+    """The configuration's answer only for a load recorded before ``players_asked_for`` existed."""
     latest = instance.get_latest_materialization_event(PLAYERS_KEY)
     recorded = (
         latest.asset_materialization.metadata.get(PLAYERS_ASKED_FOR)
@@ -428,11 +401,8 @@ def _nonzero(message: str, count: int) -> list[str]:
     return [message] if count else []
 
 
-# Freshness: fail when the latest load is older than the schedules allow (a missed day, a week).
-# Dagster marks these builders superseded by FreshnessPolicy (public and on by default in 1.13), but
-# a FreshnessPolicy is evaluated only by the freshness daemon into the asset's health state: it is
-# not an asset check, so nothing a run, `materialize` in a test or CI without a daemon can evaluate
-# or fail on. The checks stay, without the warning every CLI command would otherwise print.
+# Not Dagster's FreshnessPolicy, which only its daemon evaluates: a run, a test or CI could not fail
+# on it. Its supersession warning is silenced, or every CLI command would print it.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", dg.SupersessionWarning)
     freshness_checks = [

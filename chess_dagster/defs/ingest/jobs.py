@@ -1,13 +1,4 @@
-"""The raw loads' jobs and schedules, and a job that only checks what is loaded.
-
-* the games: daily (``CHESS_GAMES_CRON``), the month in progress at Chess.com (US Pacific) and
-  every month not yet closed (``sources/chess_com/months.months_to_finish``), in one run; closed months once
-  loaded are skipped by the source and re-checked only on demand;
-* the roster's tables (players, profiles, stats): weekly (``CHESS_ROSTER_CRON``);
-* ``chess_source_job``: every table, the games of a range of months, in one run and one
-  dlt load (a first backfill; ``chess-load all``);
-* ``chess_checks``: every check of the raw tables against what DuckDB holds, loading nothing.
-"""
+"""The raw loads' jobs and schedules, and a job that only checks what is loaded."""
 
 from datetime import UTC, datetime
 
@@ -22,7 +13,7 @@ from chess_dagster.sources.chess_com.ledgers import read_open_months
 from chess_dagster.sources.chess_com.months import current_month, months_to_finish, now
 from chess_dagster.sources.chess_com.tables import TABLES
 
-# How long a schedule tick waits for a DuckDB file a load holds (the tick itself times out at 60 s).
+# Shorter than the tick's own timeout.
 SCHEDULE_LOCK_WAIT_S = 10.0
 
 games_job = dg.define_asset_job(
@@ -75,9 +66,7 @@ def current_month_games_schedule(
 
 
 def _open_months(warehouse: ChessWarehouse, before: str, context: dg.ScheduleEvaluationContext) -> list[str]:
-    """The months before ``before`` the archive ledger holds as fetched before they closed; none
-    when the warehouse cannot be read now (a DuckDB file a load holds past the short wait): the
-    clock's months are asked for, and the ledger is read again at the next tick."""
+    """None when a load holds the DuckDB file past the short wait: the next tick reads the ledger again."""
     briefly = ChessWarehouse(database=warehouse.database, lock_timeout_s=SCHEDULE_LOCK_WAIT_S)
     try:
         with briefly.sql_client() as client:

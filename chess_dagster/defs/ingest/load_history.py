@@ -1,12 +1,5 @@
-"""What a dlt load changed, as Dagster metadata (the history tables are ``sources/chess_com/load.py``'s).
-
-Every materialization also carries what its load cost (``load_figures``): requests by status,
-bytes, requests in flight, seconds per dlt phase, rows per second; numbers, so the asset's page
-plots them across runs.
-
-A schema update to a table that already existed before the load is *drift* (``schema_new_columns``
-on the materialization, what the Slack sensor reports); an update that creates a table is the
-baseline of the first load and is recorded, not reported.
+"""What a dlt load changed and cost, as Dagster metadata. A schema update to a table that existed
+before the load is *drift*, reported; one that creates a table is the first load's baseline.
 """
 
 from __future__ import annotations
@@ -26,7 +19,6 @@ TableColumns = dict[str, dict[str, str]]
 
 
 def schema_update_for(load_info: LoadInfo, table: str) -> TableColumns:
-    """New tables and columns the load made for ``table`` and its child tables."""
     update: TableColumns = {}
     for package in load_info.load_packages:
         for name, table_schema in package.schema_update.items():
@@ -42,7 +34,6 @@ def schema_update_for(load_info: LoadInfo, table: str) -> TableColumns:
 
 
 def schema_metadata(load_info: LoadInfo, table: str, tables_before: Collection[str]) -> dict[str, object]:
-    """Materialization metadata: load id, stored schema hash, the update and the drift within it."""
     update = schema_update_for(load_info, table)
     drift = {name: columns for name, columns in update.items() if name in tables_before and columns}
     packages = load_info.load_packages
@@ -56,9 +47,7 @@ def schema_metadata(load_info: LoadInfo, table: str, tables_before: Collection[s
 
 
 def load_figures(requests: RequestStats, trace: PipelineTrace | None) -> dict[str, float | int]:
-    """What the load cost, as numbers the asset's page plots across materializations: requests by
-    status (every attempt, retries included), bytes received, the most requests in flight and the
-    lowest in-flight limit (after 429s), and, when dlt ran, seconds per phase and rows per second."""
+    """Numbers, so the asset's page plots them across materializations."""
     figures: dict[str, float | int] = {
         "http_requests": requests.attempts,
         **{f"http_{answer}": n for answer, n in requests.answers().items()},
@@ -81,6 +70,5 @@ def load_figures(requests: RequestStats, trace: PipelineTrace | None) -> dict[st
 
 
 def drift_of(metadata: Mapping[str, dg.MetadataValue]) -> TableColumns:
-    """The columns a load added to tables that existed before it (empty when it added none)."""
     value = metadata.get("schema_new_columns")
     return dict(value.value) if value is not None and isinstance(value.value, dict) else {}

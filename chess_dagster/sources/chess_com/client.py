@@ -1,13 +1,5 @@
-"""The one HTTP client the chess source talks to Chess.com through.
-
-Built on dlt's retrying ``requests`` helper, so retries on ``429`` (honouring ``Retry-After``),
-``5xx``, timeouts and dropped connections, and their timeout, attempts and backoff, are dlt's
-``[runtime] request_*`` settings. This module adds what is Chess.com-specific: the base URL
-checked up front, a recognizable ``User-Agent`` (anonymous clients get ``403``), ``404``/``410``
-read as "no such data" rather than failures, conditional requests (``ETag`` -> ``304``) and how long
-an answer stays fresh (``Cache-Control: max-age``), a bound on requests in flight that halves when
-the API answers ``429`` and grows back slowly, and one-line errors for everything else.
-"""
+"""The one HTTP client the chess source talks to Chess.com through: dlt's retrying ``requests``
+helper (retries are dlt's ``[runtime] request_*`` settings) plus what is Chess.com-specific."""
 
 from __future__ import annotations
 
@@ -28,7 +20,6 @@ from chess_dagster.lib.errors import ChessApiError, ChessConfigError
 
 log = logging.getLogger(__name__)
 
-# Status codes the PubAPI uses for "there is no such data": 404 now, 410 never again.
 NO_DATA_STATUSES = (404, 410)
 
 DEFAULT_CHESS_URL = "https://api.chess.com/pub/"
@@ -38,7 +29,6 @@ DEFAULT_USER_AGENT = (
 
 
 def validate_base_url(chess_url: str) -> str:
-    """Return ``chess_url`` with a trailing slash, or say in one line what is wrong with it."""
     parts = urlsplit(chess_url or "")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ChessConfigError(
@@ -49,7 +39,6 @@ def validate_base_url(chess_url: str) -> str:
 
 
 def json_object(body: bytes) -> dict[str, Any]:
-    """A body's JSON object (orjson through dlt); ``ValueError`` for anything else."""
     payload = fast_json.loadb(body)
     if not isinstance(payload, dict):
         raise ValueError("the body is JSON but not an object")
@@ -59,8 +48,7 @@ def json_object(body: bytes) -> dict[str, Any]:
 def _parse_body(
     parse: Callable[[bytes], Any], response: requests.Response, *args: Any, **kwargs: Any
 ) -> None:
-    """Response hook: parse a 200's body once, on every attempt; a body ``parse`` rejects (truncated,
-    garbled by a proxy) is marked for the retry condition."""
+    """A hook, so a truncated or garbled body is retried like a 5xx by dlt's retry condition."""
     if response.status_code == 200:
         try:
             response.parsed = parse(response.content)  # type: ignore[attr-defined]
@@ -69,24 +57,19 @@ def _parse_body(
 
 
 def _body_is_unparsable(response: requests.Response | None, exception: BaseException | None) -> bool:
-    """Retry condition: a 200 whose body could not be parsed."""
     return getattr(response, "unparsable", False)
 
 
 def _environment_settings(base_url: str) -> dict[str, Any]:
-    """Proxies and CA bundle as requests reads them from the environment, read once: requests reads
-    them (and ``~/.netrc``) again for every request of a session that trusts the environment, a
-    fifth of a request's CPU (README, Benchmarks). Chess.com needs no ``.netrc`` credentials."""
+    """Read once: a session that trusts the environment rereads it (and ``~/.netrc``) per request,
+    a large part of its CPU (docs/benchmarks.md); Chess.com needs no ``.netrc`` credentials."""
     settings = requests.Session().merge_environment_settings(base_url, {}, None, None, None)
     return {"trust_env": False, "proxies": settings["proxies"], "verify": settings["verify"]}
 
 
 class AdaptiveLimit:
-    """At most ``limit`` requests in flight; ``429`` halves the limit, successes grow it back.
-
-    Chess.com serves serial requests without limit and may answer ``429`` to parallel ones: the
-    limit starts at the configured ``max_concurrency`` and backs off instead of storming.
-    """
+    """Chess.com serves serial requests without limit and may answer ``429`` to parallel ones, so the
+    limit halves on a ``429`` instead of storming, and grows back with successes."""
 
     def __init__(self, max_concurrency: int) -> None:
         if max_concurrency < 1:
@@ -124,9 +107,6 @@ class AdaptiveLimit:
 
 
 class RequestStats:
-    """What a client's requests cost: every attempt by status, bytes received, the most requests in
-    flight at once, the in-flight limit (now, lowest, configured). Shared by the extract threads."""
-
     def __init__(self) -> None:
         self.attempts = 0
         self.by_status: Counter[int] = Counter()
@@ -144,8 +124,6 @@ class RequestStats:
             self.bytes_received += body_bytes
 
     def answers(self) -> dict[str, int]:
-        """Attempts so far that answered 200, 304, 404, 429 and 5xx (read under the lock: the
-        extract threads add statuses as they come)."""
         with self._lock:
             by_status = self.by_status.copy()
         return {
@@ -165,16 +143,12 @@ Payload = TypeVar("Payload")
 
 @dataclass(frozen=True)
 class Fetched(Generic[Payload]):
-    """A 200 (``payload`` set) or a 304 (``payload`` None: unchanged since ``etag``), fresh for
-    ``max_age_s`` seconds from now."""
-
     payload: Payload | None
     etag: str | None
     max_age_s: int = 0
 
 
 def max_age_s(headers: Mapping[str, str]) -> int:
-    """Seconds a response stays fresh: ``Cache-Control: max-age`` less its ``Age`` (0: not cacheable)."""
     directives = {
         name.strip().lower(): value.strip()
         for name, _, value in (d.partition("=") for d in headers.get("Cache-Control", "").split(","))
@@ -186,15 +160,12 @@ def max_age_s(headers: Mapping[str, str]) -> int:
 
 
 class ChessApiClient:
-    """GETs PubAPI paths relative to ``base_url`` and returns their JSON."""
-
     def __init__(
         self, base_url: str, user_agent: str, max_concurrency: int = 4, stats: RequestStats | None = None
     ) -> None:
         self.base_url = validate_base_url(base_url)
         self.limit = AdaptiveLimit(max_concurrency)
         self.stats = stats if stats is not None else RequestStats()
-        # Timeouts, attempts and backoff come from dlt's [runtime] config, injected by dlt.
         self._http = requests.Client(
             raise_for_status=False,
             retry_condition=_body_is_unparsable,
@@ -212,7 +183,6 @@ class ChessApiClient:
         return urljoin(self.base_url, path)
 
     def get_json(self, path: str) -> dict[str, Any] | None:
-        """The JSON object at ``path``, or ``None`` when the API says there is no such data (404/410)."""
         fetched = self.fetch(path, parse=json_object)
         return fetched.payload if fetched else None
 
@@ -222,15 +192,9 @@ class ChessApiClient:
         etag: str | None = None,
         parse: Callable[[bytes], Payload | None] = json_object,  # type: ignore[assignment]
     ) -> Fetched[Payload] | None:
-        """GET ``path``, conditionally when ``etag`` is given; ``None`` when there is no such data.
-
-        ``parse`` turns a 200's body into the payload (a JSON object by default) and raises
-        ``ValueError`` for a body it cannot read, which is retried like a 5xx.
-        """
         url = self.url(path)
         headers = {"If-None-Match": etag} if etag else {}
-        # Response hooks see every attempt, retried ones included: 429s inside retries lower the
-        # limit too, and each attempt's body is parsed (and judged) once.
+        # Hooks see every attempt, retries included, so 429s inside retries lower the limit too.
         hooks: dict[str, Any] = {"response": [self._on_response, partial(_parse_body, parse)]}
         try:
             with self.limit.slot():

@@ -1,22 +1,7 @@
-"""Games as Arrow tables: dlt's columnar route, the same columns its row-by-row normalizer makes.
+"""Games as Arrow tables, dlt's columnar route, with the columns its row-by-row normalizer would make,
+so the schema, the checks and the drift messages cannot tell the routes apart (docs/data.md).
 
-dlt normalizes dict rows one by one in Python; an Arrow table goes to a parquet file at extract
-and is loaded by the warehouse's bulk reader (the rates: ``make bench``, ``make bench-scale``). A
-player's archives go from their HTTP bodies to one table through Arrow's JSON reader
-(``archives_table``): C++ that releases the GIL, where ``json.loads`` and building the columns
-from dicts hold it for several times as long. The table has the columns dlt would have made of the same games,
-so the warehouse schema, the checks and the drift messages cannot tell the routes apart:
-
-* nested objects (``white``, ``black``, ``accuracies``) are flattened one level into
-  ``white__rating``, ... as with ``max_table_nesting=1`` (dlt then normalizes the names:
-  ``white__@id`` becomes ``white__aid``); deeper objects stay whole and land as ``json``;
-* fields whose type a batch could get wrong are typed here: epoch seconds become UTC timestamps,
-  ratings integers, accuracies floats even when a value is whole;
-* a field seen for the first time gets the type Arrow infers, so a new field still reaches the
-  schema and the drift sensor; values Arrow cannot put in one column are kept as JSON text.
-
-One difference remains: a list inside a game (none is documented) lands as a ``json`` column, where
-the row route would make a child table.
+``GAME_TYPES`` types the fields a batch could infer wrongly (a whole accuracy as an integer).
 """
 
 from __future__ import annotations
@@ -47,19 +32,14 @@ GAME_TYPES: Mapping[str, pa.DataType] = {
 
 
 def import_what_arrow_imports_lazily() -> None:
-    """Import pandas, which ``pa.array()`` of Python objects imports on first use (pyarrow asks
-    whether they are pandas objects): call it before dlt's extract threads start.
-
-    Done inside an extract thread, that import races dlt's ``is_pandas_frame()`` in the others,
-    which finds the module half-imported in ``sys.modules`` and fails the extract. Not done at
-    import: a run that extracts no games (warm, roster, mart) would pay a third of a second for it.
-    """
+    """Call before dlt's extract threads start: ``pa.array()`` imports pandas on first use, and in a
+    thread that races dlt's ``is_pandas_frame()``, which fails on the half-imported module. Not at
+    import, so runs that extract no games do not pay for pandas."""
     with contextlib.suppress(ImportError):  # without pandas (the code location's image) nothing races
         import pandas  # noqa: F401
 
 
 def flatten(row: Mapping[str, Any]) -> dict[str, Any]:
-    """``{"white": {"rating": 1}}`` -> ``{"white__rating": 1}``, one level deep."""
     flat: dict[str, Any] = {}
     for name, value in row.items():
         if isinstance(value, dict):
@@ -85,7 +65,6 @@ def _column(name: str, values: list[Any]) -> pa.Array:
 
 
 def games_table(games: Iterable[Mapping[str, Any]], primary_key: str = "url") -> pa.Table:
-    """The games as one Arrow table; columns in first-seen order, ``primary_key`` not nullable."""
     rows = [flatten(game) for game in games]
     names = list(dict.fromkeys(name for row in rows for name in row))
     fields, arrays = [], []
@@ -98,19 +77,12 @@ def games_table(games: Iterable[Mapping[str, Any]], primary_key: str = "url") ->
 
 
 class ArchiveBody(NamedTuple):
-    """A month archive's body as fetched, and how many games it lists (what the ledger records)."""
-
     body: bytes
     games: int
 
 
 def checked_archive(body: bytes) -> ArchiveBody:
-    """A month archive's body, once it is known to be a JSON object with a ``games`` list (orjson,
-    a small part of a request's cost): the HTTP client retries a body this rejects.
-
-    Raises:
-        ValueError: the body is not such an object (truncated, garbled by a proxy).
-    """
+    """Raises ValueError on a truncated or garbled body, so the HTTP client asks again."""
     document = fast_json.loadb(body)
     if not isinstance(document, dict) or not isinstance(document.get("games"), list):
         raise ValueError("a month archive is a JSON object with a 'games' list")
@@ -118,13 +90,8 @@ def checked_archive(body: bytes) -> ArchiveBody:
 
 
 def archives_table(archives: Mapping[str, bytes], primary_key: str = "url") -> pa.Table | None:
-    """Archive bodies by month (checked by ``checked_archive``) as one table of their games, as
-    ``games_table`` makes it, each game tagged with its ``archive_month``; ``None`` without games.
-
-    Arrow's JSON reader parses all the bodies in one call, one row per month: per month, its fixed
-    cost made it three times slower. Where it cannot (a field whose value types differ between
-    games), the games go the dict route, which keeps such a field as JSON text.
-    """
+    """All the bodies in one call, as the reader's fixed cost per call dominates; where Arrow cannot
+    (a field whose value types differ between games), the dict route keeps it as JSON text."""
     months = list(archives)
     joined = b"\n".join(archives.values())
     try:
@@ -155,7 +122,6 @@ def _archives_table_by_rows(archives: Mapping[str, bytes], primary_key: str) -> 
 
 
 def _flat_columns(struct: pa.StructArray, prefix: str, levels: int) -> Iterator[tuple[str, pa.Array]]:
-    """A struct's fields as columns, nested structs flattened ``levels`` deep (``white__rating``)."""
     for field, values in zip(struct.type, struct.flatten(), strict=True):
         name = prefix + field.name
         if levels and isinstance(values, pa.StructArray):
@@ -165,7 +131,6 @@ def _flat_columns(struct: pa.StructArray, prefix: str, levels: int) -> Iterator[
 
 
 def _typed(name: str, values: pa.Array) -> pa.Array:
-    """``values`` in the type ``GAME_TYPES`` gives ``name``; as Arrow inferred it otherwise."""
     known = GAME_TYPES.get(name)
     if known is None or values.type == known:
         return values

@@ -1,14 +1,5 @@
-"""One load of the chess source, without Dagster: read the ledgers, run dlt, write the ledgers back.
-
-``load_chess`` is what the Dagster asset runs (and what a script or a test can run on a bare dlt
-pipeline): it returns a ``LoadReport`` of what it did, which the asset turns into materializations.
-
-After each load, as in dlt's chess production example, the load info, the run's trace (dlt drops
-secret config values from it) and the schema updates are loaded beside the data as ``_load_info``,
-``_trace`` and ``_new_tables``, with what the source learnt (the ledgers, ``ledgers.py``): one
-extra, small dlt load per load that changed something (a warm load that loaded no rows and learnt
-nothing writes none). The ledgers are written only after the data they describe has landed.
-"""
+"""One load of the chess source without Dagster, so a script or a test can run it on a bare dlt
+pipeline: read the ledgers, run dlt, then write the load history and the ledgers (docs/data.md)."""
 
 from __future__ import annotations
 
@@ -39,11 +30,6 @@ from chess_dagster.sources.chess_com.tables import GAMES, PLAYERS
 
 @dataclass
 class LoadReport:
-    """What one load did. ``unchanged``: the tables it had nothing to ask or write for, and why;
-    ``loaded``: the tables dlt loaded (``load_info`` and ``trace`` are dlt's, None when dlt did not
-    run); ``games_by_month``: games per archive month of the load's months; ``players_asked_for``:
-    how many players the roster named."""
-
     tables: list[str]
     months: list[str]
     state: ChessState
@@ -65,7 +51,6 @@ class LoadReport:
         return len(self.players)
 
     def rows(self, table: str) -> int:
-        """Rows dlt normalized for ``table`` in this load (0 when unchanged)."""
         counts = (
             self.trace.last_normalize_info.row_counts if self.trace and self.trace.last_normalize_info else {}
         )
@@ -80,12 +65,7 @@ def load_chess(
     state: ChessState | None = None,
     collector: Collector | None = None,
 ) -> LoadReport:
-    """Load ``tables`` of the chess source (the games for ``months``) into ``pipeline``'s dataset.
-
-    A table with nothing to ask Chess.com for or to write is left out of the load (the report says
-    why); when every one is, dlt does not run. ``state``: the caller's, to read its counters while
-    the load runs; ``collector``: dlt's progress collector for the data load only.
-    """
+    """``state`` is the caller's, to read its counters while the load runs."""
     shared = state if state is not None else ChessState()
     with pipeline.sql_client() as client:
         tables_before = existing_tables(client)
@@ -113,14 +93,13 @@ def load_chess(
 
 
 def _run(pipeline: dlt.Pipeline, source: DltSource, collector: Collector | None) -> LoadInfo:
-    """dlt's run of ``source``, with ``collector`` as its progress for this load only (as
-    ``dlt.pipeline(progress=)`` would set it), not for the load history's small load after it."""
+    """``collector`` for this load only, not the load history's small load after it."""
     index_keys(source.selected_resources.values(), pipeline.destination)
     quiet = pipeline.collector
     if collector is not None:
         pipeline.collector = collector
     try:
-        # None (the destination's preference) is dlt's own default; its type hint leaves it out.
+        # None is dlt's own default; its type hint leaves it out.
         load_info = pipeline.run(source, loader_file_format=loader_file_format(pipeline.destination))  # type: ignore[arg-type]
     finally:
         pipeline.collector = quiet
@@ -129,8 +108,6 @@ def _run(pipeline: dlt.Pipeline, source: DltSource, collector: Collector | None)
 
 
 def _count(source: DltSource, report: LoadReport) -> None:
-    """Count what the loaded tables yield on their way through extract: games per archive month,
-    and the players the roster names (those the warehouse holds when the roster is unchanged)."""
     report.games_by_month.update(dict.fromkeys(report.months, 0))
     if GAMES.name in report.loaded:
         source.resources[GAMES.name].add_map(lambda games: _count_months(games, report.games_by_month))
@@ -154,7 +131,6 @@ def _count_months(games: pa.Table, by_month: dict[str, int]) -> pa.Table:
 
 
 def data_rows(trace: PipelineTrace) -> int:
-    """Rows the load wrote to data tables (not dlt's own state)."""
     normalized = trace.last_normalize_info
     counts = normalized.row_counts if normalized else {}
     return sum(rows for table, rows in counts.items() if not table.startswith("_dlt"))
@@ -164,18 +140,13 @@ TEXT: TDataType = "text"
 
 
 def _nullable(data_type: TDataType, *names: str) -> TTableSchemaColumns:
-    """Types for fields of dlt's load info and trace that a successful load leaves empty: untyped,
-    dlt cannot create them, and says so in a warning of nine lines per table when it makes the
-    history tables (the first load into a warehouse)."""
+    """Fields a successful load leaves empty: untyped, dlt cannot create them and warns at length."""
     return {name: {"data_type": data_type, "nullable": True} for name in names}
 
 
 def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo, ledgers: Sequence[DltResource]) -> None:
-    """Load ``_load_info``, ``_trace`` and ``_new_tables`` for ``load_info``, and the ``ledgers``'
-    rows it learnt (``ledgers.py``), in one small load after the data has landed.
-
-    In the data's file format (parquet on DuckDB): as INSERT statements, a large backfill's
-    archive rows made DuckDB's SQL parser the peak of the whole run's memory."""
+    """In the data's file format: as INSERTs, a backfill's ledger rows made DuckDB's SQL parser the
+    run's memory peak."""
     trace = pipeline.last_trace
     new_tables = [package.asdict()["tables"] for package in load_info.load_packages]
     pipeline.run(
@@ -203,6 +174,5 @@ def save_load_history(pipeline: dlt.Pipeline, load_info: LoadInfo, ledgers: Sequ
             dlt.resource(new_tables, name="_new_tables"),
             *ledgers,
         ],
-        # None (the destination's preference) is dlt's own default; its type hint leaves it out.
         loader_file_format=loader_file_format(pipeline.destination),  # type: ignore[arg-type]
     )

@@ -1,16 +1,5 @@
-"""How far a load is, told while it runs: one line every few seconds, one at the end of each phase.
-
-``LoadProgress`` is a dlt progress collector (``dlt.pipeline(progress=...)``): dlt tells it when
-extract, normalize and load start and stop, and counts rows per table as they pass. dlt's own
-``LogCollector`` writes only when dlt counts something, so it is silent through a long wait on the
-network, and knows nothing of what the chess source is waiting for. This one adds a clock (a
-thread that writes every ``every_s`` seconds while a phase runs) and the source's own figures:
-players and archive months done (``SourceProgress``, counted by the source's transformer threads),
-requests by status and the in-flight limit (``RequestStats``, counted by its HTTP client).
-
-It writes to this module's logger; in a Dagster run that logger is one of the instance's managed
-Python loggers, so the lines reach the run's event log (the UI) and the console once each.
-"""
+"""How far a load is, told while it runs. Not dlt's ``LogCollector``: it is silent while the source
+waits on the network and knows nothing of requests or months (docs/loads.md)."""
 
 from __future__ import annotations
 
@@ -29,25 +18,18 @@ from chess_dagster.sources.chess_com.client import RequestStats
 
 log = logging.getLogger(__name__)
 
-# dlt's traced pipeline steps a load has, and the counters dlt keeps besides tables in them
-# (extract: resources; normalize: files and items; load: jobs).
 PHASES = ("extract", "normalize", "load")
 DLT_COUNTERS = ("Resources", "Files", "Items", "Jobs")
-# The source's kinds of work, in the order a progress line names them.
 KINDS = PROFILES, STATS, PLAYERS, MONTHS = "profiles", "stats", "players", "archive months"
 
 
 class SourceProgress:
-    """The chess source's work done, by kind (profiles, stats, players' games, archive months), and how
-    much of it there is: a kind appears once the source starts on it. Shared by its threads."""
-
     def __init__(self) -> None:
         self.done: dict[str, int] = {}
         self.total: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def planned(self, kind: str, total: Callable[[], int]) -> None:
-        """``kind`` has ``total()`` units of work; counted the first time only."""
         with self._lock:
             if kind not in self.total:
                 self.total[kind] = total()
@@ -58,14 +40,12 @@ class SourceProgress:
             self.done[kind] = self.done.get(kind, 0) + units
 
     def kinds(self) -> list[tuple[str, int, int]]:
-        """``(kind, done, total)`` for each kind begun, in ``KINDS`` order (others after)."""
         with self._lock:
             begun = [(kind, self.done[kind], total) for kind, total in self.total.items()]
         return sorted(begun, key=lambda k: KINDS.index(k[0]) if k[0] in KINDS else len(KINDS))
 
 
 def _bookkeeping(counter: str) -> bool:
-    """A counter of dlt's own (files, jobs) or of its state tables, not of the data's rows."""
     return counter in DLT_COUNTERS or counter.startswith("_dlt")
 
 
@@ -74,16 +54,13 @@ def plural(count: int, noun: str) -> str:
 
 
 def seconds(value: float) -> str:
-    """``7 s``, ``2 min 5 s``: how a person reads a duration."""
     whole = round(value)
     return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60} s"
 
 
 def time_left(elapsed_s: float, kinds: list[tuple[str, int, int]]) -> str | None:
-    """The time the slowest kind of work begun needs at its pace so far; None while any is less
-    than 5% done (a pace from the first few answers is noise: they wait for the titled list), and
-    once all is done. A kind the source has not begun (its first player not reached yet) is not
-    known here, so a first estimate can be short."""
+    """None below 5% done: the first answers' pace is noise (they wait for the titled list). A kind
+    not begun yet is not counted, so a first estimate can be short."""
     unfinished = [(done, total) for _, done, total in kinds if done < total]
     if not unfinished or any(done * 20 < total for done, total in unfinished):
         return None
@@ -91,7 +68,6 @@ def time_left(elapsed_s: float, kinds: list[tuple[str, int, int]]) -> str | None
 
 
 def extract_figures(requests: RequestStats, source: SourceProgress, rows: int) -> list[str]:
-    """The extract's figures: work done of each kind, requests by status, in-flight limit, rows."""
     answers = requests.answers()
     notable = ", ".join(f"{status}: {answers[status]}" for status in ("304", "429", "5xx"))
     figures = [f"{kind} {done:,}/{total:,}" for kind, done, total in source.kinds()]
@@ -103,13 +79,8 @@ def extract_figures(requests: RequestStats, source: SourceProgress, rows: int) -
 
 
 class LoadProgress(Collector):
-    """A dlt collector that logs how far each phase is, every ``every_s`` seconds while it runs,
-    and what it did, and in how long, when it ends.
-
-    Phases are dlt's traced pipeline steps (``on_start_trace_step``/``on_end_trace_step``), not
-    the collector's own context, which dlt opens per source and per package (the pipeline's
-    state is extracted as a second source): one extract, one normalize, one load per load.
-    """
+    """Phases are dlt's traced steps, not the collector's own context, which dlt opens per source and
+    per package (the pipeline's state is a second source)."""
 
     def __init__(self, requests: RequestStats, source: SourceProgress, every_s: float = 3.0) -> None:
         if every_s <= 0:
@@ -146,12 +117,10 @@ class LoadProgress(Collector):
             self._totals[name] += inc_total or 0
 
     def rows(self) -> int:
-        """Rows dlt has counted in this phase's data tables."""
         with self._lock:
             return sum(n for name, n in self._counters.items() if not _bookkeeping(name))
 
     def figures(self) -> list[str]:
-        """What the phase has done: the extract's own figures, dlt's counters in the others."""
         if self.phase == "extract":
             return extract_figures(self.requests, self.source, self.rows())
         with self._lock:
@@ -165,8 +134,6 @@ class LoadProgress(Collector):
         return [f"{self.rows():,} rows", *counted] if self.phase == "normalize" else counted
 
     def line(self, ended: str = "", elapsed_s: float | None = None) -> str:
-        """The phase's figures: while it runs, how long it has run and (extract) an estimate of the
-        rest; when it has ``ended`` ("done", "failed", "stopped"), its duration."""
         elapsed = elapsed_s if elapsed_s is not None else time.monotonic() - self._started
         figures = self.figures()
         if ended:
@@ -178,8 +145,7 @@ class LoadProgress(Collector):
         return f"{head}: {', '.join(figures)}" if figures else head
 
     def _tick(self) -> None:
-        """Every ``every_s`` seconds until the phase ends, its line (a line each time, also when
-        nothing moved: a stalled load says so by its clock)."""
+        """A line also when nothing moved: a stalled load says so by its clock."""
         while not self._stopped.wait(self.every_s):
             log.info(self.line())
 
@@ -205,14 +171,13 @@ class LoadProgress(Collector):
             self._clock.join()
             self._clock = None
         elapsed = (step.finished_at - step.started_at).total_seconds()
-        # dlt traces exceptions only; a run terminated (Dagster) or interrupted (Ctrl-C) passes here
-        # with its BaseException in flight and no step_exception.
+        # dlt traces Exceptions only: a terminated or interrupted run has no step_exception.
         interrupted = not isinstance(sys.exc_info()[1], Exception | None)
         ended = "failed" if step.step_exception else "stopped" if interrupted else "done"
         log.info(self.line(ended=ended, elapsed_s=elapsed))
 
     def _start(self, step: str) -> None:
-        """dlt's per-source and per-package context: the phases are counted by the trace hooks."""
+        """The trace hooks count the phases."""
 
     def _stop(self) -> None:
         """See ``_start``."""

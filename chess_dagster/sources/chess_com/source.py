@@ -1,28 +1,6 @@
-"""The dlt ``chess`` source: Chess.com players, their profiles, stats and monthly game archives.
-
-One top-level resource per endpoint, as dlt's verified sources read, its table declared in
-``tables.py`` (disposition, key, column hints)::
-
-    titled/{title} ─ players ─┬─ player/{username}                      → players_profiles
-                              ├─ player/{username}/stats                → players_stats
-                              └─ player/{username}/games/archives
-                                 └─ player/{username}/games/{YYYY}/{MM} → players_games
-
-Grown from dlt's chess production example, made safe to re-run and cheap to backfill:
-
-* players are replaced, profiles merged on ``player_id``, a player's stats replaced whole and games
-  merged on ``url`` (the one id every game has; ``uuid`` is absent from older archives), so loading
-  a month twice leaves the same rows;
-* the children of ``players`` fetch for several players at once (parallelized transformers),
-  never more than ``max_concurrency`` requests in flight, fewer after a ``429``;
-* what was fetched before is in the ledgers (``ledgers.py``) of the load's ``ChessState``: a
-  closed month once loaded is not downloaded again, the current month is asked for with
-  ``If-None-Match`` (``304`` when unchanged), profiles and stats again once Chess.com's ``max-age``
-  for them has passed, with their ETag;
-* games travel as one Arrow table per player (``columnar.py``), parsed from the player's
-  archive bodies by Arrow's JSON reader in one call: dlt writes them as parquet and the warehouse
-  bulk-loads them.
-"""
+"""The dlt ``chess`` source, one top-level resource per Chess.com endpoint as dlt's verified sources
+read: grown from dlt's chess production example, made safe to re-run and cheap to backfill
+(endpoints and tables: docs/data.md)."""
 
 from __future__ import annotations
 
@@ -68,22 +46,8 @@ def chess(
     recheck_closed_months: bool = False,
     state: ChessState | None = None,
 ) -> Sequence[DltResource]:
-    """Chess.com data for titled players (or an explicit ``players`` list).
-
-    Args:
-        chess_url: PubAPI base URL, ``https://api.chess.com/pub/`` for the real API.
-        user_agent: sent with every request; Chess.com wants a contact in it.
-        title: which titled list to read (GM, IM, ...) when ``players`` is not given.
-        max_players: how many players of the titled list to load.
-        players: explicit usernames; replaces the titled list. Unknown names fail the load.
-        max_concurrency: most requests in flight at once (halved for a while after a 429).
-        months: ``YYYY-MM`` months whose game archives to load; the current month if not given.
-        recheck_closed_months: ask again (conditionally) for closed months already loaded.
-        state: what the load shares with its caller (``source_state.py``): the ledgers read
-            before and what this load fetched, the players the warehouse holds, request and
-            progress counters, and the tables with nothing to do. A fresh one when not given:
-            every month and answer is downloaded.
-    """
+    """Settings: README's table. ``state`` is shared with the caller (``source_state.py``); without
+    one, every month and answer is downloaded."""
     title = _checked_roster_settings(title, max_players, players)
     shared = state if state is not None else ChessState()
     shared.start(
@@ -105,7 +69,7 @@ def chess(
 
 
 def _checked_roster_settings(title: str, max_players: int, players: list[str] | None) -> str:
-    """The title in Chess.com's spelling; a bad setting fails before any request is made."""
+    """A bad setting fails before any request is made."""
     title = title.upper()
     if title not in TITLES:
         raise ChessConfigError(
@@ -118,7 +82,6 @@ def _checked_roster_settings(title: str, max_players: int, players: list[str] | 
 
 @dlt.resource(name="players")
 def players_resource(state: ChessState) -> Iterator[dict[str, Any]]:
-    """``titled/{title}`` (or the configured players): the roster every other table hangs off."""
     names = state.players_now()
     state.usernames_listed.update(names)
     for username in names:
@@ -127,7 +90,6 @@ def players_resource(state: ChessState) -> Iterator[dict[str, Any]]:
 
 @dlt.transformer(name="players_profiles", parallelized=True)
 def players_profiles(player: dict[str, Any], state: ChessState) -> Iterator[dict[str, Any]]:
-    """``player/{username}``, unless the one loaded is still fresh or unchanged (``304``)."""
     username, ledger = player["username"], state.ledgers.profiles
     fetched = _fetch_unless_fresh(state, PROFILES, ledger, username, "player/{username}")
     if fetched is None:
@@ -139,8 +101,6 @@ def players_profiles(player: dict[str, Any], state: ChessState) -> Iterator[dict
 
 @dlt.transformer(name="players_stats", parallelized=True)
 def players_stats(player: dict[str, Any], state: ChessState) -> Iterator[list[dict[str, Any]]]:
-    """``player/{username}/stats``: a row per rating kind, unless the stats loaded are still fresh
-    or unchanged (``304``)."""
     username, ledger = player["username"], state.ledgers.stats
     fetched = _fetch_unless_fresh(state, STATS, ledger, username, "player/{username}/stats")
     if fetched is None:
@@ -159,9 +119,6 @@ def players_stats(player: dict[str, Any], state: ChessState) -> Iterator[list[di
 def _fetch_unless_fresh(
     state: ChessState, kind: str, ledger: ProfileLedger | StatsLedger, username: str, path: str
 ) -> Fetched[dict[str, Any]] | None:
-    """``path`` for ``username``, asked with the ETag known (``If-None-Match``), unless the answer
-    loaded is still fresh (``Cache-Control: max-age``): None when fresh, or when Chess.com no longer
-    has the player (noted as missing)."""
     state.progress.planned(kind, lambda: len(state.usernames_listed))
     if ledger.fresh(username):
         state.progress.advanced(kind)
@@ -174,9 +131,7 @@ def _fetch_unless_fresh(
 
 
 def stats_rows(username: str, stats: dict[str, Any]) -> list[dict[str, Any]]:
-    """The stats answer as one row per kind: a rated kind's ``last``, ``best`` and ``record``;
-    ``fide`` (when not 0) as its last rating; ``tactics``' highest and ``puzzle_rush``'s best score
-    as their best. One grain, player and kind, so the mart reads every rating the same way."""
+    """One grain, player and kind, so the mart reads every rating the same way (docs/data.md)."""
     rows = [_rated_row(username, kind, block) for kind, block in stats.items() if kind.startswith("chess")]
     if stats.get("fide"):
         rows.append({"username": username, "kind": "fide", "last_rating": stats["fide"]})
@@ -217,10 +172,8 @@ def _rated_row(username: str, kind: str, block: dict[str, Any]) -> dict[str, Any
 
 @dlt.transformer(name="players_games", parallelized=True)
 def players_games(player: dict[str, Any], state: ChessState) -> Iterator[pa.Table]:
-    """``player/{username}/games/{YYYY}/{MM}`` for the load's months, as one Arrow table per
-    player (``columnar.py``), each game tagged with the ``archive_month`` it was fetched for:
-    Chess.com's month, in US Pacific time (a game ending at 03:00 UTC on the 1st is in the month
-    before). Each archive asked for is recorded in the archive ledger."""
+    """Each game is tagged with the ``archive_month`` it was fetched for: Chess.com's month is US
+    Pacific, not the UTC month of ``end_time`` (docs/months.md)."""
     username = player["username"]
     state.progress.planned(PLAYERS, lambda: len(state.usernames_listed))
     state.progress.planned(
@@ -234,8 +187,7 @@ def players_games(player: dict[str, Any], state: ChessState) -> Iterator[pa.Tabl
         return
     bodies = {month: body for month in todo if (body := _archive_body(username, month, archived, state))}
     state.progress.advanced(PLAYERS)
-    # One table per player, not per month: Arrow's JSON reader and dlt (a schema merge per item)
-    # both have a fixed cost per call.
+    # One table per player, not per month: Arrow's JSON reader and dlt have a fixed cost per call.
     games = archives_table(bodies) if bodies else None
     unseen = state.first_seen(games) if games is not None else None
     if unseen is not None and unseen.num_rows:
@@ -243,7 +195,6 @@ def players_games(player: dict[str, Any], state: ChessState) -> Iterator[pa.Tabl
 
 
 def _archived_months(username: str, state: ChessState) -> set[str] | None:
-    """``player/{username}/games/archives`` as ``YYYY-MM`` months (None: a vanished player)."""
     listed = state.client.get_json(f"player/{username}/games/archives")
     if listed is None:
         state.missing(username, "games/archives")
@@ -253,8 +204,6 @@ def _archived_months(username: str, state: ChessState) -> set[str] | None:
 
 
 def _archive_body(username: str, month: str, archived: set[str], state: ChessState) -> bytes | None:
-    """One month's archive body, None when unchanged (``304``) or without games (not listed,
-    ``404``/``410``); recorded in the archive ledger either way."""
     ledger = state.ledgers.archives
     fetched = (
         state.client.fetch(month_path(username, month), ledger.etag(username, month), parse=checked_archive)

@@ -1,10 +1,5 @@
-"""What the chess source's resources share in one load, explicit in one object: ``ChessState``.
-
-The caller fills what it knows before the load (the ledgers read from the warehouse, the players it
-holds) and reads back what the load did (the ledgers' new rows, requests, progress, the tables that
-had nothing to do); the source adds its HTTP client and the roster, then its resources read and
-write the rest from several threads.
-"""
+"""What the chess source's resources share in one load, explicit in one object, so that the caller
+can fill what it knows before the load and read back what the load did."""
 
 from __future__ import annotations
 
@@ -29,8 +24,6 @@ SIDES = ("white", "black")
 
 @dataclass
 class Ledgers:
-    """What the source remembers between loads (``ledgers.py``), one ledger per endpoint."""
-
     archives: ArchiveLedger = field(default_factory=ArchiveLedger)
     profiles: ProfileLedger = field(default_factory=ProfileLedger)
     stats: StatsLedger = field(default_factory=StatsLedger)
@@ -39,30 +32,24 @@ class Ledgers:
         return self.archives, self.profiles, self.stats
 
     def learnt(self) -> bool:
-        """Whether this load fetched anything the ledgers did not know."""
         return any(ledger.rows() for ledger in self.all())
 
 
 @dataclass
 class ChessState:
-    """One load's shared state. ``loaded_players``: the players the warehouse holds (None before
-    the roster's first load); given, the roster is read when the source is made, so that
-    ``nothing_to_do`` can tell which tables have nothing to ask or write."""
+    """``loaded_players`` given, the roster is read when the source is made, for ``nothing_to_do``."""
 
     ledgers: Ledgers = field(default_factory=Ledgers)
     loaded_players: Collection[str] | None = None
     requests: RequestStats = field(default_factory=RequestStats)
     progress: SourceProgress = field(default_factory=SourceProgress)
-    # Set by the source when it is made.
     months: list[str] = field(default_factory=list)
     recheck_closed_months: bool = False
-    # The players of this load, complete before the first child resource runs.
     usernames_listed: set[str] = field(default_factory=set)
     _api: ChessApiClient | None = None
     _asked_for: tuple[str, int, list[str] | None] = ("GM", 1, None)
     _listed: list[str] | None = None
-    # A game is in two archives of the load only when both its players are in it, so only such
-    # games' urls are remembered (every game's would grow with the backfill, the peak of the run).
+    # Only games between two players of the load: every game's url would grow with the backfill.
     _seen_urls: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -73,8 +60,6 @@ class ChessState:
         recheck_closed_months: bool,
         asked_for: tuple[str, int, list[str] | None],
     ) -> None:
-        """The source's settings: its client, months, and the players asked for (title, how many,
-        or an explicit list). The roster is read now when the warehouse's players are known."""
         self._api, self.months, self.recheck_closed_months = api, months, recheck_closed_months
         self._asked_for = asked_for
         if self.loaded_players is not None:
@@ -86,7 +71,6 @@ class ChessState:
         return self._api
 
     def players_now(self) -> list[str]:
-        """The players asked for: the configured list, or the first of the titled list."""
         return self._listed if self._listed is not None else self._read_players()
 
     def _read_players(self) -> list[str]:
@@ -117,8 +101,6 @@ class ChessState:
         ]
 
     def nothing_to_do(self, tables: Sequence[str]) -> dict[str, str]:
-        """The ``tables`` with nothing to ask Chess.com for or to write, each with why (empty
-        before the roster's first load: everything is asked for)."""
         if self._listed is None or self.loaded_players is None:
             return {}
         idle = {
@@ -130,7 +112,6 @@ class ChessState:
         return {name: table(name).unchanged for name in tables if idle.get(name)}
 
     def first_seen(self, games: pa.Table) -> pa.Table:
-        """The games but those between two players of the load that the other's archive yielded."""
         if not all(f"{side}__username" in games.column_names for side in SIDES):
             return games
         players_of_load = pa.array(sorted(self.usernames_listed), pa.string())

@@ -1,9 +1,5 @@
-"""The chess source's tables, each declared once: what it holds, where it comes from, how it is written.
-
-The dlt resources (``source.py``) take their hints from here, and the Dagster side derives from
-this list: the asset specs and their partitions, the multi-asset's outputs, the jobs, the watched
-assets of the drift sensor. Adding an endpoint is a declaration here and its resource there.
-"""
+"""The chess source's tables, each declared once, so that dlt's hints and the Dagster side (assets,
+partitions, jobs, the drift sensor) derive from one list."""
 
 from __future__ import annotations
 
@@ -14,19 +10,12 @@ from dlt.common.schema.typing import TTableSchemaColumns
 
 
 def _timestamps(*names: str) -> TTableSchemaColumns:
-    """Column hints for fields the API gives as epoch seconds."""
     return {name: {"data_type": "timestamp"} for name in names}
 
 
 @dataclass(frozen=True)
 class Table:
-    """One table of ``chess_data``, loaded by the resource of the same name.
-
-    ``parent``: the table whose rows the resource is fed (the roster), None for a root;
-    ``by_month``: partitioned by the archive month (one partition per ``YYYY-MM``);
-    ``with_roster``: refreshed with the players (the weekly roster job), not with the games;
-    ``unchanged``: why a load may have nothing to ask Chess.com for it, told on the materialization.
-    """
+    """``unchanged``: why a load may have nothing to ask Chess.com for it, told on the materialization."""
 
     name: str
     endpoint: str
@@ -43,7 +32,7 @@ class Table:
         return not self.by_month
 
     def hints(self) -> dict[str, Any]:
-        """The table's dlt hints, fresh for each source (dlt edits the dicts it is given)."""
+        """Fresh for each source: dlt edits the dicts it is given."""
         hints: dict[str, Any] = {
             "write_disposition": self.write_disposition,
             "primary_key": self.primary_key,
@@ -94,8 +83,7 @@ GAMES = Table(
     name="players_games",
     endpoint="player/{username}/games/{YYYY}/{MM}",
     parent="players",
-    # A load yields each game once (the source's shared urls), so dlt's merge need not
-    # deduplicate the staged rows by url, a pass that cost more than the rest of the merge.
+    # A load yields each game once (ChessState.first_seen), so dlt's costly dedup pass is skipped.
     write_disposition={"disposition": "merge", "strategy": "delete-insert", "deduplicated": True},
     primary_key="url",
     unchanged="every month is closed and loaded",
@@ -107,7 +95,6 @@ TABLE_NAMES = tuple(table.name for table in TABLES)
 
 
 def table(name: str) -> Table:
-    """The declaration of ``name``; a ``KeyError`` naming it when there is none."""
     for declared in TABLES:
         if declared.name == name:
             return declared

@@ -23,19 +23,12 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class ChessDbtProjectComponent(DbtProjectComponent):
-    """The dbt project component, building in the warehouse the loads write.
-
-    dbt reads its profile from variables (``chess_dbt/profiles.yml``); each run sets them from the
-    platform's settings, read at run time as a load reads them, so one setting (``CHESS_DUCKDB_PATH``,
-    ``DESTINATION__WAREHOUSE__*``) moves loads and mart together. dagster-dbt makes a
-    ``DbtCliResource`` for each step, which looks ``dbt`` up on PATH first: the folder of the dbt
-    beside this Python goes on PATH when there is none. The step then runs that dbt (``DbtCoreCli``).
-    """
+    """Each run sets dbt's profile from the platform's settings, so one setting moves loads and mart
+    (docs/mart.md); dagster-dbt looks ``dbt`` up on PATH, so the dbt beside this Python goes there."""
 
     @property
     def defs_state_config(self) -> DefsStateConfig:
-        """dagster-dbt's, told apart by the op: the mart by month and the ratings are two
-        components over one dbt project, which dagster-dbt would give the same state key."""
+        """Two components over one dbt project would get the same state key from dagster-dbt."""
         config = super().defs_state_config
         op_name = self.op.name if self.op else "dbt"
         return DefsStateConfig(
@@ -74,18 +67,14 @@ class ChessDbtProjectComponent(DbtProjectComponent):
 
 
 def run_artifacts_folder(parent: Path, dbt: DbtCliResource, run_id: str, op_name: str) -> Path:
-    """Where dagster-dbt puts a dbt step's artifacts: a folder per invocation under
-    ``DBT_TARGET_PATH``, by default the project's ``target/``. It keeps every run's (a manifest and
-    a log each, growing with every scheduled run): the step's folder goes when its build succeeded,
-    its events being in Dagster's event log, and stays when it failed, for dbt's log."""
+    """dagster-dbt keeps every run's artifacts, growing with every scheduled run; the step removes
+    its folder when its build succeeded (docs/mart.md)."""
     if not parent.is_absolute():
         parent = Path(dbt.project_dir) / parent  # relative to the project, as dbt resolves it
     return parent / f"run-{run_id}" / op_name
 
 
 def dbt_failures_in_one_line(message: str) -> str:
-    """dagster-dbt's error (the command, where its logs are, then each failure dbt logged, over
-    several lines) as one line: each failed node and the last line of what dbt said about it."""
     logged = [_ANSI.sub("", line).strip() for line in message.partition(_PARSED)[2].splitlines()]
     failures: list[list[str]] = []
     for line in logged:
@@ -98,9 +87,8 @@ def dbt_failures_in_one_line(message: str) -> str:
 
 
 def _check_secret_is_not_in_node_ids(profile: dict[str, str], manifest: Mapping[str, Any]) -> None:
-    """dbt masks a ``DBT_ENV_SECRET_`` value wherever it occurs in its logs, node ids too
-    (``model.chess.games`` becomes ``model.*****.games`` for the password ``chess``), and
-    dagster-dbt then cannot match dbt's events to assets: refuse such a password in one line."""
+    """dbt masks a ``DBT_ENV_SECRET_`` value in node ids too, and dagster-dbt then cannot match dbt's
+    events to assets."""
     secret = profile.get("DBT_ENV_SECRET_CHESS_PG_PASSWORD")
     if secret and any(secret in unique_id for unique_id in manifest["nodes"]):
         raise MartBuildError(
