@@ -102,6 +102,7 @@ bench-scale: setup  ## scale benchmark: 1,000 players x 24 months, cold and warm
 
 soak: setup  ## fault soak: chess-load runs under every fault the fixture API injects, rows checked after each
 	$(BIN)/python -m scripts.soak $(if $(ROUNDS),--rounds $(ROUNDS))
+	$(BIN)/python -m bench.render
 
 lock:  ## re-resolve requirements.lock (and the image's deploy/requirements.lock within it) from pyproject.toml (needs network to PyPI)
 	$(BIN)/python -m pip install --quiet uv

@@ -6,9 +6,9 @@ A docs page holds a benchmark's report between two markers::
     ...what `python -m bench.render` writes from the latest bench/results/backfill-*.json...
     <!-- /bench:backfill -->
 
-``make bench`` and ``make bench-scale`` write the JSON and print the same report (``report``), then
-rewrite every block; ``python -m bench.render --check`` exits 1 naming each block that differs from
-its JSON (a unit test runs the same check).
+``make bench``, ``make bench-scale`` and ``make soak`` write the JSON and print the same report
+(``report``, ``soak_report``), then rewrite every block; ``python -m bench.render --check`` exits
+1 naming each block that differs from its JSON (a unit test runs the same check).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ COLUMNS = {
 log = logging.getLogger("bench.render")
 
 
-def latest_result(kind: str, results: Path = RESULTS) -> tuple[Path, dict[str, Any]]:
+def latest_result(kind: str, results: Path = RESULTS) -> tuple[Path, Any]:
     """The newest ``<kind>-<time>.json`` (the time sorts as text) and what it holds."""
     paths = sorted(results.glob(f"{kind}-*.json"))
     if not paths:
@@ -96,10 +96,34 @@ def _phase_table(phases: list[dict[str, Any]], work: dict[str, float]) -> list[s
     return rows
 
 
+def soak_report(rounds: list[dict[str, Any]]) -> str:
+    """The soak's rounds as a Markdown table, then how many held exactly the fixture's games."""
+    lines = [
+        "| # | fault | months | exit | requests | faults injected | rows expected | rows found "
+        "| same urls | s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['number']} | {r['fault']} | {r['months']} | {r['exit_codes']} | {r['requests']} | "
+        f"{r['faults_injected']} | {r['rows_expected']} | {r['rows_found']} | "
+        f"{'yes' if r['exact'] else 'NO'} | {r['seconds']:.1f} |"
+        for r in rounds
+    ]
+    passed = sum(r["ok"] for r in rounds)
+    lines.append(
+        f"\n{passed} of {len(rounds)} rounds hold exactly the fixture's games; "
+        f"{sum(r['faults_injected'] for r in rounds)} faults injected "
+        f"in {sum(r['requests'] for r in rounds)} requests"
+    )
+    return "\n".join(lines)
+
+
 def rendered_block(kind: str) -> str:
-    """A docs block's body: the report in a text fence and the file it comes from."""
+    """A docs block's body: the report (the soak's a table, the others' in a text fence) and the
+    file it comes from."""
     path, result = latest_result(kind)
-    return f"```text\n{report(result)}\n```\n\nFrom `{path.relative_to(ROOT)}`.\n"
+    body = soak_report(result) if kind == "soak" else f"```text\n{report(result)}\n```"
+    return f"{body}\n\nFrom `{path.relative_to(ROOT)}`.\n"
 
 
 def render(page: str) -> str:

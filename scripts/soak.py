@@ -8,7 +8,8 @@ missing, no game twice, no game extra.
 
     python -m scripts.soak [--rounds 22] [--players 8]     # what `make soak` runs
 
-Prints a markdown table (quoted in docs/reliability.md) and exits 1 if any round lost or duplicated rows.
+Prints a markdown table (`make soak` renders it into docs/reliability.md) and exits 1 if any
+round lost or duplicated rows.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.render import soak_report
 from chess_dagster.lib.settings import PROJECT_ROOT
 from fixture import ChessUniverse, FixtureServer, Month, running_fixture_api
 from fixture.crash import kill_in
@@ -181,26 +183,6 @@ def soak(rounds: int, players: int, scratch: Path) -> list[Round]:
     return results
 
 
-def table(results: list[Round]) -> str:
-    lines = [
-        "| # | fault | months | exit | requests | faults injected | rows expected | rows found "
-        "| same urls | s |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| {r.number} | {r.fault} | {r.months} | {r.exit_codes} | {r.requests} | {r.faults_injected} | "
-        f"{r.rows_expected} | {r.rows_found} | {'yes' if r.exact else 'NO'} | {r.seconds:.1f} |"
-        for r in results
-    ]
-    passed = sum(r.ok for r in results)
-    lines.append(
-        f"\n{passed} of {len(results)} rounds hold exactly the fixture's games; "
-        f"{sum(r.faults_injected for r in results)} faults injected "
-        f"in {sum(r.requests for r in results)} requests"
-    )
-    return "\n".join(lines)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -212,9 +194,10 @@ def main() -> int:
     log.setLevel(logging.INFO)
     with tempfile.TemporaryDirectory(prefix="chess-soak-") as scratch:
         results = soak(args.rounds, args.players, Path(scratch))
-    print(table(results))
+    rounds = [{**vars(r), "ok": r.ok} for r in results]
+    print(soak_report(rounds))
     out = PROJECT_ROOT / "bench" / "results" / f"soak-{time.strftime('%Y%m%dT%H%M%S')}.json"
-    out.write_text(json.dumps([{**vars(r), "ok": r.ok} for r in results], indent=1))
+    out.write_text(json.dumps(rounds, indent=1))
     return 0 if all(r.ok for r in results) else 1
 
 

@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 import sys
-import urllib.request
 import zipfile
 
 import dagster as dg
@@ -17,7 +16,6 @@ from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls, query
 from chess_dagster_tests.e2e.commands import CHESS_LOAD, DG
 from chess_dagster_tests.loads import PLAYERS, retried_steps, run_events
-from fixture.dagster_home import dg_dev
 
 pytestmark = pytest.mark.e2e
 NOT_SOURCE = (".venv", ".git", "data", "dagster_home", "build", "dist", "*.egg-info", "__pycache__")
@@ -99,14 +97,6 @@ def test_dg_launch_refuses_a_month_outside_the_partitions_and_loads_nothing(dags
     assert result.returncode != 0
     assert f"containing the passed partition key `{month}`" in result.stderr
     assert loaded_game_urls(duckdb_path) == set()
-
-
-def test_dg_dev_serves_the_ui_and_stops_cleanly(dagster_env, tmp_path):
-    log = tmp_path / "dg-dev.log"
-    with dg_dev(dagster_env, log) as (base_url, process):
-        info = json.loads(urllib.request.urlopen(f"{base_url}/server_info", timeout=10).read())
-        assert "dagster_webserver_version" in info
-    assert process.returncode == 0, log.read_text()[-2000:]
 
 
 def test_the_wheel_ships_the_code_location_without_test_support(tmp_path):

@@ -6,7 +6,6 @@ against the fixture API the README starts, with a `.venv` the README's own comma
 lock; what each block prints is compared with what the page shows under it.
 """
 
-import os
 import re
 import shutil
 import socket
@@ -16,22 +15,10 @@ from pathlib import Path
 import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.e2e.walkthrough import Step, failures, read_steps, run
+from chess_dagster_tests.e2e.walkthrough import Step, failures, new_user_environment, read_steps, run
 
 # The pages in the order a reader follows them: the README's blocks set up the shell the others use.
-WALKED_PAGES = ("README.md", "docs/mart.md", "docs/months.md", "docs/checks.md")
-# What a new user's terminal has: no virtualenv, Dagster home or chess settings of the test session.
-SHELL_VARIABLES = (
-    "PATH",
-    "HOME",
-    "LANG",
-    "LC_ALL",
-    "USER",
-    "PIP_CACHE_DIR",
-    "PIP_INDEX_URL",
-    "UV_CACHE_DIR",
-    "UV_INDEX_URL",
-)
+WALKED_PAGES = ("README.md", "docs/mart.md", "docs/months.md", "docs/checks.md", "docs/loads.md")
 
 
 def walked_steps() -> list[Step]:
@@ -52,16 +39,6 @@ def copy_project(destination: Path) -> Path:
             (destination / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, destination / name)
     return destination
-
-
-def new_user_environment(tmp_path: Path) -> dict[str, str]:
-    path = os.pathsep.join(
-        part for part in os.environ["PATH"].split(os.pathsep) if not part.startswith(str(PROJECT_ROOT))
-    )
-    environment = {name: os.environ[name] for name in SHELL_VARIABLES if name in os.environ}
-    # Its processes write the bytecode of what they import (no PYTHONDONTWRITEBYTECODE here), so
-    # `make setup` need not compile every installed module first: the one change to its commands.
-    return environment | {"PATH": path, "TMPDIR": str(tmp_path), "UV_COMPILE_BYTECODE": "0"}
 
 
 def ports_the_readme_serves_on(steps: list[Step]) -> list[int]:

@@ -12,6 +12,12 @@ A block runs when an HTML comment (invisible on GitHub) marks it:
                                             anything; a line may leave out a timestamp before it)
     <!-- walkthrough: output, vary "s left" -->   lines holding that text depend on the machine's
                                             speed and are not compared
+    <!-- walkthrough: run by <file> -->     the next block needs what one shell cannot give (a
+                                            PostgreSQL server, the demo's servers): the file named,
+                                            a test or CI's script, reads the block from its page and
+                                            runs it (`blocks_run_by`); ` and ` joins several files
+
+Every ```bash and ```sql block of the README and the docs pages carries one of these markers.
 
 The blocks run in one bash process, as a reader types them into one terminal: what a block exports
 or starts in the background is there for the next. Why not mktestdocs or byexample: mktestdocs runs
@@ -27,17 +33,34 @@ import re
 import shlex
 import signal
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chess_dagster.lib.settings import PROJECT_ROOT
+
 MARKER = re.compile(r"<!-- walkthrough(?::\s*(?P<kind>[^>]*?))?\s*-->")
 FENCE = re.compile(r"^```(\w*)[^\n]*\n(?P<body>.*?)^```", re.MULTILINE | re.DOTALL)
+RUN_BY = "run by "
+COMMAND_LANGUAGES = ("bash", "sql")
 VARY = re.compile(r'vary "([^"]+)"')
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 ERROR_MARK = "walkthrough: exit"
 # Library log lines no command of the README may print by default (alembic's, dlt's column warning).
 NOISE = ("Context impl SQLiteImpl", "Running stamp_revision", "did not receive any data")
 SQL_RUNNER = ".venv/bin/python -m chess_dagster_tests.e2e.walkthrough_sql"
+# What a new user's terminal has: no virtualenv, Dagster home or chess settings of the test session.
+SHELL_VARIABLES = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "USER",
+    "PIP_CACHE_DIR",
+    "PIP_INDEX_URL",
+    "UV_CACHE_DIR",
+    "UV_INDEX_URL",
+)
 
 
 @dataclass
@@ -60,22 +83,76 @@ def read_steps(readme: str, page: str = "README.md") -> list[Step]:
     """The marked blocks of ``readme`` (the text of ``page``), in order, each output block attached
     to its step."""
     steps: list[Step] = []
+    elsewhere = False  # the last block is run by another file: its output block is not a step's
+    for kind, body, line, marker_line in _marked_blocks(readme, page):
+        if kind.startswith("output"):
+            if not steps and not elsewhere:
+                raise ValueError(f"{page} line {marker_line}: output before any step")
+            if not elsewhere:
+                steps[-1].expected = [text for text in body.splitlines() if text.strip()]
+                steps[-1].vary = VARY.findall(kind)
+        elif kind in ("run", "errors expected", "sql"):
+            steps.append(Step(line, kind, body, page=page))
+        elif not kind.startswith(RUN_BY):
+            raise ValueError(f"{page} line {marker_line}: unknown marker {kind!r}")
+        elsewhere = kind.startswith(RUN_BY) or (elsewhere and kind.startswith("output"))
+    return steps
+
+
+def _marked_blocks(readme: str, page: str) -> Iterator[tuple[str, str, int, int]]:
+    """Each marker's kind, the body of the block it marks, the block's line and the marker's."""
     for marker in MARKER.finditer(readme):
         fence = FENCE.search(readme, marker.end())
         if fence is None or readme[marker.end() : fence.start()].strip():
             raise ValueError(f"{page} line {_line(readme, marker.start())}: a marker not followed by a block")
-        kind = (marker.group("kind") or "run").strip()
-        body = fence.group("body")
-        if kind.startswith("output"):
-            if not steps:
-                raise ValueError(f"{page} line {_line(readme, marker.start())}: output before any step")
-            steps[-1].expected = [line for line in body.splitlines() if line.strip()]
-            steps[-1].vary = VARY.findall(kind)
-        elif kind in ("run", "errors expected", "sql"):
-            steps.append(Step(_line(readme, fence.start()), kind, body, page=page))
-        else:
-            raise ValueError(f"{page} line {_line(readme, marker.start())}: unknown marker {kind!r}")
-    return steps
+        kind, body = (marker.group("kind") or "run").strip(), fence.group("body")
+        yield kind, body, _line(readme, fence.start()), _line(readme, marker.start())
+
+
+def blocks_run_by(page_text: str, page: str, runner: str) -> list[str]:
+    """The bodies of ``page``'s blocks marked as run by ``runner`` (a path from the project root)."""
+    return [
+        body
+        for kind, body, _, _ in _marked_blocks(page_text, page)
+        if kind.startswith(RUN_BY) and runner in kind.removeprefix(RUN_BY).split(" and ")
+    ]
+
+
+def blocks_of(page: str, runner: str) -> list[str]:
+    """What ``runner`` runs of ``page`` (both paths from the project root): its marked blocks."""
+    return blocks_run_by((PROJECT_ROOT / page).read_text(), page, runner)
+
+
+def new_user_environment(tmp_path: Path) -> dict[str, str]:
+    """A new user's terminal: the shell's variables, none of the test session's settings, and the
+    project's .venv not on PATH."""
+    path = os.pathsep.join(
+        part for part in os.environ["PATH"].split(os.pathsep) if not part.startswith(str(PROJECT_ROOT))
+    )
+    environment = {name: os.environ[name] for name in SHELL_VARIABLES if name in os.environ}
+    # Its processes write the bytecode of what they import (no PYTHONDONTWRITEBYTECODE here), so
+    # `make setup` need not compile every installed module first: the one change to its commands.
+    return environment | {"PATH": path, "TMPDIR": str(tmp_path), "UV_COMPILE_BYTECODE": "0"}
+
+
+def runners_named(page_text: str, page: str) -> set[str]:
+    """The files ``page``'s markers say run its blocks elsewhere."""
+    return {
+        runner
+        for kind, _, _, _ in _marked_blocks(page_text, page)
+        if kind.startswith(RUN_BY)
+        for runner in kind.removeprefix(RUN_BY).split(" and ")
+    }
+
+
+def unmarked_command_blocks(page_text: str) -> list[int]:
+    """The lines of ```bash and ```sql blocks no marker stands before: commands nobody runs."""
+    marked = {line for _, _, line, _ in _marked_blocks(page_text, "")}
+    return [
+        line
+        for fence in FENCE.finditer(page_text)
+        if fence.group(1) in COMMAND_LANGUAGES and (line := _line(page_text, fence.start())) not in marked
+    ]
 
 
 def _line(text: str, offset: int) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.render import BLOCK, DOCS, report, stale_blocks
+from bench.render import BLOCK, DOCS, report, soak_report, stale_blocks
 
 RESULT = {
     "args": {"players": 2, "latency_ms": 20.0, "allowed_in_flight": 8},
@@ -40,9 +40,19 @@ def test_every_benchmark_block_in_the_docs_equals_what_its_json_renders() -> Non
     assert stale_blocks() == []
 
 
-def test_the_docs_hold_both_benchmarks() -> None:
+def test_the_docs_hold_both_benchmarks_and_the_soak() -> None:
     kinds = {block.group("kind") for page in DOCS.glob("*.md") for block in BLOCK.finditer(page.read_text())}
-    assert kinds == {"backfill", "scale"}
+    assert kinds == {"backfill", "scale", "soak"}
+
+
+def test_a_soak_report_has_a_row_per_round_and_counts_the_rounds_that_held() -> None:
+    held = {"number": 1, "fault": "none", "months": "2022-01...2022-02", "exit_codes": "0", "requests": 24}
+    held |= {"faults_injected": 0, "rows_expected": 398, "rows_found": 398, "exact": True, "seconds": 3.84}
+    lost = held | {"number": 2, "rows_found": 397, "exact": False, "faults_injected": 3, "ok": False}
+    lines = soak_report([held | {"ok": True}, lost]).splitlines()
+    assert lines[2] == "| 1 | none | 2022-01...2022-02 | 0 | 24 | 0 | 398 | 398 | yes | 3.8 |"
+    assert lines[3] == "| 2 | none | 2022-01...2022-02 | 0 | 24 | 3 | 398 | 397 | NO | 3.8 |"
+    assert lines[-1] == "1 of 2 rounds hold exactly the fixture's games; 3 faults injected in 48 requests"
 
 
 def test_a_report_tells_the_workload_each_phase_and_each_figures_verdict() -> None:

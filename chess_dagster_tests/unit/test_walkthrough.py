@@ -3,7 +3,16 @@
 import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.e2e.walkthrough import ERROR_MARK, Step, failures, mismatches, read_steps
+from chess_dagster_tests.e2e.walkthrough import (
+    ERROR_MARK,
+    Step,
+    blocks_run_by,
+    failures,
+    mismatches,
+    read_steps,
+    runners_named,
+    unmarked_command_blocks,
+)
 
 README = """\
 Start it:
@@ -93,3 +102,51 @@ def test_a_library_log_line_fails_its_step():
 def test_the_readme_reads_in_one_sitting():
     readme = (PROJECT_ROOT / "README.md").read_text()
     assert len(readme.splitlines()) <= 400, "details go to docs/, the README links them"
+
+
+ELSEWHERE = """\
+<!-- walkthrough: run by chess_dagster_tests/e2e/test_demo.py and .ci/run -->
+```bash
+make demo
+```
+
+<!-- walkthrough: output -->
+```
+what the demo prints
+```
+"""
+
+
+def test_a_block_run_by_other_files_is_no_step_and_each_file_finds_it():
+    assert read_steps(ELSEWHERE) == []
+    for runner in ("chess_dagster_tests/e2e/test_demo.py", ".ci/run"):
+        assert blocks_run_by(ELSEWHERE, "README.md", runner) == ["make demo\n"]
+    assert blocks_run_by(ELSEWHERE, "README.md", "chess_dagster_tests/e2e/test_team.py") == []
+
+
+def test_an_unmarked_command_block_is_found():
+    assert unmarked_command_blocks(README) == [21]
+
+
+PAGES = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda path: path.name)
+def test_every_command_block_of_the_readme_and_the_docs_is_run(page):
+    text = page.read_text()
+    assert unmarked_command_blocks(text) == [], f"{page.name}: mark these blocks (walkthrough.py says how)"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda path: path.name)
+def test_a_block_run_elsewhere_is_read_from_its_page_or_held_verbatim_by_its_runner(page):
+    name = page.relative_to(PROJECT_ROOT).as_posix()
+    text = page.read_text()
+    for runner in runners_named(text, name):
+        source = (PROJECT_ROOT / runner).read_text()
+        commands = [
+            line.split("#")[0].strip()
+            for body in blocks_run_by(text, name, runner)
+            for line in body.splitlines()
+            if line.split("#")[0].strip()
+        ]
+        assert name in source or any(command in source for command in commands), (name, runner)
