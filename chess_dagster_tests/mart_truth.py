@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from chess_dagster_tests.loads import PLAYERS, small_universe
+from chess_dagster_tests.moves_truth import expected_moves
 from fixture import Month
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -91,6 +92,11 @@ def player_games(games: dict[str, dict], roster: set[str]) -> list[dict]:
     return rows
 
 
+def plies_read(game: dict) -> int | None:
+    """The moves python-chess reads of the game's move text (its moves were read with the mart's)."""
+    return len(expected_moves(game)) or None if game.get("pgn") else None
+
+
 def games_rows(games: dict[str, dict]) -> list[tuple]:
     return [
         (
@@ -99,7 +105,7 @@ def games_rows(games: dict[str, dict]) -> list[tuple]:
             game["time_class"],
             pgn_tag(game, "ECO"),
             opening_name(game),
-            len(game["tcn"]) // 2 if game.get("tcn") else None,
+            plies_read(game),
             winner(game),
             game["white"]["username"].lower(),
             game["black"]["username"].lower(),

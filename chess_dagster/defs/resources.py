@@ -17,7 +17,7 @@ from dagster_dlt import DagsterDltResource
 from dlt.destinations.sql_client import SqlClientBase
 
 from chess_dagster.lib import slack
-from chess_dagster.lib.settings import Settings, settings
+from chess_dagster.lib.settings import DATASET_NAME, Settings, settings
 from chess_dagster.lib.warehouse import ensure_configured, held_warehouse, step_pipeline
 from chess_dagster.runs.failures import explained_as_failure
 
@@ -34,13 +34,13 @@ class ChessWarehouse(dg.ConfigurableResource):
     lock_timeout_s: float = Settings.duckdb_lock_timeout_s
 
     @contextmanager
-    def pipeline(self) -> Iterator[dlt.Pipeline]:
+    def pipeline(self, dataset_name: str = DATASET_NAME) -> Iterator[dlt.Pipeline]:
         """A dlt pipeline of this step's own into the warehouse (``step_pipeline``), once the
         warehouse can be written; else :class:`WarehouseError`. DuckDB: the file opens read-write
         once for the step (a lock held elsewhere is waited for). Elsewhere: dlt has the credentials."""
         with (
             held_warehouse(self.database, self.lock_timeout_s) as held,
-            step_pipeline(self.database, held) as pipeline,
+            step_pipeline(self.database, held, dataset_name) as pipeline,
         ):
             if held is None:
                 ensure_configured(pipeline)

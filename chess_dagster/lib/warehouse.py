@@ -1,14 +1,6 @@
-"""The warehouse and the dlt pipeline that loads it.
-
-The warehouse is dlt's named destination ``warehouse``: DuckDB at ``CHESS_DUCKDB_PATH`` unless
-dlt's configuration names another type (``DESTINATION__WAREHOUSE__DESTINATION_TYPE=postgres`` with
-``DESTINATION__WAREHOUSE__CREDENTIALS=postgresql://...``), so moving the data is configuration only.
-
-Every step that uses the warehouse runs in the concurrency pool of its type (:func:`warehouse_pool`):
-``chess_duckdb`` takes one step at a time (DuckDB allows one writing process), ``chess_postgres``
-several. On DuckDB a foreign process (a user's ``duckdb`` shell, a notebook) is waited for, within
-a bound, and anything else wrong with the file is said in one line with what to do.
-"""
+"""The warehouse and the dlt pipeline that loads it: dlt's named destination ``warehouse``, DuckDB
+unless dlt's configuration names another type, so moving the data is configuration only
+(docs/postgres.md)."""
 
 from __future__ import annotations
 
@@ -37,20 +29,15 @@ from chess_dagster.lib.settings import DATASET_NAME, PIPELINE_NAME, settings
 log = logging.getLogger(__name__)
 
 WAREHOUSE = "warehouse"
-# dlt's working folder of each step: a new temporary folder named so (``step_pipeline``).
 WORKING_FOLDER_PREFIX = "chess_dlt_"
 
 
 def _configured_type() -> str | None:
-    """``destination.warehouse.destination_type`` from dlt's config (dlt's setting, not the platform's)."""
     return dlt.config.get(f"destination.{WAREHOUSE}.destination_type", str) or None
 
 
 def warehouse_pool() -> str:
-    """The concurrency pool of the steps that use the warehouse: ``chess_<type>``, ``chess_duckdb``
-    by default. The instance sets each pool's limit (``dagster_home/dagster.yaml``: 1,
-    ``deploy/dagster.yaml``: several). Only the type's name is read, so a bad setting fails a
-    run, not the loading of the code location."""
+    """Only the type's name is read, so a bad setting fails a run, not the loading of the code location."""
     name = (_configured_type() or "duckdb").rsplit(".", 1)[-1].lower()
     return "chess_" + re.sub(r"\W+", "_", name)
 
@@ -61,20 +48,14 @@ def warehouse_destination(
     staging_dataset_name_layout: str | None = None,
     held: duckdb.DuckDBPyConnection | None = None,
 ) -> Destination:
-    """dlt's destination ``warehouse``: the DuckDB file ``database`` unless configured otherwise.
-
-    A configured destination takes its credentials from ``destination.warehouse.credentials`` in
-    dlt's config. ``name=None`` names it by its type, for describing it (dagster-dlt's kind tag).
-    ``held``: a connection to the DuckDB file the step already holds, which dlt then uses for every
-    stage instead of opening the file again (see :func:`held_warehouse`).
-    """
+    """``name=None`` names it by its type, for dagster-dlt's kind tag; ``held`` (:func:`held_warehouse`)
+    spares dlt opening the DuckDB file again at each stage."""
     config: dict[str, Any] = {"destination_name": name} if name else {}
     if staging_dataset_name_layout:
         config["staging_dataset_name_layout"] = staging_dataset_name_layout
     destination_type = _configured_type()
     if not destination_type or destination_type == "duckdb":
-        # Unbounded, DuckDB may take 80% of the machine for a merge; bounded, it spills to
-        # <database>.tmp and a backfill's memory stays flat, for a slower load (README, settings).
+        # Bounded, a merge spills to <database>.tmp instead of taking the machine's memory (README).
         limit = {"memory_limit": settings().duckdb_memory_limit}
         credentials = DuckDbCredentials(held if held is not None else database, global_config=limit)
         return dlt.destinations.duckdb(credentials, **config)
@@ -95,19 +76,15 @@ def on_duckdb(destination: Destination) -> bool:
 
 
 def loader_file_format(destination: Destination) -> TLoaderFileFormat | None:
-    """parquet for DuckDB: the games arrive as Arrow tables and go through as parquet, which DuckDB
-    reads natively (INSERT statements take several times as long and hold a backfill's SQL text in memory);
-    the destination's own preference elsewhere (PostgreSQL takes no parquet)."""
+    """parquet for DuckDB, which reads it natively (INSERTs are slower and hold the SQL in memory);
+    PostgreSQL takes no parquet."""
     return "parquet" if on_duckdb(destination) else None
 
 
 def index_keys(resources: Iterable[DltResource], destination: Destination) -> None:
-    """Off DuckDB, mark each table's primary key ``unique``: dlt's PostgreSQL destination indexes
-    only ``unique`` columns, not a primary key; every merge looks rows up by that key, and two
-    loads of one month at once cannot both insert a game (the second fails and is retried).
-    On DuckDB a unique constraint breaks dlt's delete-then-insert merge, and one step writes at
-    a time anyway. A key of several columns (a player's stats by kind) is left as it is: dlt's
-    ``unique`` is per column, and each of its columns repeats."""
+    """dlt's PostgreSQL destination indexes only ``unique`` columns, not a primary key; on DuckDB a
+    unique constraint breaks dlt's merge (docs/postgres.md). dlt's ``unique`` is per column, so a
+    key of several columns is left alone."""
     if on_duckdb(destination):
         return
     for resource in resources:
@@ -118,16 +95,14 @@ def index_keys(resources: Iterable[DltResource], destination: Destination) -> No
 
 
 @contextmanager
-def step_pipeline(database: str, held: duckdb.DuckDBPyConnection | None = None) -> Iterator[dlt.Pipeline]:
-    """A dlt pipeline into the warehouse with a working folder and a staging dataset of its own,
-    both removed afterwards, so steps load side by side: two processes on one working folder
-    corrupt it (dlt #1102), and merges through one staging dataset at once duplicate or drop rows
-    (dlt #4297, #2287). dlt restores the schema and its state from the warehouse into the new
-    folder when the pipeline runs. ``held``: the step's connection to the DuckDB file.
-    """
+def step_pipeline(
+    database: str, held: duckdb.DuckDBPyConnection | None = None, dataset_name: str = DATASET_NAME
+) -> Iterator[dlt.Pipeline]:
+    """A working folder and a staging dataset of the step's own, so steps load side by side
+    (dlt #1102, #4297, #2287; docs/postgres.md)."""
     staging = f"%s_staging_{uuid.uuid4().hex[:12]}"
     with _pipeline_in_temporary_folder(
-        warehouse_destination(database, staging_dataset_name_layout=staging, held=held)
+        warehouse_destination(database, staging_dataset_name_layout=staging, held=held), dataset_name
     ) as pipeline:
         try:
             yield pipeline
@@ -136,20 +111,20 @@ def step_pipeline(database: str, held: duckdb.DuckDBPyConnection | None = None) 
 
 
 @contextmanager
-def _pipeline_in_temporary_folder(destination: Destination) -> Iterator[dlt.Pipeline]:
-    """The chess pipeline into ``destination``, its working folder a new temporary one."""
+def _pipeline_in_temporary_folder(
+    destination: Destination, dataset_name: str = DATASET_NAME
+) -> Iterator[dlt.Pipeline]:
     with tempfile.TemporaryDirectory(prefix=WORKING_FOLDER_PREFIX) as working_folder:
         yield dlt.pipeline(
             pipeline_name=PIPELINE_NAME,
             pipelines_dir=working_folder,
             destination=destination,
-            dataset_name=DATASET_NAME,
+            dataset_name=dataset_name,
         )
 
 
 def _drop_staging_dataset(pipeline: dlt.Pipeline) -> None:
-    """Drop the staging dataset of a pipeline that loaded; a failure here is logged, not raised,
-    so it never hides the load's own outcome (a left-over ``chess_data_staging_*`` is harmless)."""
+    """A failure is logged, not raised, so it never hides the load's own outcome."""
     if pipeline.last_trace is None:
         return
     try:
@@ -162,10 +137,8 @@ def _drop_staging_dataset(pipeline: dlt.Pipeline) -> None:
 
 @contextmanager
 def describing_pipeline(database: str) -> Iterator[dlt.Pipeline]:
-    """A pipeline that only describes the assets (the warehouse's kind, the dataset) when they are
-    defined, in a temporary folder of its own: loading the code location never touches the data
-    folder, and processes loading it at once do not race for one folder. A warehouse type dlt does
-    not know is described as DuckDB here and fails the runs, in one line."""
+    """In a temporary folder, so loading the code location never touches the data folder; an
+    unknown warehouse type is described as DuckDB here and fails the runs instead."""
     try:
         destination = warehouse_destination(database, name=None)
     except WarehouseError:
@@ -174,16 +147,14 @@ def describing_pipeline(database: str) -> Iterator[dlt.Pipeline]:
         yield pipeline
 
 
-def existing_tables(client: SqlClientBase) -> set[str]:
-    """Tables of the chess dataset in the warehouse now (empty before the first load)."""
+def existing_tables(client: SqlClientBase, dataset_name: str = DATASET_NAME) -> set[str]:
     rows = client.execute_sql(
-        "select table_name from information_schema.tables where table_schema = %s", DATASET_NAME
+        "select table_name from information_schema.tables where table_schema = %s", dataset_name
     )
     return {name for (name,) in rows or []}
 
 
 def existing_columns(client: SqlClientBase, table: str) -> set[str]:
-    """Columns of ``table`` of the chess dataset in the warehouse now (empty when it does not exist)."""
     rows = client.execute_sql(
         "select column_name from information_schema.columns where table_schema = %s and table_name = %s",
         DATASET_NAME,
@@ -193,7 +164,6 @@ def existing_columns(client: SqlClientBase, table: str) -> set[str]:
 
 
 def ensure_configured(pipeline: dlt.Pipeline) -> None:
-    """Raise :class:`WarehouseError` naming the settings when dlt lacks the destination's config."""
     try:
         pipeline.destination_client()
     except ConfigFieldMissingException as exc:
@@ -209,8 +179,6 @@ def _lacking(destination_name: str, missing: str) -> WarehouseError:
 
 @dataclass(frozen=True)
 class PostgresAddress:
-    """Where the PostgreSQL warehouse is and who to be there (the password is never printed)."""
-
     host: str
     port: int
     user: str
@@ -219,8 +187,7 @@ class PostgresAddress:
 
 
 def warehouse_address(database: str) -> Path | PostgresAddress:
-    """The warehouse the loads write, for a reader of its SQL (the mart, the dashboard): the DuckDB
-    file ``database``, or the configured PostgreSQL destination's address."""
+    """For the readers of its SQL (the mart, the dashboard)."""
     destination = warehouse_destination(database)
     if on_duckdb(destination):
         return Path(database).resolve()
@@ -245,9 +212,8 @@ def warehouse_address(database: str) -> Path | PostgresAddress:
 
 
 def dbt_profile_env(database: str) -> dict[str, str]:
-    """The variables ``chess_dbt/profiles.yml`` reads: the warehouse the loads write (the DuckDB
-    file ``database``, or the configured destination), so one setting moves loads and mart. The
-    password goes in a ``DBT_ENV_SECRET_`` variable, whose value dbt keeps out of its logs."""
+    """For ``chess_dbt/profiles.yml``, so one setting moves loads and mart; ``DBT_ENV_SECRET_`` keeps
+    the password out of dbt's logs."""
     address = warehouse_address(database)
     if isinstance(address, Path):
         return {
@@ -267,14 +233,8 @@ def dbt_profile_env(database: str) -> dict[str, str]:
 
 @contextmanager
 def held_warehouse(database: str, timeout_s: float) -> Iterator[duckdb.DuckDBPyConnection | None]:
-    """On DuckDB, the file opened read-write for the whole step (``None`` elsewhere); raise
-    :class:`WarehouseError` when it will not open. A lock held by another process is waited for
-    up to ``timeout_s`` seconds.
-
-    dlt opens the file again at each stage of a load: another process reading in between (the
-    dashboard's short reads, a user's ``duckdb -readonly``) would fail the load on its lock. Held
-    and handed to dlt (:func:`step_pipeline`), the file is opened once, after the wait.
-    """
+    """dlt opens the DuckDB file again at each stage: a reader in between (the dashboard, a
+    ``duckdb`` shell) would fail the load on its lock, so the step holds it once, after the wait."""
     if not on_duckdb(warehouse_destination(database)):
         yield None
         return

@@ -168,7 +168,8 @@ def test_the_eco_url_names_the_opening_and_the_code_is_in_the_pgn_header(fixture
         headers = pgn_headers(game["pgn"])
         assert headers["ECOUrl"] == game["eco"] and headers["ECO"] not in game["eco"]
         assert re.fullmatch(r"[A-E]\d\d", headers["ECO"])
-        assert re.fullmatch(r"https://www\.chess\.com/openings/[A-Z][A-Za-z0-9-]+", game["eco"])
+        # Real pages name the line's moves too: `...-Variation...3.Bb2-d6-4.Bb5`.
+        assert re.fullmatch(r"https://www\.chess\.com/openings/[A-Z][A-Za-z0-9.-]+", game["eco"])
 
 
 def test_bughouse_games_have_no_pgn_and_an_empty_tcn(fixture_api, universe):
@@ -179,9 +180,10 @@ def test_bughouse_games_have_no_pgn_and_an_empty_tcn(fixture_api, universe):
         assert game["eco"] == "https://www.chess.com/openings/Undefined"
 
 
-def test_chess960_odds_and_thematic_games_have_no_eco_and_set_up_their_position(fixture_api, universe):
+def test_set_up_games_have_no_eco_and_set_up_their_position(fixture_api, universe):
     set_up = [g for g in served_games(fixture_api, universe) if "SetUp" in pgn_headers(g.get("pgn", ""))]
-    assert {g["rules"] for g in set_up} == {"chess960", "oddschess", "chess"}  # chess: thematic
+    # chess: thematic openings; crazyhouse: the start with an empty pocket, as Chess.com writes it
+    assert {g["rules"] for g in set_up} == {"chess960", "oddschess", "chess", "crazyhouse"}
     for game in set_up:
         headers = pgn_headers(game["pgn"])
         assert "eco" not in game and "ECO" not in headers and "ECOUrl" not in headers

@@ -8,8 +8,10 @@ import psycopg2
 from chess_dagster.definitions import defs
 from chess_dagster.runs.failures import first_failure_reason
 from chess_dagster_tests.conftest import fixture_game_urls
+from chess_dagster_tests.e2e.walkthrough import blocks_of
 from chess_dagster_tests.loads import small_universe
 from chess_dagster_tests.mart_truth import MODEL_QUERIES, expected_models, in_order
+from chess_dagster_tests.moves_truth import MOVES_QUERY, expected_moves_by_game, moves_by_game
 from chess_dagster_tests.stats_truth import fixture_stats
 from fixture.postgres import PASSWORD
 
@@ -38,6 +40,12 @@ def test_a_month_lands_in_postgres_with_its_checks_passing_and_no_duckdb_file(
     urls = game_urls(postgres_warehouse)
     assert sorted(urls) == sorted(fixture_game_urls(universe, ["2022-10"]))
     assert not Path(duckdb_path).exists()
+    (months_by_pacific_time,) = blocks_of(
+        "docs/months.md", "chess_dagster_tests/integration/test_postgres_warehouse.py"
+    )
+    with psycopg2.connect(postgres_warehouse) as connection, connection.cursor() as cursor:
+        cursor.execute(months_by_pacific_time)
+        assert cursor.fetchall() == [("2022-10", len(urls))]
 
 
 def test_rematerializing_a_month_on_postgres_leaves_the_same_rows(
@@ -61,7 +69,11 @@ def test_a_postgres_warehouse_without_credentials_fails_once_naming_the_setting(
     assert not [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
 
 
-MART = {spec.key for spec in defs.resolve_all_asset_specs() if spec.group_name == "chess_analytics"}
+MART = {
+    spec.key
+    for spec in defs.resolve_all_asset_specs()
+    if spec.group_name in ("chess_moves", "chess_analytics")
+}
 
 
 def test_every_model_of_the_mart_on_postgres_equals_what_the_fixture_games_say(
@@ -82,6 +94,8 @@ def test_every_model_of_the_mart_on_postgres_equals_what_the_fixture_games_say(
             assert in_order(cursor.fetchall()) == expected[model], model
         cursor.execute("select player, kind, rating, best_rating, wins from chess_analytics.player_ratings")
         assert set(cursor.fetchall()) == {row[:5] for row in fixture_stats(small_universe(), roster)}
+        cursor.execute(MOVES_QUERY)
+        assert moves_by_game(cursor.fetchall()) == expected_moves_by_game(small_universe(), ["2022-10"])
     assert expected["player_month_stats"] and expected["rating_history"]
 
 

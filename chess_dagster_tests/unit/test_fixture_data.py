@@ -4,10 +4,12 @@ months, full PGNs, variants, set-up positions, and no null anywhere."""
 from __future__ import annotations
 
 import calendar
+import io
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import chess.pgn
 import pytest
 
 from fixture import ChessUniverse, Month
@@ -16,7 +18,7 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 # Months on both sides of the DST switches (March, November), in PST and in PDT, and 2025's.
 MONTHS = ("2023-03", "2024-02", "2024-03", "2024-07", "2024-10", "2024-11", "2024-12", "2025-01")
 HEADERS = (
-    *("Event", "Site", "Date", "Round", "White", "Black", "Result", "Tournament", "SetUp", "FEN"),
+    *("Event", "Site", "Date", "Round", "White", "Black", "Result", "Variant", "SetUp", "FEN", "Tournament"),
     *("CurrentPosition", "Timezone", "ECO", "ECOUrl", "UTCDate", "UTCTime", "WhiteElo", "BlackElo"),
     *("TimeControl", "Termination", "StartTime", "EndDate", "EndTime", "Link"),
 )
@@ -123,18 +125,30 @@ def test_pgn_headers_come_in_chess_coms_order_and_match_the_game(universe: Chess
         assert f"{tags['UTCDate']} {tags['UTCTime']}" <= f"{tags['EndDate']} {tags['EndTime']}"
 
 
-def test_every_move_carries_a_clock_comment_and_the_pgn_ends_with_the_result(
+def test_every_live_move_carries_a_clock_comment_and_the_pgn_ends_with_the_result(
     universe: ChessUniverse,
 ) -> None:
     for game in (g for g in games_of(universe, ("2024-11",)) if "pgn" in g):
         movetext = game["pgn"].split("\n\n", 1)[1].strip()
-        moves = MOVE.findall(movetext)
-        assert MOVE.sub("", movetext).strip() == headers(game["pgn"])["Result"]
-        assert len(game["tcn"]) == 2 * len(moves)
+        read = chess.pgn.read_game(io.StringIO(game["pgn"]))
+        assert read is not None
+        plies = len(MOVE.findall(movetext)) if read.errors else len(list(read.mainline_moves()))
+        assert len(game["tcn"]) == 2 * plies
+        if game["time_class"] != "daily":
+            assert MOVE.sub("", movetext).strip() == headers(game["pgn"])["Result"]
+
+
+def test_some_daily_games_carry_no_clock(universe: ChessUniverse) -> None:
+    daily = [g for g in games_of(universe, ("2024-11",)) if g["time_class"] == "daily" and g.get("tcn")]
+    assert any("%clk" not in g["pgn"] for g in daily) and any("%clk" in g["pgn"] for g in daily)
 
 
 def test_some_games_have_no_move_at_all(universe: ChessUniverse) -> None:
-    empty = [g for g in games_of(universe) if "pgn" in g and not MOVE.search(g["pgn"])]
+    empty = [
+        g
+        for g in games_of(universe)
+        if "pgn" in g and g["pgn"].split("\n\n", 1)[1].strip() == headers(g["pgn"])["Result"]
+    ]
     assert empty and all(g.get("tcn", "") == "" for g in empty)
     assert {result for g in empty for result in (g["white"]["result"], g["black"]["result"])} == {
         "win",
@@ -182,7 +196,8 @@ def test_tcn_is_two_characters_per_half_move_and_absent_from_archives_without_uu
     universe: ChessUniverse,
 ) -> None:
     for game in games_of(universe, ("2024-11",)):
-        assert re.fullmatch(r"([a-zA-Z0-9!?]{2})*", game["tcn"])
+        # Squares are [a-zA-Z0-9!?]; promotions and drops use Chess.com's further characters.
+        assert re.fullmatch(r"([a-zA-Z0-9!?{~}(^)\[_\]@#$,./&*+=-]{2})*", game["tcn"])
     assert all("tcn" not in game and "uuid" not in game for game in games_of(universe, ("2022-06",)))
 
 

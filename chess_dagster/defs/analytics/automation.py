@@ -1,21 +1,26 @@
-"""When the mart rebuilds a month on its own: when that month's games change, not the roster."""
+"""When the moves and the mart rebuild a month on its own: when that month's games change, not the
+roster. A month whose moves were never read still builds (its games count plies from tcn); reading
+them later rebuilds it."""
 
 import dagster as dg
 
 from chess_dagster.defs.ingest.keys import PLAYERS_KEY
+from chess_dagster.defs.moves.keys import GAME_FACTS_KEY, GAME_MOVES_KEY
 
 # eager() would only ever consider the latest month, and a weekly roster refresh must not rebuild
 # every month.
 ON_GAMES_MONTH_UPDATED = (
     dg.AutomationCondition.any_deps_updated().ignore(dg.AssetSelection.assets(PLAYERS_KEY))
-    & ~dg.AutomationCondition.any_deps_missing()
+    & ~dg.AutomationCondition.any_deps_missing().ignore(
+        dg.AssetSelection.assets(GAME_MOVES_KEY, GAME_FACTS_KEY)
+    )
     & ~dg.AutomationCondition.any_deps_in_progress()
     & ~dg.AutomationCondition.in_progress()
 )
 
 analytics_automation = dg.AutomationConditionSensorDefinition(
     "chess_analytics_automation",
-    target=dg.AssetSelection.groups("chess_analytics"),
+    target=dg.AssetSelection.groups("chess_moves", "chess_analytics"),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=30,
 )

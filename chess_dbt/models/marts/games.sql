@@ -22,13 +22,33 @@ with games as (
     select * from {{ ref('stg_chess__games') }}
 ),
 
+facts as (
+    select * from {{ ref('stg_chess__game_facts') }}
+),
+
 decided as (
     select
-        *,
+        games.*,
+        facts.url is not null as moves_were_read,
+        facts.plies as plies_read,
+        facts.opening_line,
+        facts.middlegame_ply,
+        facts.endgame_ply,
+        facts.end_phase,
+        facts.white_clock_end,
+        facts.black_clock_end,
+        facts.queens_off_ply,
+        facts.white_castled,
+        facts.black_castled,
+        facts.white_time_trouble_ply,
+        facts.black_time_trouble_ply,
+        facts.moves_read,
+        facts.moves_error,
         -- the side that did not win tells how the game ended (a draw: both sides say it)
         case when white_result = 'win' then black_result else white_result end as ending_result,
         split_part(split_part(split_part(opening_url, '/openings/', 2), '?', 1), '#', 1) as opening_slug
     from games
+    left join facts on games.url = facts.url
 )
 
 select
@@ -54,7 +74,24 @@ select
     case
         when opening_slug not in ('', 'Undefined') then replace(opening_slug, '-', ' ')
     end as opening,
-    case when tcn != '' then cast(length(tcn) / 2 as integer) end as plies,
+    -- the moves python-chess read; tcn's count only until the month's moves are read
+    case
+        when moves_were_read then plies_read
+        when tcn != '' then cast(length(tcn) / 2 as integer)
+    end as plies,
+    opening_line,
+    middlegame_ply,
+    endgame_ply,
+    end_phase,
+    white_clock_end,
+    black_clock_end,
+    queens_off_ply,
+    white_castled,
+    black_castled,
+    white_time_trouble_ply,
+    black_time_trouble_ply,
+    moves_read,
+    moves_error,
     case
         {%- for ending in endings %}
             when termination_tag like '%{{ ending.sentence }}' then '{{ ending.name }}'

@@ -1,0 +1,176 @@
+"""Every game's moves read once, per month, into two warehouse tables beside the games: one row per
+move (``game_moves``) and one per game (``game_facts``), which the mart reads as dbt sources.
+
+The step reads the month's PGNs, lets go of the warehouse, parses (in worker processes), then writes
+briefly through dlt: on DuckDB the file is not held while python-chess works, and on PostgreSQL
+dlt's COPY path writes the tens of millions of rows of a big roster in bulk.
+"""
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+
+import dagster as dg
+import dlt
+import pyarrow as pa
+from dlt.common.destination import TLoaderFileFormat
+
+from chess_dagster.defs.analytics.automation import ON_GAMES_MONTH_UPDATED
+from chess_dagster.defs.ingest.keys import GAMES_KEY
+from chess_dagster.defs.ingest.partitions import monthly_partitions
+from chess_dagster.defs.moves.keys import GAME_FACTS_KEY, GAME_MOVES_KEY
+from chess_dagster.defs.resources import ChessWarehouse
+from chess_dagster.lib.warehouse import existing_columns, existing_tables, on_duckdb, warehouse_pool
+from chess_dagster.moves import (
+    FACT_COLUMNS,
+    MOVE_COLUMNS,
+    GameText,
+    MonthRead,
+    arrow_schema,
+    read_games_in_processes,
+)
+from chess_dagster.sources.chess_com.tables import GAMES
+
+MOVES_DATASET = "chess_moves"
+# What the reader needs of a game; columns older archives lack are read as NULL.
+GAME_COLUMNS = ("url", "archive_month", "pgn", "rules", "time_control", "initial_setup")
+
+
+def _spec(key: dg.AssetKey, description: str) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        key,
+        deps=[GAMES_KEY],
+        description=description,
+        partitions_def=monthly_partitions,
+        group_name="chess_moves",
+        kinds={"python"},
+        automation_condition=ON_GAMES_MONTH_UPDATED,
+    )
+
+
+def month_games(warehouse: ChessWarehouse, months: Sequence[str]) -> list[tuple[str, GameText]]:
+    """The months' games as (archive month, what the reader needs), the file let go on return."""
+    with warehouse.sql_client() as client:
+        if GAMES.name not in existing_tables(client):
+            return []
+        present = existing_columns(client, GAMES.name)
+        columns = ", ".join(name if name in present else f"null as {name}" for name in GAME_COLUMNS)
+        table = client.make_qualified_table_name(GAMES.name)
+        marks = ", ".join(["%s"] * len(months))
+        rows = client.execute_sql(
+            f"select {columns} from {table} where archive_month in ({marks}) order by url", *months
+        )
+    return [
+        (month, GameText(url, pgn, rules or "", control or "", setup or ""))
+        for (url, month, pgn, rules, control, setup) in rows or []
+    ]
+
+
+def _with_month(columns: dict[str, list], months: list[str], schema: pa.Schema) -> pa.Table:
+    """The reader's columns as an Arrow table, with the games' archive month after ``url``."""
+    table = pa.Table.from_pydict(columns, schema=schema)
+    return table.add_column(1, pa.field("month", pa.string()), pa.array(months, pa.string()))
+
+
+def _tables(games: list[tuple[str, GameText]], read: MonthRead) -> tuple[pa.Table, pa.Table]:
+    month_of = {game.url: month for month, game in games}
+    moves = _with_month(read.moves, [month_of[url] for url in read.moves["url"]], arrow_schema(MOVE_COLUMNS))
+    facts = _with_month(read.facts, [month_of[url] for url in read.facts["url"]], arrow_schema(FACT_COLUMNS))
+    return moves, facts
+
+
+def _resource(table: pa.Table, name: str, key: Sequence[str]) -> dlt.sources.DltResource:
+    """A month is replaced whole: dlt deletes the months it is given (``merge_key``), then inserts."""
+    return dlt.resource(
+        [table] if table.num_rows else [],
+        name=name,
+        write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+        merge_key="month",
+        primary_key=list(key),
+        columns=[{"name": f.name, "nullable": f.name not in ("url", "month")} for f in table.schema],
+    )
+
+
+def write_months(warehouse: ChessWarehouse, months: Sequence[str], moves: pa.Table, facts: pa.Table) -> None:
+    """One dlt load of both tables; months left without rows (their games gone) are emptied first."""
+    with warehouse.pipeline(dataset_name=MOVES_DATASET) as pipeline:
+        _empty_months_without_rows(pipeline, months, {"game_moves": moves, "game_facts": facts})
+        file_format: TLoaderFileFormat = "parquet" if on_duckdb(pipeline.destination) else "csv"  # COPY
+        pipeline.run(
+            [_resource(moves, "game_moves", ("url", "ply")), _resource(facts, "game_facts", ("url",))],
+            loader_file_format=file_format,
+        )
+
+
+def _empty_months_without_rows(
+    pipeline: dlt.Pipeline, months: Sequence[str], tables: dict[str, pa.Table]
+) -> None:
+    with pipeline.sql_client() as client:
+        if not client.has_dataset():
+            return
+        present = existing_tables(client, MOVES_DATASET)
+        for name, table in tables.items():
+            gone = sorted(set(months) - set(table.column("month").to_pylist()))
+            if name in present and gone:
+                marks = ", ".join(["%s"] * len(gone))
+                qualified = client.make_qualified_table_name(name)
+                client.execute_sql(f"delete from {qualified} where month in ({marks})", *gone)
+
+
+@dg.multi_asset(
+    specs=[
+        _spec(
+            GAME_MOVES_KEY,
+            "One row per move of every game with move text (python-chess): clocks, phase, material.",
+        ),
+        _spec(
+            GAME_FACTS_KEY,
+            "One row per game: plies, opening line, phases, clocks at the end, how far its moves read.",
+        ),
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "moves_read_whole",
+            asset=GAME_MOVES_KEY,
+            description="WARN when a game's move text stops at an illegal move (moves before it are kept).",
+        )
+    ],
+    pool=warehouse_pool(),
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def chess_moves(
+    context: dg.AssetExecutionContext, warehouse: ChessWarehouse
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    """Read the months' moves and replace those months in both tables."""
+    months = context.partition_keys
+    started = time.monotonic()
+    games = month_games(warehouse, months)
+    read_at = time.monotonic()
+    read = read_games_in_processes([game for _, game in games], workers=os.cpu_count() or 1)
+    parsed_at = time.monotonic()
+    moves, facts = _tables(games, read)
+    write_months(warehouse, months, moves, facts)
+    written_at = time.monotonic()
+    figures = {
+        "games": len(games),
+        "games_read_fully": read.games_read_fully,
+        "games_read_partly": read.games_read_partly,
+        "games_without_moves": read.games_without_moves,
+        "read_s": round(read_at - started, 2),
+        "parse_s": round(parsed_at - read_at, 2),
+        "write_s": round(written_at - parsed_at, 2),
+        "games_per_s": round(len(games) / max(parsed_at - read_at, 1e-6)),
+    }
+    context.log.info("moves of %s: %s", ", ".join(months), figures)
+    yield dg.MaterializeResult(asset_key=GAME_MOVES_KEY, metadata={"rows": moves.num_rows, **figures})
+    yield dg.MaterializeResult(asset_key=GAME_FACTS_KEY, metadata={"rows": facts.num_rows})
+    yield dg.AssetCheckResult(
+        asset_key=GAME_MOVES_KEY,
+        check_name="moves_read_whole",
+        passed=read.games_read_partly == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "games_read_partly": read.games_read_partly,
+            **{f"reason: {k}": v for k, v in read.reasons.items()},
+        },
+    )
