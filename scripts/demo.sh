@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Offline demo: the fixture Chess.com API, players and last month loaded, the mart built, then the
-# Dagster UI and the dashboard.
+# Offline demo: the fixture Chess.com API, players and last month loaded, its moves read and the mart
+# built, then the Dagster UI and the dashboard.
 # Run through `make demo` (it sets up .venv and DAGSTER_HOME first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +30,7 @@ last_month=$("$BIN/python" -c "import datetime as d; t=d.date.today().replace(da
 echo "Loading the roster (players, profiles, stats) and ${last_month}'s games from the fixture API into ${CHESS_DUCKDB_PATH}"
 "$BIN/dg" launch --job chess_roster_job
 "$BIN/dg" launch --assets chess/players_games --partition "$last_month"
-echo "Building the dbt mart (chess_analytics) for ${last_month}, its tests as asset checks"
+echo "Reading ${last_month}'s moves and building the dbt mart (chess_analytics), its tests as asset checks"
 "$BIN/dg" launch --job chess_mart_job --partition "$last_month"
 
 "$BIN/streamlit" run dashboard/app.py --server.port "$DASHBOARD_PORT" > /dev/null &
