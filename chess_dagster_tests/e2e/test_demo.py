@@ -1,5 +1,6 @@
 """`make demo` as the README shows it: the fixture API and the Slack receiver, the roster and last
-month loaded, its moves read and the mart built, then the Dagster UI and the dashboard serving; Ctrl-C stops it all.
+month loaded, its moves read and the mart built, then the Dagster UI and the dashboard serving;
+Ctrl-C stops it all.
 The Slack page's commands run against the demo's servers."""
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def run_slack_page(ports: dict[str, int]) -> list[str]:
     return printed
 
 
-def test_make_demo_loads_last_month_reads_its_moves_builds_the_mart_and_serves_the_ui_and_the_dashboard(tmp_path):
+def test_make_demo_loads_a_month_reads_its_moves_builds_the_mart_and_serves_the_ui_and_dashboard(tmp_path):
     ports = {name: free_port() for name in ("FIXTURE_PORT", "SLACK_PORT", "DAGSTER_PORT", "DASHBOARD_PORT")}
     with demo(tmp_path, ports) as home:
         posts = run_slack_page(ports)[-1]

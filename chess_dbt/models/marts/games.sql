@@ -45,8 +45,10 @@ decided as (
         facts.moves_read,
         facts.moves_error,
         -- the side that did not win tells how the game ended (a draw: both sides say it)
-        case when white_result = 'win' then black_result else white_result end as ending_result,
-        split_part(split_part(split_part(opening_url, '/openings/', 2), '?', 1), '#', 1) as opening_slug
+        case
+            when games.white_result = 'win' then games.black_result else games.white_result
+        end as ending_result,
+        split_part(split_part(split_part(games.opening_url, '/openings/', 2), '?', 1), '#', 1) as opening_slug
     from games
     left join facts on games.url = facts.url
 )
