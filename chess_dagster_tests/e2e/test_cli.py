@@ -36,6 +36,8 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
         "chess/players_profiles",
         "chess/players_stats",
         "chess/players_games",
+        "chess/game_moves",
+        "chess/game_facts",
         "chess/player_month_stats",
         "chess/openings",
         "chess/games",
@@ -53,6 +55,7 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
     }
     assert {
         "chess/players_games:games_match_archives",
+        "chess/game_moves:moves_read_whole",
         "chess/players:players_row_count",
         "chess/openings:openings_scores_in_range",
         "chess/player_month_stats:player_month_stats_results_add_up",

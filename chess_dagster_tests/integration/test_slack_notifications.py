@@ -55,7 +55,7 @@ class Ticker:
 
 def test_drift_posts_one_message_naming_the_new_column(either_warehouse, slack, load_games, instance):
     ticker = Ticker(instance)
-    load_games("2022-09")
+    load_games("2022-08")  # a baseline with every optional field 2022-10 has
     assert ticker.tick().skip_message.startswith("posted 0")  # the first load is the baseline
     load_games("2022-10", drift=True)
     ticker.tick()
@@ -68,7 +68,7 @@ def test_drift_posts_one_message_naming_the_new_column(either_warehouse, slack, 
 
 def test_no_drift_posts_nothing(either_warehouse, slack, load_games, instance):
     ticker = Ticker(instance)
-    load_games("2022-09")
+    load_games("2022-08")  # a baseline with every optional field 2022-10 has
     load_games("2022-10")
     ticker.tick()
     assert slack.posts == []
@@ -76,7 +76,7 @@ def test_no_drift_posts_nothing(either_warehouse, slack, load_games, instance):
 
 def test_a_second_tick_after_delivery_posts_nothing(slack, load_games, instance):
     ticker = Ticker(instance)
-    load_games("2022-09")
+    load_games("2022-08")  # a baseline with every optional field 2022-10 has
     load_games("2022-10", drift=True)
     ticker.tick()
     assert ticker.tick().skip_message == "no new chess materializations"
@@ -85,7 +85,7 @@ def test_a_second_tick_after_delivery_posts_nothing(slack, load_games, instance)
 
 def test_slack_down_then_up_delivers_the_change_once(slack, load_games, instance):
     ticker = Ticker(instance)
-    load_games("2022-09")
+    load_games("2022-08")  # a baseline with every optional field 2022-10 has
     load_games("2022-10", drift=True)
     slack.status = 503
     assert "will retry" in ticker.tick().skip_message
@@ -98,7 +98,7 @@ def test_slack_down_then_up_delivers_the_change_once(slack, load_games, instance
 
 def test_a_backfill_range_with_drift_posts_one_message_for_all_its_months(slack, load_games, instance):
     ticker = Ticker(instance)
-    load_games("2022-09")
+    load_games("2022-08")  # a baseline with every optional field 2022-10 has
     load_games(
         tags={
             "dagster/asset_partition_range_start": "2022-01",
@@ -176,7 +176,7 @@ def test_the_webhook_url_never_reaches_logs_metadata_or_duckdb(
     slack, load_games, instance, duckdb_path, caplog
 ):
     ticker = Ticker(instance)
-    load_games("2022-09")
+    load_games("2022-08")  # a baseline with every optional field 2022-10 has
     load_games("2022-10", drift=True)
     ticker.tick()
     assert len(slack.posts) == 1
