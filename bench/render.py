@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -118,11 +119,47 @@ def soak_report(rounds: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def moves_report(result: dict[str, Any]) -> str:
+    """The move reader's phases (games read per second, start-up included, and without it), then
+    what the moves cost to write and keep on each warehouse."""
+    months = result["args"]["months"]
+    lines = [
+        f"{result['games']:,} games of the fixture API ({months[0]}..{months[-1]}, "
+        f"{result['args']['players_per_title']} players per title), {result['cores']} cores",
+        "",
+        "| phase | wall s | games/s | work s | games/s of work | moves | peak RSS MiB | vs baseline |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {p['name']} | {p['wall_s']:.2f} | {p['games_per_s']:,} | {p['work_s']:.2f} | "
+        f"{p['work_games_per_s']:,} | {p['moves']:,} | {p['peak_rss_mib']} | {p['vs_baseline']}x |"
+        for p in result["phases"]
+    ]
+    lines += [
+        "",
+        "| warehouse | write s | move rows | game rows | MiB per 1,000 games |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {w['name']} | {w['write_s']:.2f} | {w['move_rows']:,} | {w['fact_rows']:,} | "
+        f"{w['mib_per_1000_games']} |"
+        for w in result["writes"]
+    ]
+    lines.append("")
+    for name, value in result["figures"].items():
+        verdict = "target " + ("met" if result["targets_met"][name] else "NOT met")
+        lines.append(f"{name}: {value:,} ({verdict}: at least 1,000)")
+    return "\n".join(lines)
+
+
+TABLE_REPORTS: dict[str, Callable[[Any], str]] = {"soak": soak_report, "moves": moves_report}
+
+
 def rendered_block(kind: str) -> str:
-    """A docs block's body: the report (the soak's a table, the others' in a text fence) and the
-    file it comes from."""
+    """A docs block's body: the report (the soak's and the moves' as tables, the others' in a text
+    fence) and the file it comes from."""
     path, result = latest_result(kind)
-    body = soak_report(result) if kind == "soak" else f"```text\n{report(result)}\n```"
+    body = TABLE_REPORTS[kind](result) if kind in TABLE_REPORTS else f"```text\n{report(result)}\n```"
     return f"{body}\n\nFrom `{path.relative_to(ROOT)}`.\n"
 
 

@@ -42,8 +42,15 @@ def pytest_configure(config: pytest.Config) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-# The longest tests, a minute or more each (the README walked through, the team's services).
-LONGEST_FIRST = ("e2e/test_readme.py", "e2e/test_team.py")
+# The longest tests, a minute or more each, longest first (the README walked through, the team's
+# services, the dashboard beside loads, the team's shell, make demo).
+LONGEST_FIRST = (
+    "e2e/test_readme.py",
+    "e2e/test_team.py",
+    "e2e/test_dashboard.py",
+    "e2e/test_team_shell.py",
+    "e2e/test_demo.py",
+)
 TIER_ORDER = ("e2e", "integration", "unit")
 
 

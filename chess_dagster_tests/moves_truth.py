@@ -202,3 +202,68 @@ def expected_moves_by_game(universe: ChessUniverse, months: list[str]) -> dict[s
         for url, game in served_games(universe, months).items()
         if (moves := expected_moves(game))
     }
+
+
+FACT_COLUMNS = (
+    "plies", "opening_line", "middlegame_ply", "endgame_ply", "end_phase", "white_clock_end",
+    "black_clock_end", "queens_off_ply", "white_castled", "black_castled", "white_time_trouble_ply",
+    "black_time_trouble_ply", "moves_read",
+)  # fmt: skip
+FACTS_QUERY = f"select url, {', '.join(FACT_COLUMNS)} from chess_moves.game_facts"
+
+
+def _phase(position: int, middle: int | None, end: int | None) -> str:
+    if end is not None and position >= end:
+        return "endgame"
+    return "middlegame" if middle is not None and position >= middle else "opening"
+
+
+def expected_facts(game: dict) -> dict[str, Any]:
+    """A game's facts from python-chess's replay: the issue's definitions, worked out here."""
+    read = replayed(game)
+    board = read.board()
+    boards: list[chess.Board] = []
+    sans: list[str] = []
+    castled: dict[str, str] = {}
+    queens_off = None if board.queens else 0
+    for node in read.mainline():
+        boards.append(board.copy(stack=False))
+        colour = "white" if board.turn else "black"
+        if board.is_castling(node.move) and colour not in castled:
+            castled[colour] = "O-O" if board.is_kingside_castling(node.move) else "O-O-O"
+        sans.append(board.san(node.move))
+        board.push(node.move)
+        if queens_off is None and not board.queens:
+            queens_off = len(sans)
+    boards.append(board.copy(stack=False))
+    moves = expected_moves(game)
+    middle, end = scala_divide(boards) if game["rules"] != "crazyhouse" else (None, None)
+    facts = {
+        "plies": len(moves) or None,
+        "opening_line": " ".join(sans[:8]) or None,
+        "middlegame_ply": middle,
+        "endgame_ply": end,
+        "end_phase": _phase(len(moves), middle, end) if moves and game["rules"] != "crazyhouse" else None,
+        "queens_off_ply": queens_off,
+        "white_castled": castled.get("white"),
+        "black_castled": castled.get("black"),
+        "moves_read": "partly" if read.errors else "all" if moves else "none",
+    }
+    return facts | _clock_facts(game, moves, read.board().turn)
+
+
+def _clock_facts(game: dict, moves: list[dict], first_turn: bool) -> dict[str, Any]:
+    """Each side's clock after its last move and the first ply its clock fell under 10% of the base."""
+    control = game["time_control"]
+    base = None if "/" in control else float(control.partition("+")[0])
+    facts: dict[str, Any] = {}
+    for colour, parity in (("white", 0 if first_turn else 1), ("black", 1 if first_turn else 0)):
+        own = [move for move in moves if (move["ply"] - 1) % 2 == parity]
+        facts[f"{colour}_clock_end"] = own[-1]["clock_seconds"] if own else None
+        trouble = [m["ply"] for m in own if base and (m["clock_seconds"] or base) < base / 10]
+        facts[f"{colour}_time_trouble_ply"] = trouble[0] if trouble else None
+    return facts
+
+
+def expected_facts_by_game(universe: ChessUniverse, months: list[str]) -> dict[str, dict[str, Any]]:
+    return {url: expected_facts(game) for url, game in served_games(universe, months).items()}

@@ -9,7 +9,10 @@ from chess_dagster.defs.moves.assets import chess_moves
 from chess_dagster.defs.moves.keys import GAME_FACTS_KEY, GAME_MOVES_KEY
 from chess_dagster_tests.conftest import query
 from chess_dagster_tests.moves_truth import (
+    FACT_COLUMNS,
+    FACTS_QUERY,
     MOVES_QUERY,
+    expected_facts_by_game,
     expected_moves_by_game,
     moves_by_game,
     replayed,
@@ -46,6 +49,15 @@ def test_every_move_row_equals_python_chess_replay_of_the_fixture_game(moves_loa
     assert found.keys() == expected.keys()
     wrong = [url for url in expected if found[url] != expected[url]]
     assert not wrong, [(url, found[url][:2], expected[url][:2]) for url in wrong[:2]]
+
+
+def test_every_games_facts_equal_python_chess_replay_of_the_fixture_game(moves_loaded, universe, duckdb_path):
+    found = {
+        url: dict(zip(FACT_COLUMNS, values, strict=True)) for url, *values in query(duckdb_path, FACTS_QUERY)
+    }
+    expected = expected_facts_by_game(universe, MONTHS)
+    wrong = {url: (found.get(url), facts) for url, facts in expected.items() if found.get(url) != facts}
+    assert not wrong, list(wrong.items())[:2]
 
 
 def test_the_months_hold_every_rules_with_moves_and_a_broken_move_text(universe):

@@ -3,6 +3,7 @@ own replay of their move texts (the truth), not against the fixture's code."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -53,6 +54,7 @@ def replay_record(record: dict) -> tuple[chess.Board, int]:
     return board, len(record["san"])
 
 
+@functools.cache  # each served game is read once for all the tests that look at it
 def pgn_of(text: str) -> chess.pgn.Game:
     game = chess.pgn.read_game(io.StringIO(text))
     assert game is not None
@@ -72,9 +74,9 @@ def final_board(game: dict) -> chess.Board:
     return board
 
 
-def movetext(read: chess.pgn.Game) -> str:
-    """The game's moves in SAN, without comments."""
-    return read.board().variation_san(list(read.mainline_moves()))
+def movetext(read: chess.pgn.Game, plies: int = 16) -> str:
+    """The game's first moves in SAN, without comments (an opening is at most 10 plies)."""
+    return read.board().variation_san(list(read.mainline_moves())[:plies])
 
 
 @pytest.fixture(scope="module")

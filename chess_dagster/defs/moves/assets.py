@@ -72,7 +72,8 @@ def _with_month(columns: dict[str, list], months: list[str], schema: pa.Schema) 
     return table.add_column(1, pa.field("month", pa.string()), pa.array(months, pa.string()))
 
 
-def _tables(games: list[tuple[str, GameText]], read: MonthRead) -> tuple[pa.Table, pa.Table]:
+def move_tables(games: list[tuple[str, GameText]], read: MonthRead) -> tuple[pa.Table, pa.Table]:
+    """Both tables of the games read, each row with its game's archive month."""
     month_of = {game.url: month for month, game in games}
     moves = _with_month(read.moves, [month_of[url] for url in read.moves["url"]], arrow_schema(MOVE_COLUMNS))
     facts = _with_month(read.facts, [month_of[url] for url in read.facts["url"]], arrow_schema(FACT_COLUMNS))
@@ -148,7 +149,7 @@ def chess_moves(
     read_at = time.monotonic()
     read = read_games_in_processes([game for _, game in games], workers=os.cpu_count() or 1)
     parsed_at = time.monotonic()
-    moves, facts = _tables(games, read)
+    moves, facts = move_tables(games, read)
     write_months(warehouse, months, moves, facts)
     written_at = time.monotonic()
     figures = {
