@@ -92,8 +92,9 @@ check: setup  ## load a few fixture months into a throw-away DuckDB, run every a
 team: setup postgres-server  ## the team deployment as services: PostgreSQL, code server, daemon, webserver (Ctrl-C stops all)
 	$(BIN)/python -m scripts.team
 
-bench: setup  ## backfill benchmark: dlt example vs the project (cold, warm) vs the network floor
+bench: setup postgres-server  ## backfill benchmark: dlt example vs the project (cold, warm) vs the network floor; the move reader
 	$(BIN)/python -m bench.backfill
+	$(BIN)/python -m bench.moves
 	$(BIN)/python -m bench.render
 
 bench-scale: setup  ## scale benchmark: 1,000 players x 24 months, cold and warm, memory and bookkeeping

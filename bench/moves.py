@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -27,8 +28,6 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-
-from bench.backfill import TreeRss
 
 ROOT = Path(__file__).resolve().parents[1]
 PHASES = ("baseline", "floor", "reader, 1 process", "reader, a process per core")
@@ -58,6 +57,7 @@ def games_file(path: Path, players_per_title: int, months: list[str]) -> int:
 def read_phase(phase: str, path: Path) -> dict[str, Any]:
     """What one phase's process does: read every game of ``path``; how many games and moves, and
     the seconds the reading itself took (``work_s``: no start-up, no file read)."""
+    logging.getLogger("chess.pgn").setLevel(logging.CRITICAL)  # the broken move texts, told once each
     games = json.loads(path.read_text())
     if phase == "baseline":
         return _python_chess_read_game(games)
@@ -104,6 +104,8 @@ def _parse_and_push(games: list[dict]) -> dict[str, Any]:
 
 def timed_phase(phase: str, path: Path) -> dict[str, Any]:
     """One phase as a new process, timed whole; its peak resident memory (the tree's)."""
+    from bench.backfill import TreeRss  # here, not above: a phase's process imports only what it reads with
+
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "bench.moves", "--phase", phase, "--games-file", str(path)],

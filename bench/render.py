@@ -145,7 +145,14 @@ def moves_report(result: dict[str, Any]) -> str:
         f"{w['mib_per_1000_games']} |"
         for w in result["writes"]
     ]
-    lines.append("")
+    phases = {p["name"]: p for p in result["phases"]}
+    share = phases["floor"]["work_s"] / phases["reader, 1 process"]["work_s"]
+    lines += [
+        "",
+        f"Where the reader's time goes: python-chess's SAN parse and push alone take {share:.0%} of its "
+        "work in one process; the rest is the clocks, the columns, check and mate, and the phases.",
+        "",
+    ]
     for name, value in result["figures"].items():
         verdict = "target " + ("met" if result["targets_met"][name] else "NOT met")
         lines.append(f"{name}: {value:,} ({verdict}: at least 1,000)")

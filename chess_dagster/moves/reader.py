@@ -366,6 +366,9 @@ def read_games_in_processes(
     tasks = [batch[start : start + games_per_task] for start in range(0, len(batch), games_per_task)]
     month = MonthRead()
     context = multiprocessing.get_context("forkserver")
+    # The server preloads this module only: by default it imports the caller's __main__ (in a Dagster
+    # step, Dagster's CLI), which every worker would then carry.
+    context.set_forkserver_preload([__name__])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for part in pool.map(read_games, tasks):
             month.extend(part)

@@ -67,9 +67,15 @@ def month_games(warehouse: ChessWarehouse, months: Sequence[str]) -> list[tuple[
 
 
 def _with_month(columns: dict[str, list], months: list[str], schema: pa.Schema) -> pa.Table:
-    """The reader's columns as an Arrow table, with the games' archive month after ``url``."""
+    """The reader's columns as an Arrow table, with the games' archive month after ``url``; the
+    keys never NULL, as dlt's key hints say (else dlt warns that the hints differ)."""
+    for key in ("url", "ply"):
+        if key in schema.names:
+            index = schema.get_field_index(key)
+            schema = schema.set(index, schema.field(index).with_nullable(False))
     table = pa.Table.from_pydict(columns, schema=schema)
-    return table.add_column(1, pa.field("month", pa.string()), pa.array(months, pa.string()))
+    month = pa.field("month", pa.string(), nullable=False)
+    return table.add_column(1, month, pa.array(months, pa.string()))
 
 
 def move_tables(games: list[tuple[str, GameText]], read: MonthRead) -> tuple[pa.Table, pa.Table]:
@@ -88,7 +94,6 @@ def _resource(table: pa.Table, name: str, key: Sequence[str]) -> dlt.sources.Dlt
         write_disposition={"disposition": "merge", "strategy": "delete-insert"},
         merge_key="month",
         primary_key=list(key),
-        columns=[{"name": f.name, "nullable": f.name not in ("url", "month")} for f in table.schema],
     )
 
 
