@@ -130,7 +130,9 @@ def timed_phase(phase: str, path: Path) -> dict[str, Any]:
 def written(path: Path, warehouse_env: dict[str, str], database: str) -> dict[str, Any]:
     """The games of ``path`` read in this process, then written as the asset writes them into a
     new warehouse: seconds, rows, and the space per 1,000 games."""
-    from chess_dagster.defs.moves.assets import move_tables, write_months
+    import pyarrow.compute as pc
+
+    from chess_dagster.defs.moves.assets import move_tables, write_month
     from chess_dagster.defs.resources import ChessWarehouse
     from chess_dagster.moves import GameText, read_games
 
@@ -140,9 +142,15 @@ def written(path: Path, warehouse_env: dict[str, str], database: str) -> dict[st
     ]
     moves, facts = move_tables(games, read_games(game for _, game in games))
     os.environ.update(warehouse_env)
-    started = time.perf_counter()
-    write_months(ChessWarehouse(database=database), sorted({month for month, _ in games}), moves, facts)
-    seconds = time.perf_counter() - started
+    warehouse, seconds = ChessWarehouse(database=database), 0.0
+    for month in sorted({month for month, _ in games}):  # as the asset writes: a load per month
+        in_month = (
+            moves.filter(pc.equal(moves["month"], month)),
+            facts.filter(pc.equal(facts["month"], month)),
+        )
+        started = time.perf_counter()
+        write_month(warehouse, month, [in_month[0]], [in_month[1]])
+        seconds += time.perf_counter() - started
     for name in warehouse_env:
         del os.environ[name]
     size = _size_mib(warehouse_env.get("DESTINATION__WAREHOUSE__CREDENTIALS"), database)

@@ -8,6 +8,7 @@ profiles and every month, one run each):
 * cold, few players: ``--few-players`` (default 50) into an empty DuckDB, for the memory baseline;
 * cold: every player, every month, into an empty DuckDB;
 * warm: the same again, nothing changed at the source (fastest of 5, as the start-up);
+* the moves: every month's moves read (chess/game_moves, chess/game_facts: one run);
 * the mart: every dbt model by month for the last month, then for every month (one run, one dbt build);
 * the dashboard: each page's seconds on that warehouse, cold and warm (``bench.dashboard_pages``).
 
@@ -97,6 +98,26 @@ def mart_phase(name: str, months: list[str], env: dict, fixture, database: str) 
     return dataclasses.replace(phase, rows=games[0] if games else 0)
 
 
+def moves_phase(months: list[str], env: dict, fixture, database: str) -> tuple[Phase, float]:
+    """Every month's moves read in one run (chess/game_moves and chess/game_facts); its rows: the
+    move rows. Also the MiB the moves add to the DuckDB file per 1,000 games."""
+    before = Path(database).stat().st_size
+    command = [
+        *DAGSTER_MATERIALIZE,
+        *("-m", "chess_dagster.definitions", "--select", "chess/game_moves,chess/game_facts"),
+        *("--partition-range", f"{months[0]}...{months[-1]}"),
+    ]
+    phase = run_phase(f"moves, {len(months)} months", [command], env, fixture, database)
+    with duckdb.connect(database) as connection:
+        connection.execute("checkpoint")
+        moves, games = connection.execute(
+            "select (select count(*) from chess_moves.game_moves), "
+            "(select count(*) from chess_moves.game_facts)"
+        ).fetchone() or (0, 0)
+    added_mib = (Path(database).stat().st_size - before) / 2**20
+    return dataclasses.replace(phase, rows=moves), round(added_mib * 1000 / max(games, 1), 2)
+
+
 def roster_models(env: dict, database: str) -> None:
     """The mart's models not by month that the dashboard's coverage page reads (the ratings read
     the stats, which the benchmark's load leaves out)."""
@@ -142,6 +163,7 @@ def main() -> None:
                 run_phase(f"cold, {args.players} players", run, many, fixture, many_db),
             ]
             load_s = normalize_and_load_s(many_db)
+            moves, moves_mib_per_1000_games = moves_phase(months, many, fixture, many_db)
             mart_month = mart_phase("mart, last month", months[-1:], many, fixture, many_db)
             mart_all = mart_phase(f"mart, {len(months)} months", months, many, fixture, many_db)
             roster_models(many, many_db)
@@ -155,7 +177,7 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
     startup, few_cold, cold, warm = phases
-    phases += [mart_month, mart_all]
+    phases += [moves, mart_month, mart_all]
     floor_requests = minimum_requests(universe, args.players, months)
     work = work_s(startup, few_cold, cold, warm)
     loading, loading_targets = load_figures(
@@ -163,6 +185,8 @@ def main() -> None:
     )
     figures = {
         "cold rows/s (wall)": cold.rows_per_s,
+        "moves: rows / s / peak RSS MiB": f"{moves.rows} / {moves.wall_s} / {moves.peak_rss_mib}",
+        "moves: DuckDB MiB per 1,000 games": moves_mib_per_1000_games,
         "mart s, last month / all months": f"{mart_month.wall_s} / {mart_all.wall_s}",
         "mart games/s, all months": mart_all.rows_per_s,
         "mart s / cold load s, all months": round(mart_all.wall_s / cold.wall_s, 2),

@@ -1,12 +1,15 @@
 """chess/game_moves and chess/game_facts: every move of a month's games, as python-chess's own replay
 of the fixture's games says (``moves_truth``), in the warehouse beside the games."""
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 import dagster as dg
 import pytest
 
-from chess_dagster.defs.ingest.assets import chess_source
+from chess_dagster.defs.moves import assets as moves_assets
 from chess_dagster.defs.moves.assets import chess_moves
-from chess_dagster.defs.moves.keys import GAME_FACTS_KEY, GAME_MOVES_KEY
+from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster_tests.conftest import query
 from chess_dagster_tests.moves_truth import (
     FACT_COLUMNS,
@@ -24,36 +27,47 @@ from chess_dagster_tests.moves_truth import (
 MONTHS = ["2022-01", "2022-02"]
 
 
-def materialize(selection, partition_key, resources, instance) -> dg.ExecuteInProcessResult:
-    return dg.materialize(
-        [chess_source, chess_moves],
-        selection=selection,
-        partition_key=partition_key,
-        resources=resources,
-        instance=instance,
-    )
+@dataclass(frozen=True)
+class Moved:
+    """The months' games loaded (a copy of the session's load), then their moves read a month per run."""
+
+    duckdb_path: str
+    instance: dg.DagsterInstance
+    results: list[dg.ExecuteInProcessResult]
+
+    def read_moves(self, month: str) -> dg.ExecuteInProcessResult:
+        return dg.materialize(
+            [chess_moves],
+            partition_key=month,
+            resources={"warehouse": ChessWarehouse(database=self.duckdb_path)},
+            instance=self.instance,
+        )
 
 
-@pytest.fixture
-def moves_loaded(api_env, resources, instance, duckdb_path) -> list[dg.ExecuteInProcessResult]:
-    results = []
-    for month in MONTHS:
-        materialize([dg.AssetKey(["chess", "players_games"])], month, resources, instance)
-        results.append(materialize([GAME_MOVES_KEY, GAME_FACTS_KEY], month, resources, instance))
-    return results
+@pytest.fixture(scope="module")
+def moves_loaded(load_templates, tmp_path_factory) -> Iterator[Moved]:
+    """Read once for the module's tests, which only read it (or replace a month with the same)."""
+    folder = tmp_path_factory.mktemp("moves")
+    database = str(folder / "chess.duckdb")
+    tags = {"dagster/asset_partition_range_start": MONTHS[0], "dagster/asset_partition_range_end": MONTHS[-1]}
+    with load_templates.copy("chess_source_job", tags, database, folder / "instance") as loaded:
+        moved = Moved(database, loaded.instance, [])
+        moved.results.extend(moved.read_moves(month) for month in MONTHS)
+        yield moved
 
 
-def test_every_move_row_equals_python_chess_replay_of_the_fixture_game(moves_loaded, universe, duckdb_path):
-    found = moves_by_game(query(duckdb_path, MOVES_QUERY))
+def test_every_move_row_equals_python_chess_replay_of_the_fixture_game(moves_loaded, universe):
+    found = moves_by_game(query(moves_loaded.duckdb_path, MOVES_QUERY))
     expected = expected_moves_by_game(universe, MONTHS)
     assert found.keys() == expected.keys()
     wrong = [url for url in expected if found[url] != expected[url]]
     assert not wrong, [(url, found[url][:2], expected[url][:2]) for url in wrong[:2]]
 
 
-def test_every_games_facts_equal_python_chess_replay_of_the_fixture_game(moves_loaded, universe, duckdb_path):
+def test_every_games_facts_equal_python_chess_replay_of_the_fixture_game(moves_loaded, universe):
     found = {
-        url: dict(zip(FACT_COLUMNS, values, strict=True)) for url, *values in query(duckdb_path, FACTS_QUERY)
+        url: dict(zip(FACT_COLUMNS, values, strict=True))
+        for url, *values in query(moves_loaded.duckdb_path, FACTS_QUERY)
     }
     expected = expected_facts_by_game(universe, MONTHS)
     wrong = {url: (found.get(url), facts) for url, facts in expected.items() if found.get(url) != facts}
@@ -67,36 +81,35 @@ def test_the_months_hold_every_rules_with_moves_and_a_broken_move_text(universe)
     assert [game for game in games if replayed(game).errors]
 
 
-def test_a_broken_move_text_keeps_its_readable_moves_and_warns_while_the_month_loads(
-    moves_loaded, universe, duckdb_path
-):
+def test_a_broken_move_text_keeps_its_readable_moves_and_warns_while_the_month_loads(moves_loaded, universe):
     broken = {url for url, game in served_games(universe, MONTHS).items() if replayed(game).errors}
     partly = query(
-        duckdb_path, "select url, moves_error from chess_moves.game_facts where moves_read = 'partly'"
+        moves_loaded.duckdb_path,
+        "select url, moves_error from chess_moves.game_facts where moves_read = 'partly'",
     )
     assert {url for url, _ in partly} == broken
     assert all(error.startswith("illegal san") for _, error in partly)
-    checks = [e for result in moves_loaded for e in result.get_asset_check_evaluations()]
-    assert all(result.success for result in moves_loaded)
+    checks = [e for result in moves_loaded.results for e in result.get_asset_check_evaluations()]
+    assert all(result.success for result in moves_loaded.results)
     warned = [e for e in checks if not e.passed]
     assert warned and all(e.severity == dg.AssetCheckSeverity.WARN for e in warned)
     assert sum(e.metadata["games_read_partly"].value for e in checks) == len(broken)
 
 
-def test_plies_equal_the_moves_python_chess_reads_for_every_game_with_move_text(
-    moves_loaded, universe, duckdb_path
-):
-    plies = dict(query(duckdb_path, "select url, plies from chess_moves.game_facts"))
+def test_plies_equal_the_moves_python_chess_reads_for_every_game_with_move_text(moves_loaded, universe):
+    plies = dict(query(moves_loaded.duckdb_path, "select url, plies from chess_moves.game_facts"))
     for url, game in served_games(universe, MONTHS).items():
         assert plies[url] == (len(list(replayed(game).mainline_moves())) or None), url
 
 
-def test_reading_a_month_again_replaces_its_rows(moves_loaded, resources, instance, duckdb_path):
-    before = query(
-        duckdb_path, "select count(*), count(distinct url || '/' || ply) from chess_moves.game_moves"
+def test_reading_a_month_again_in_small_batches_replaces_its_rows_with_the_same(
+    moves_loaded, universe, monkeypatch
+):
+    before = moves_by_game(query(moves_loaded.duckdb_path, MOVES_QUERY))
+    monkeypatch.setattr(moves_assets, "GAMES_PER_BATCH", 7)
+    assert moves_loaded.read_moves(MONTHS[0]).success
+    assert (
+        moves_by_game(query(moves_loaded.duckdb_path, MOVES_QUERY))
+        == before
+        == expected_moves_by_game(universe, MONTHS)
     )
-    materialize([GAME_MOVES_KEY, GAME_FACTS_KEY], MONTHS[0], resources, instance)
-    after = query(
-        duckdb_path, "select count(*), count(distinct url || '/' || ply) from chess_moves.game_moves"
-    )
-    assert after == before and before[0][0] == before[0][1]

@@ -8,7 +8,9 @@ dlt's COPY path writes the tens of millions of rows of a big roster in bulk.
 
 import os
 import time
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 import dagster as dg
 import dlt
@@ -34,6 +36,7 @@ from chess_dagster.sources.chess_com.tables import GAMES
 MOVES_DATASET = "chess_moves"
 # What the reader needs of a game; columns older archives lack are read as NULL.
 GAME_COLUMNS = ("url", "archive_month", "pgn", "rules", "time_control", "initial_setup")
+GAMES_PER_BATCH = 5_000
 
 
 def _spec(key: dg.AssetKey, description: str) -> dg.AssetSpec:
@@ -86,10 +89,10 @@ def move_tables(games: list[tuple[str, GameText]], read: MonthRead) -> tuple[pa.
     return moves, facts
 
 
-def _resource(table: pa.Table, name: str, key: Sequence[str]) -> dlt.sources.DltResource:
+def _resource(tables: list[pa.Table], name: str, key: Sequence[str]) -> dlt.sources.DltResource:
     """A month is replaced whole: dlt deletes the months it is given (``merge_key``), then inserts."""
     return dlt.resource(
-        [table] if table.num_rows else [],
+        [table for table in tables if table.num_rows],
         name=name,
         write_disposition={"disposition": "merge", "strategy": "delete-insert"},
         merge_key="month",
@@ -97,10 +100,12 @@ def _resource(table: pa.Table, name: str, key: Sequence[str]) -> dlt.sources.Dlt
     )
 
 
-def write_months(warehouse: ChessWarehouse, months: Sequence[str], moves: pa.Table, facts: pa.Table) -> None:
-    """One dlt load of both tables; months left without rows (their games gone) are emptied first."""
+def write_month(warehouse: ChessWarehouse, month: str, moves: list[pa.Table], facts: list[pa.Table]) -> None:
+    """One dlt load of both tables' rows of ``month``; a table left without rows of it (its games
+    gone) is emptied of the month first, as dlt deletes only the months it is given."""
     with warehouse.pipeline(dataset_name=MOVES_DATASET) as pipeline:
-        _empty_months_without_rows(pipeline, months, {"game_moves": moves, "game_facts": facts})
+        empty = [name for name, tables in (("game_moves", moves), ("game_facts", facts)) if not _rows(tables)]
+        _delete_month(pipeline, month, empty)
         file_format: TLoaderFileFormat = "parquet" if on_duckdb(pipeline.destination) else "csv"  # COPY
         pipeline.run(
             [_resource(moves, "game_moves", ("url", "ply")), _resource(facts, "game_facts", ("url",))],
@@ -108,19 +113,62 @@ def write_months(warehouse: ChessWarehouse, months: Sequence[str], moves: pa.Tab
         )
 
 
-def _empty_months_without_rows(
-    pipeline: dlt.Pipeline, months: Sequence[str], tables: dict[str, pa.Table]
-) -> None:
+def _rows(tables: list[pa.Table]) -> int:
+    return sum(table.num_rows for table in tables)
+
+
+def _delete_month(pipeline: dlt.Pipeline, month: str, names: list[str]) -> None:
     with pipeline.sql_client() as client:
-        if not client.has_dataset():
+        if not names or not client.has_dataset():
             return
-        present = existing_tables(client, MOVES_DATASET)
-        for name, table in tables.items():
-            gone = sorted(set(months) - set(table.column("month").to_pylist()))
-            if name in present and gone:
-                marks = ", ".join(["%s"] * len(gone))
-                qualified = client.make_qualified_table_name(name)
-                client.execute_sql(f"delete from {qualified} where month in ({marks})", *gone)
+        for name in set(names) & existing_tables(client, MOVES_DATASET):
+            client.execute_sql(
+                f"delete from {client.make_qualified_table_name(name)} where month = %s", month
+            )
+
+
+@dataclass
+class MovesRead:
+    """What a run read, month after month: its counts and where its seconds went."""
+
+    games: int = 0
+    move_rows: int = 0
+    fact_rows: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def add(self, read: MonthRead) -> None:
+        self.counts.update(
+            games_read_fully=read.games_read_fully,
+            games_read_partly=read.games_read_partly,
+            games_without_moves=read.games_without_moves,
+        )
+        self.reasons.update(read.reasons)
+
+
+def read_and_write_month(warehouse: ChessWarehouse, month: str, done: MovesRead) -> None:
+    """Read the month's PGNs (the warehouse let go), parse them a batch at a time into Arrow (a
+    month's rows never all as Python objects), then write the month in one load."""
+    started = time.monotonic()
+    games = month_games(warehouse, [month])
+    done.seconds["read_s"] += time.monotonic() - started
+    moves, facts = [], []
+    for first in range(0, len(games), GAMES_PER_BATCH):
+        batch = games[first : first + GAMES_PER_BATCH]
+        parsing = time.monotonic()
+        read = read_games_in_processes([game for _, game in batch], workers=os.cpu_count() or 1)
+        done.seconds["parse_s"] += time.monotonic() - parsing
+        done.add(read)
+        batch_moves, batch_facts = move_tables(batch, read)
+        moves.append(batch_moves)
+        facts.append(batch_facts)
+    writing = time.monotonic()
+    write_month(warehouse, month, moves, facts)
+    done.seconds["write_s"] += time.monotonic() - writing
+    done.games += len(games)
+    done.move_rows += _rows(moves)
+    done.fact_rows += _rows(facts)
 
 
 @dg.multi_asset(
@@ -147,36 +195,26 @@ def _empty_months_without_rows(
 def chess_moves(
     context: dg.AssetExecutionContext, warehouse: ChessWarehouse
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-    """Read the months' moves and replace those months in both tables."""
-    months = context.partition_keys
-    started = time.monotonic()
-    games = month_games(warehouse, months)
-    read_at = time.monotonic()
-    read = read_games_in_processes([game for _, game in games], workers=os.cpu_count() or 1)
-    parsed_at = time.monotonic()
-    moves, facts = move_tables(games, read)
-    write_months(warehouse, months, moves, facts)
-    written_at = time.monotonic()
+    """Read the months' moves and replace those months in both tables, a month at a time."""
+    done = MovesRead()
+    for month in context.partition_keys:
+        read_and_write_month(warehouse, month, done)
     figures = {
-        "games": len(games),
-        "games_read_fully": read.games_read_fully,
-        "games_read_partly": read.games_read_partly,
-        "games_without_moves": read.games_without_moves,
-        "read_s": round(read_at - started, 2),
-        "parse_s": round(parsed_at - read_at, 2),
-        "write_s": round(written_at - parsed_at, 2),
-        "games_per_s": round(len(games) / max(parsed_at - read_at, 1e-6)),
+        "games": done.games,
+        **done.counts,
+        **{name: round(seconds, 2) for name, seconds in done.seconds.items()},
+        "games_per_s": round(done.games / max(done.seconds["parse_s"], 1e-6)),
     }
-    context.log.info("moves of %s: %s", ", ".join(months), figures)
-    yield dg.MaterializeResult(asset_key=GAME_MOVES_KEY, metadata={"rows": moves.num_rows, **figures})
-    yield dg.MaterializeResult(asset_key=GAME_FACTS_KEY, metadata={"rows": facts.num_rows})
+    context.log.info("moves of %s: %s", ", ".join(context.partition_keys), figures)
+    yield dg.MaterializeResult(asset_key=GAME_MOVES_KEY, metadata={"rows": done.move_rows, **figures})
+    yield dg.MaterializeResult(asset_key=GAME_FACTS_KEY, metadata={"rows": done.fact_rows})
     yield dg.AssetCheckResult(
         asset_key=GAME_MOVES_KEY,
         check_name="moves_read_whole",
-        passed=read.games_read_partly == 0,
+        passed=done.counts["games_read_partly"] == 0,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
-            "games_read_partly": read.games_read_partly,
-            **{f"reason: {k}": v for k, v in read.reasons.items()},
+            "games_read_partly": done.counts["games_read_partly"],
+            **{f"reason: {kind}": count for kind, count in done.reasons.items()},
         },
     )
