@@ -35,10 +35,14 @@ class Moved:
     instance: dg.DagsterInstance
     results: list[dg.ExecuteInProcessResult]
 
-    def read_moves(self, month: str) -> dg.ExecuteInProcessResult:
+    def read_moves(self, first: str, last: str | None = None) -> dg.ExecuteInProcessResult:
+        """The months ``first`` to ``last`` in one run, as a backfill of a range runs them."""
         return dg.materialize(
             [chess_moves],
-            partition_key=month,
+            tags={
+                "dagster/asset_partition_range_start": first,
+                "dagster/asset_partition_range_end": last or first,
+            },
             resources={"warehouse": ChessWarehouse(database=self.duckdb_path)},
             instance=self.instance,
         )
@@ -102,12 +106,16 @@ def test_plies_equal_the_moves_python_chess_reads_for_every_game_with_move_text(
         assert plies[url] == (len(list(replayed(game).mainline_moves())) or None), url
 
 
-def test_reading_a_month_again_in_small_batches_replaces_its_rows_with_the_same(
+def test_reading_the_months_again_in_small_batches_and_loads_replaces_their_rows_with_the_same(
     moves_loaded, universe, monkeypatch
 ):
     before = moves_by_game(query(moves_loaded.duckdb_path, MOVES_QUERY))
+    loads = "select count(*) from chess_moves._dlt_loads"
+    (loads_before,) = query(moves_loaded.duckdb_path, loads)
     monkeypatch.setattr(moves_assets, "GAMES_PER_BATCH", 7)
-    assert moves_loaded.read_moves(MONTHS[0]).success
+    monkeypatch.setattr(moves_assets, "MOVE_ROWS_PER_LOAD", 1)  # a load per month
+    assert moves_loaded.read_moves(MONTHS[0], MONTHS[-1]).success
+    assert query(moves_loaded.duckdb_path, loads)[0][0] == loads_before[0] + len(MONTHS)
     assert (
         moves_by_game(query(moves_loaded.duckdb_path, MOVES_QUERY))
         == before

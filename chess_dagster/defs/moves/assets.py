@@ -37,6 +37,7 @@ MOVES_DATASET = "chess_moves"
 # What the reader needs of a game; columns older archives lack are read as NULL.
 GAME_COLUMNS = ("url", "archive_month", "pgn", "rules", "time_control", "initial_setup")
 GAMES_PER_BATCH = 5_000
+MOVE_ROWS_PER_LOAD = 5_000_000  # months written together up to about 500 MiB of Arrow
 
 
 def _spec(key: dg.AssetKey, description: str) -> dg.AssetSpec:
@@ -100,15 +101,37 @@ def _resource(tables: list[pa.Table], name: str, key: Sequence[str]) -> dlt.sour
     )
 
 
-def write_month(warehouse: ChessWarehouse, month: str, moves: list[pa.Table], facts: list[pa.Table]) -> None:
-    """One dlt load of both tables' rows of ``month``; a table left without rows of it (its games
-    gone) is emptied of the month first, as dlt deletes only the months it is given."""
+@dataclass
+class Pending:
+    """Months read and not yet written: written together, in one dlt load, up to a size."""
+
+    months: list[str] = field(default_factory=list)
+    tables: dict[str, list[pa.Table]] = field(default_factory=lambda: {"game_moves": [], "game_facts": []})
+    # The months a table got no rows of (their games gone): dlt deletes only the months it is given.
+    emptied: dict[str, list[str]] = field(default_factory=lambda: {"game_moves": [], "game_facts": []})
+
+    def add(self, month: str, moves: list[pa.Table], facts: list[pa.Table]) -> None:
+        self.months.append(month)
+        for name, tables in (("game_moves", moves), ("game_facts", facts)):
+            self.tables[name] += tables
+            if not _rows(tables):
+                self.emptied[name].append(month)
+
+    @property
+    def move_rows(self) -> int:
+        return _rows(self.tables["game_moves"])
+
+
+def write_months(warehouse: ChessWarehouse, pending: Pending) -> None:
+    """One dlt load of both tables' rows of the pending months, which replace those months."""
     with warehouse.pipeline(dataset_name=MOVES_DATASET) as pipeline:
-        empty = [name for name, tables in (("game_moves", moves), ("game_facts", facts)) if not _rows(tables)]
-        _delete_month(pipeline, month, empty)
+        _delete_months(pipeline, pending.emptied)
         file_format: TLoaderFileFormat = "parquet" if on_duckdb(pipeline.destination) else "csv"  # COPY
         pipeline.run(
-            [_resource(moves, "game_moves", ("url", "ply")), _resource(facts, "game_facts", ("url",))],
+            [
+                _resource(pending.tables["game_moves"], "game_moves", ("url", "ply")),
+                _resource(pending.tables["game_facts"], "game_facts", ("url",)),
+            ],
             loader_file_format=file_format,
         )
 
@@ -117,14 +140,16 @@ def _rows(tables: list[pa.Table]) -> int:
     return sum(table.num_rows for table in tables)
 
 
-def _delete_month(pipeline: dlt.Pipeline, month: str, names: list[str]) -> None:
+def _delete_months(pipeline: dlt.Pipeline, months_by_table: dict[str, list[str]]) -> None:
     with pipeline.sql_client() as client:
-        if not names or not client.has_dataset():
+        if not any(months_by_table.values()) or not client.has_dataset():
             return
-        for name in set(names) & existing_tables(client, MOVES_DATASET):
-            client.execute_sql(
-                f"delete from {client.make_qualified_table_name(name)} where month = %s", month
-            )
+        present = existing_tables(client, MOVES_DATASET)
+        for name, months in months_by_table.items():
+            if name in present and months:
+                marks = ", ".join(["%s"] * len(months))
+                qualified = client.make_qualified_table_name(name)
+                client.execute_sql(f"delete from {qualified} where month in ({marks})", *months)
 
 
 @dataclass
@@ -147,9 +172,11 @@ class MovesRead:
         self.reasons.update(read.reasons)
 
 
-def read_and_write_month(warehouse: ChessWarehouse, month: str, done: MovesRead) -> None:
-    """Read the month's PGNs (the warehouse let go), parse them a batch at a time into Arrow (a
-    month's rows never all as Python objects), then write the month in one load."""
+def read_month(
+    warehouse: ChessWarehouse, month: str, done: MovesRead
+) -> tuple[list[pa.Table], list[pa.Table]]:
+    """The month's PGNs read (the warehouse let go), parsed a batch at a time into Arrow: a month's
+    rows never all as Python objects."""
     started = time.monotonic()
     games = month_games(warehouse, [month])
     done.seconds["read_s"] += time.monotonic() - started
@@ -163,12 +190,23 @@ def read_and_write_month(warehouse: ChessWarehouse, month: str, done: MovesRead)
         batch_moves, batch_facts = move_tables(batch, read)
         moves.append(batch_moves)
         facts.append(batch_facts)
-    writing = time.monotonic()
-    write_month(warehouse, month, moves, facts)
-    done.seconds["write_s"] += time.monotonic() - writing
     done.games += len(games)
     done.move_rows += _rows(moves)
     done.fact_rows += _rows(facts)
+    return moves, facts
+
+
+def read_and_write(warehouse: ChessWarehouse, months: Sequence[str], done: MovesRead) -> None:
+    """Each month read, then written with the months before it once they hold enough rows: one
+    load for a small range (a load's fixed cost is seconds), several for a big one (memory)."""
+    pending = Pending()
+    for month in months:
+        pending.add(month, *read_month(warehouse, month, done))
+        if pending.move_rows >= MOVE_ROWS_PER_LOAD or month == months[-1]:
+            writing = time.monotonic()
+            write_months(warehouse, pending)
+            done.seconds["write_s"] += time.monotonic() - writing
+            pending = Pending()
 
 
 @dg.multi_asset(
@@ -195,10 +233,9 @@ def read_and_write_month(warehouse: ChessWarehouse, month: str, done: MovesRead)
 def chess_moves(
     context: dg.AssetExecutionContext, warehouse: ChessWarehouse
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-    """Read the months' moves and replace those months in both tables, a month at a time."""
+    """Read the months' moves and replace those months in both tables."""
     done = MovesRead()
-    for month in context.partition_keys:
-        read_and_write_month(warehouse, month, done)
+    read_and_write(warehouse, context.partition_keys, done)
     figures = {
         "games": done.games,
         **done.counts,
