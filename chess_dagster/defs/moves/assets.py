@@ -72,7 +72,7 @@ def month_games(warehouse: ChessWarehouse, months: Sequence[str]) -> list[tuple[
 
 def _with_month(columns: dict[str, list], months: list[str], schema: pa.Schema) -> pa.Table:
     """The reader's columns as an Arrow table, with the games' archive month after ``url``; the
-    keys never NULL, as dlt's key hints say (else dlt warns that the hints differ)."""
+    keys never NULL (dlt's merge key ``month`` says so: else dlt warns that the hints differ)."""
     for key in ("url", "ply"):
         if key in schema.names:
             index = schema.get_field_index(key)
@@ -90,14 +90,15 @@ def move_tables(games: list[tuple[str, GameText]], read: MonthRead) -> tuple[pa.
     return moves, facts
 
 
-def _resource(tables: list[pa.Table], name: str, key: Sequence[str]) -> dlt.sources.DltResource:
-    """A month is replaced whole: dlt deletes the months it is given (``merge_key``), then inserts."""
+def _resource(tables: list[pa.Table], name: str) -> dlt.sources.DltResource:
+    """A month is replaced whole: dlt deletes the months it is given (``merge_key``), then inserts.
+    No primary key: rows are unique by construction (a game is in one month, a ply once in a game),
+    and dlt's deduplication by key sorts the whole load in DuckDB (out of memory at 7 million rows)."""
     return dlt.resource(
         [table for table in tables if table.num_rows],
         name=name,
         write_disposition={"disposition": "merge", "strategy": "delete-insert"},
         merge_key="month",
-        primary_key=list(key),
     )
 
 
@@ -129,8 +130,8 @@ def write_months(warehouse: ChessWarehouse, pending: Pending) -> None:
         file_format: TLoaderFileFormat = "parquet" if on_duckdb(pipeline.destination) else "csv"  # COPY
         pipeline.run(
             [
-                _resource(pending.tables["game_moves"], "game_moves", ("url", "ply")),
-                _resource(pending.tables["game_facts"], "game_facts", ("url",)),
+                _resource(pending.tables["game_moves"], "game_moves"),
+                _resource(pending.tables["game_facts"], "game_facts"),
             ],
             loader_file_format=file_format,
         )
