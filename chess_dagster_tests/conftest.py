@@ -47,7 +47,6 @@ def pytest_configure(config: pytest.Config) -> None:
 LONGEST_FIRST = (
     "e2e/test_readme.py",
     "e2e/test_team.py",
-    "e2e/test_dashboard.py",
     "e2e/test_team_shell.py",
     "e2e/test_demo.py",
 )
@@ -200,3 +199,4 @@ def fixture_game_urls(
     return universe.game_urls(
         universe.titled_usernames("GM")[:PLAYERS] if usernames is None else usernames, months
     )
+

@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from dashboard import queries
-from dashboard.warehouse import NotBuilt, Warehouse, WarehouseBusy
+from dashboard.warehouse import NotBuilt, NoWarehouse, Warehouse, WarehouseBusy
 
 
 def main(stop_file: Path) -> None:
@@ -24,6 +24,8 @@ def main(stop_file: Path) -> None:
                 met["busy"] += 1
             except NotBuilt:
                 met["not built"] += 1
+            except NoWarehouse:
+                met["no warehouse"] += 1
         time.sleep(0.25)  # far more often than any page refreshes, and it meets every write
     print(json.dumps(met))
 

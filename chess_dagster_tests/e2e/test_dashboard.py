@@ -1,57 +1,19 @@
-"""The dashboard as its users meet it: loads and dbt builds running while it refreshes, and its
-pages in a real browser (`streamlit run` in Chromium through Playwright)."""
+"""The dashboard's pages as its users meet them, in a real browser (`streamlit run` in Chromium
+through Playwright). A dashboard refreshing beside loads and a dbt build: e2e/test_demo.py."""
 
-import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 
-from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster_tests.conftest import query
 from chess_dagster_tests.dashboard_truth import Truth, player_summary, top_openings
-from chess_dagster_tests.e2e.commands import CHESS_LOAD, DG
-from chess_dagster_tests.loads import Loaded
 from chess_dagster_tests.mart_build import MONTHS
 from chess_dagster_tests.mart_truth import fixture_games
 from fixture.browser import SCREENSHOTS, chromium_installed, ui_page
 from fixture.dagster_home import dashboard_server
 
 pytestmark = pytest.mark.e2e
-NEXT_MONTH = "2022-11"
-
-
-@pytest.fixture
-def loaded_raw(load_templates, duckdb_path, tmp_path) -> Iterator[Loaded]:
-    tags = {"dagster/asset_partition_range_start": MONTHS[0], "dagster/asset_partition_range_end": MONTHS[1]}
-    with load_templates.copy("chess_source_job", tags, duckdb_path, tmp_path / "instance") as loaded:
-        yield loaded
-
-
-def test_a_load_and_a_mart_build_succeed_while_the_dashboard_refreshes(loaded_raw, dagster_env, tmp_path):
-    stop = tmp_path / "stop"
-    reader = subprocess.Popen(
-        [sys.executable, "-m", "chess_dagster_tests.e2e.dashboard_reader", str(stop)],
-        cwd=PROJECT_ROOT,
-        env=dagster_env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        for command in (
-            [CHESS_LOAD, "all", NEXT_MONTH],
-            [DG, "launch", "--job", "chess_mart_job", "--partition", NEXT_MONTH],
-        ):
-            done = subprocess.run(
-                command, cwd=PROJECT_ROOT, env=dagster_env, capture_output=True, text=True, timeout=300
-            )
-            assert done.returncode == 0, (command, done.stdout[-3000:], done.stderr[-3000:])
-    finally:
-        stop.touch()
-        met = json.loads(reader.communicate(timeout=60)[0])
-    assert met["read"] > 0 and met["busy"] > 0, met  # it read, and it met the writers at work
 
 
 @pytest.fixture(scope="module")
