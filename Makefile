@@ -72,7 +72,7 @@ test: setup chromium postgres-server  ## gates and the whole test suite, asset c
 	@$(MAKE) --no-print-directory -j2 --output-sync=target lint suite
 
 suite: setup  ## the whole test suite on 4 workers, the 15 slowest tests listed
-	$(BIN)/python -m pytest -n 4 --dist worksteal --durations=15
+	$(BIN)/python -m pytest -n 4 --dist loadgroup --durations=15
 
 test-fast: setup  ## the unit tests: pure logic, no subprocess, server or browser (seconds)
 	$(BIN)/python -m pytest chess_dagster_tests/unit

@@ -43,7 +43,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # The longest tests, a minute or more each, longest first (the README walked through, the team's
-# services, the dashboard beside loads, the team's shell, make demo).
+# services, the team's shell, make demo).
 LONGEST_FIRST = (
     "e2e/test_readme.py",
     "e2e/test_team.py",
@@ -55,8 +55,8 @@ TIER_ORDER = ("e2e", "integration", "unit")
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest tests first, then the tiers from the slowest: pytest-xdist hands tests out in
-    this order, and a minute-long test collected last runs alone at the end while the other workers
-    idle."""
+    this order (after the `xdist_group`s, largest first), and a minute-long test collected last runs
+    alone at the end while the other workers idle."""
 
     def rank(item: pytest.Item) -> tuple[int, int]:
         path = item.path.as_posix()
@@ -199,4 +199,3 @@ def fixture_game_urls(
     return universe.game_urls(
         universe.titled_usernames("GM")[:PLAYERS] if usernames is None else usernames, months
     )
-

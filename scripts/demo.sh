@@ -23,7 +23,8 @@ export DAGSTER_WEBSERVER_URL="http://127.0.0.1:${DAGSTER_PORT}"
 fixture_pid=$!
 "$BIN/python" -m fixture.slack_receiver --port "$SLACK_PORT" &
 receiver_pid=$!
-trap 'kill "$fixture_pid" "$receiver_pid" 2>/dev/null || true' EXIT
+# On exit (Ctrl-C included) the servers it started stop before it returns.
+trap 'kill "$fixture_pid" "$receiver_pid" 2>/dev/null || true; wait' EXIT
 "$BIN/python" -m fixture.wait "http://127.0.0.1:${FIXTURE_PORT}/_fixture/stats"
 
 last_month=$("$BIN/python" -c "import datetime as d; t=d.date.today().replace(day=1)-d.timedelta(days=1); print(t.strftime('%Y-%m'))")
@@ -35,7 +36,7 @@ echo "Reading ${last_month}'s moves and building the dbt mart (chess_analytics),
 
 "$BIN/streamlit" run dashboard/app.py --server.port "$DASHBOARD_PORT" > /dev/null &
 dashboard_pid=$!
-trap 'kill "$fixture_pid" "$receiver_pid" "$dashboard_pid" 2>/dev/null || true' EXIT
+trap 'kill "$fixture_pid" "$receiver_pid" "$dashboard_pid" 2>/dev/null || true; wait' EXIT
 echo "Dagster UI: http://127.0.0.1:${DAGSTER_PORT}  dashboard: http://127.0.0.1:${DASHBOARD_PORT}"
 echo "fixture API: ${SOURCES__CHESS__CHESS_URL}  Slack posts: http://127.0.0.1:${SLACK_PORT}/_posts"
 "$BIN/dg" dev --host 127.0.0.1 --port "$DAGSTER_PORT"

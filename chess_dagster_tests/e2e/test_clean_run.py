@@ -24,7 +24,7 @@ from chess_dagster_tests.loads import retried_steps, run_events
 from fixture import ChessUniverse, FixtureKnobs, Month, running_fixture_api
 from fixture.dagster_home import new_dagster_home
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("cold_load")]  # one load for the module
 
 PLAYERS = 12
 MONTHS = "2022-01...2022-03"

@@ -13,7 +13,7 @@ from chess_dagster_tests.mart_truth import fixture_games
 from fixture.browser import SCREENSHOTS, chromium_installed, ui_page
 from fixture.dagster_home import dashboard_server
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("dashboard")]  # one server for the module
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,8 @@ from fixture.browser import SCREENSHOTS, chromium_installed, ui_page
 from fixture.dagster_home import new_dagster_home
 from fixture.wait import free_port, wait_for
 
-pytestmark = pytest.mark.e2e
+# The tests share one demo (module-scoped): xdist runs them on one worker (`--dist loadgroup`).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("demo")]
 browser = pytest.mark.skipif(
     not chromium_installed(), reason="Chromium not installed (make test installs it)"
 )

@@ -48,6 +48,9 @@ class Moved:
         )
 
 
+pytestmark = pytest.mark.xdist_group("moves_loaded")  # one read for the module
+
+
 @pytest.fixture(scope="module")
 def moves_loaded(load_templates, tmp_path_factory) -> Iterator[Moved]:
     """Read once for the module's tests, which only read it (or replace a month with the same)."""

@@ -104,6 +104,7 @@ def failed_build(load_templates, tmp_path_factory) -> Iterator[FailedBuild]:
         yield FailedBuild(build_mart(loaded.instance, *MONTHS), folder / "dbt_target")
 
 
+@pytest.mark.xdist_group("failed_build")
 def test_a_duplicated_raw_game_fails_the_blocking_unique_url_test(failed_build):
     result = failed_build.result
     failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
@@ -113,6 +114,7 @@ def test_a_duplicated_raw_game_fails_the_blocking_unique_url_test(failed_build):
     assert reason.startswith("dbt build failed: test unique_games_url: Got 1 result"), reason
 
 
+@pytest.mark.xdist_group("failed_build")
 def test_a_failed_build_keeps_its_dbt_log_and_names_it(failed_build):
     reason = first_failure_reason(failed_build.result.all_events)
     kept = failed_build.dbt_target / f"run-{failed_build.result.run_id}" / "chess_mart"
