@@ -67,14 +67,20 @@ class Demo:
     """A running `make demo`, and what it had done when its servers answered."""
 
     process: subprocess.Popen
-    home: Path
     ports: dict[str, int]
     env: dict[str, str]  # the demo's settings, for a command typed beside it
-    duckdb_path: Path
     log: Path
     statuses: list[dg.DagsterRunStatus]
     months_loaded: set[str]
     reads_met: dict[str, int]
+
+    @property
+    def home(self) -> Path:
+        return Path(self.env["DAGSTER_HOME"])
+
+    @property
+    def duckdb_path(self) -> Path:
+        return Path(self.env["CHESS_DUCKDB_PATH"])
 
     @property
     def ui(self) -> str:
@@ -91,7 +97,7 @@ def ctrl_c(process: subprocess.Popen) -> None:
         process.wait(timeout=60)
 
 
-def start_demo(folder: Path, ports: dict[str, int]) -> tuple[subprocess.Popen, dict[str, str], Path]:
+def start_demo(folder: Path, ports: dict[str, int]) -> tuple[subprocess.Popen, dict[str, str]]:
     """`make demo` with its ports, Dagster home and DuckDB file moved (make's variables and the
     script's, as a user moves them)."""
     home = new_dagster_home(folder / "dagster_home")
@@ -118,7 +124,7 @@ def start_demo(folder: Path, ports: dict[str, int]) -> tuple[subprocess.Popen, d
         "SOURCES__CHESS__CHESS_URL": f"http://127.0.0.1:{ports['FIXTURE_PORT']}/pub/",
         "SOURCES__CHESS__MAX_PLAYERS": "5",
     }
-    return process, env | beside, home
+    return process, env | beside
 
 
 def dashboard_reader(env: dict[str, str], stop_file: Path) -> subprocess.Popen:
@@ -136,7 +142,7 @@ def dashboard_reader(env: dict[str, str], stop_file: Path) -> subprocess.Popen:
 def demo(tmp_path_factory) -> Iterator[Demo]:
     folder = tmp_path_factory.mktemp("demo")
     ports = {name: free_port() for name in ("FIXTURE_PORT", "SLACK_PORT", "DAGSTER_PORT", "DASHBOARD_PORT")}
-    process, env, home = start_demo(folder, ports)
+    process, env = start_demo(folder, ports)
     stop_reading = folder / "stop-reading"
     reader = dashboard_reader(env, stop_reading)
     try:
@@ -144,11 +150,10 @@ def demo(tmp_path_factory) -> Iterator[Demo]:
         wait_for(f"http://127.0.0.1:{ports['DASHBOARD_PORT']}/_stcore/health", timeout_s=60)
         stop_reading.touch()
         reads_met = json.loads(reader.communicate(timeout=60)[0])
-        with dg.DagsterInstance.from_config(str(home)) as instance:
+        with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
             statuses = [run.status for run in instance.get_runs()]
             months = instance.get_materialized_partitions(GAMES)
-        duckdb_path = Path(env["CHESS_DUCKDB_PATH"])
-        yield Demo(process, home, ports, env, duckdb_path, folder / "demo.log", statuses, months, reads_met)
+        yield Demo(process, ports, env, folder / "demo.log", statuses, months, reads_met)
     finally:
         reader.kill()
         ctrl_c(process)
