@@ -280,7 +280,8 @@ def _add_moves(month: MonthRead, game: GameText, replay: _Replay) -> None:
     sans, ucis, pieces, captures, promotions, checks, mates, castlings, materials = (
         zip(*replay.moves, strict=True) if plies else [()] * 9
     )
-    move_columns = (
+    # typed: the join mypy infers for these mixed columns depends on its hash seed (object at times)
+    move_columns: tuple[Iterable[Any], ...] = (
         [game.url] * plies, range(1, plies + 1), colours, sans, ucis, pieces, captures, promotions, checks,
         mates, castlings, clocks.clocks, clocks.spent, materials, phases,
     )  # fmt: skip
