@@ -42,13 +42,12 @@ def pytest_configure(config: pytest.Config) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-# The longest tests, a minute or more each, longest first (the README walked through, the team's
-# services, the team's shell, make demo).
+# The longest single tests, a minute or more each, longest first (the README walked through, the
+# team's services, the team's shell); make demo's tests are a group, handed out before them.
 LONGEST_FIRST = (
     "e2e/test_readme.py",
     "e2e/test_team.py",
     "e2e/test_team_shell.py",
-    "e2e/test_demo.py",
 )
 TIER_ORDER = ("e2e", "integration", "unit")
 
