@@ -71,8 +71,9 @@ def month_games(warehouse: ChessWarehouse, months: Sequence[str]) -> list[tuple[
 
 
 def _with_month(columns: dict[str, list], months: list[str], schema: pa.Schema) -> pa.Table:
-    """The reader's columns as an Arrow table, with the games' archive month after ``url``; the
-    keys never NULL (dlt's merge key ``month`` says so: else dlt warns that the hints differ)."""
+    """The reader's columns as an Arrow table, with the games' archive month after ``url``.
+    ``month`` is never NULL, as dlt's merge-key hint says (else dlt warns that the hints differ);
+    ``url`` and ``ply``, which name a row, are NOT NULL in the tables too."""
     for key in ("url", "ply"):
         if key in schema.names:
             index = schema.get_field_index(key)
