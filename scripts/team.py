@@ -11,7 +11,7 @@ Starts, each as its own process on the instance of ``deploy/dagster.yaml`` (Post
 5. ``dagster-webserver`` on ``127.0.0.1:${DAGSTER_PORT:-3000}``;
 6. the dashboard (``streamlit run dashboard/app.py``) on ``127.0.0.1:${DASHBOARD_PORT:-8501}``.
 
-Ctrl-C (SIGINT), SIGTERM or SIGHUP stops them in reverse order, PostgreSQL last; each service's output is in
+Ctrl-C (SIGINT), SIGTERM or SIGHUP stops them all at once, then PostgreSQL; each service's output is in
 ``$CHESS_TEAM_DIR/logs/``. A second ``make team`` reuses the data.
 """
 
@@ -26,8 +26,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 import yaml  # type: ignore[import-untyped]  # PyYAML ships no types; no stubs locked
@@ -42,7 +42,7 @@ BIN = Path(sys.executable).parent
 WORKSPACE = PROJECT_ROOT / "deploy" / "workspace.yaml"
 INSTANCE = PROJECT_ROOT / "deploy" / "dagster.yaml"
 POSTGRES_POOL_LIMIT = 4  # chess_postgres: loads side by side (README, "Loads side by side")
-STOP_TIMEOUT_S = 10.0
+STOP_TIMEOUT_S = 30.0  # stopping takes 3 s here; a service still up after this is stuck
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -81,10 +81,8 @@ def wait_for_port(port: int, timeout_s: float = 60.0) -> None:
             time.sleep(0.2)
 
 
-@contextmanager
-def service(name: str, command: Sequence[str], env: dict[str, str], logs: Path) -> Iterator[subprocess.Popen]:
-    """Run ``command`` in its own process group, output to ``logs/<name>.log``; stop it (SIGTERM,
-    then SIGKILL after STOP_TIMEOUT_S) when the block ends."""
+def start_service(name: str, command: Sequence[str], env: dict[str, str], logs: Path) -> subprocess.Popen:
+    """Run ``command`` in its own process group, output to ``logs/<name>.log``."""
     with (logs / f"{name}.log").open("ab") as output:
         process = subprocess.Popen(
             command,
@@ -95,18 +93,27 @@ def service(name: str, command: Sequence[str], env: dict[str, str], logs: Path) 
             start_new_session=True,
         )
     log.info("%s: pid %d, log %s", name, process.pid, logs / f"{name}.log")
-    try:
-        yield process
-    finally:
+    return process
+
+
+def stop_services(running: dict[str, subprocess.Popen]) -> None:
+    """SIGTERM to every service's process group at once (none needs another to stop), then wait for
+    them all within STOP_TIMEOUT_S; a group still alive then gets SIGKILL. Stopping one after the
+    other would add their shutdowns up."""
+    for process in running.values():
         # The whole group, even when its leader has exited: what it started may live on.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
+    signalled = time.monotonic()
+    for name, process in reversed(running.items()):
         try:
-            process.wait(STOP_TIMEOUT_S)
+            process.wait(max(0.0, signalled + STOP_TIMEOUT_S - time.monotonic()))
+            log.info("%s stopped (%.1fs)", name, time.monotonic() - signalled)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        log.info("%s stopped", name)
+            log.warning("%s killed: still running %.0fs after SIGTERM", name, STOP_TIMEOUT_S)
 
 
 def _running_pid(pid_file: Path) -> int | None:
@@ -156,9 +163,10 @@ def run(team_dir: Path, webserver_port: int) -> None:
             capture_output=True,
         )
         running: dict[str, subprocess.Popen] = {}
+        services.callback(stop_services, running)  # before PostgreSQL stops: it is entered first
 
         def start(name: str, command: Sequence[str]) -> None:
-            running[name] = services.enter_context(service(name, command, env, logs))
+            running[name] = start_service(name, command, env, logs)
 
         if not os.environ.get("SOURCES__CHESS__CHESS_URL"):
             api_port = free_port()
