@@ -13,9 +13,8 @@ import dagster as dg
 import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
-from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls, query
+from chess_dagster_tests.conftest import loaded_game_urls
 from chess_dagster_tests.e2e.commands import CHESS_LOAD, DG
-from chess_dagster_tests.loads import PLAYERS, retried_steps, run_events
 
 pytestmark = pytest.mark.e2e
 NOT_SOURCE = (".venv", ".git", "data", "dagster_home", "build", "dist", "*.egg-info", "__pycache__")
@@ -78,20 +77,6 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
         "freshness_checks_sensor",
         "chess_analytics_automation",
     }
-
-
-def test_dg_launch_of_the_source_over_a_partition_range_loads_it_in_one_run(
-    dagster_env, dagster_home, universe, duckdb_path
-):
-    everything = "chess/players,chess/players_profiles,chess/players_games"
-    args = ["launch", "--assets", everything, "--partition-range", "2022-01...2022-03"]
-    result = dg_cli(args, dagster_env)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "SupersessionWarning" not in result.stderr
-    assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-01", "2022-02", "2022-03"])
-    assert query(duckdb_path, "select count(*) from chess_data.players_profiles") == [(PLAYERS,)]
-    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
-        assert len(instance.get_runs()) == 1  # one run for the range (single-run backfill policy)
 
 
 def test_dg_launch_refuses_a_month_outside_the_partitions_and_loads_nothing(dagster_env, duckdb_path):
@@ -182,36 +167,6 @@ def test_chess_load_tells_a_bad_platform_setting_in_one_line(dagster_env, duckdb
         "chess-load: CHESS_RETRY_DELAY_S='soon' is not a float; unset it to use the default 15.0"
     )
     assert loaded_game_urls(duckdb_path) == set()
-
-
-def test_chess_load_loads_a_month_range_in_one_run_of_the_instance(
-    dagster_env, dagster_home, universe, duckdb_path
-):
-    result = chess_load(["games", "2022-01...2022-03"], dagster_env)
-    assert result.returncode == 0, result.stderr[-3000:]
-    months = ["2022-01", "2022-02", "2022-03"]
-    truth = fixture_game_urls(universe, months)
-    assert result.stdout.strip().endswith(f"loaded 2022-01...2022-03: {len(truth)} new or changed games")
-    assert loaded_game_urls(duckdb_path) == truth
-    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
-        assert [run.status for run in instance.get_runs()] == [dg.DagsterRunStatus.SUCCESS]
-    assert retried_steps(run_events(dagster_home)) == []
-
-
-def test_chess_load_all_loads_players_profiles_and_months_in_one_run(
-    dagster_env, dagster_home, universe, duckdb_path
-):
-    result = chess_load(["all", "2022-02...2022-03"], dagster_env)
-    assert result.returncode == 0, result.stderr[-3000:]
-    truth = fixture_game_urls(universe, ["2022-02", "2022-03"])
-    assert result.stdout.strip().endswith(
-        f"loaded players, profiles and 2022-02...2022-03: {len(truth)} new or changed games"
-    )
-    assert loaded_game_urls(duckdb_path) == truth
-    assert query(duckdb_path, "select count(*) from chess_data.players_profiles") == [(PLAYERS,)]
-    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
-        assert [run.status for run in instance.get_runs()] == [dg.DagsterRunStatus.SUCCESS]
-    assert retried_steps(run_events(dagster_home)) == []
 
 
 def test_chess_load_prints_each_dlt_line_once_through_dagsters_logger(dagster_env):

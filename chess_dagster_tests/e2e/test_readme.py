@@ -12,13 +12,24 @@ import socket
 import subprocess
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from chess_dagster.lib.settings import PROJECT_ROOT
+from chess_dagster_tests.conftest import loaded_game_urls, query
 from chess_dagster_tests.e2e.walkthrough import Step, failures, new_user_environment, read_steps, run
+from chess_dagster_tests.loads import retried_steps
+from fixture.data import ChessUniverse, Month
 
 # The pages in the order a reader follows them: the README's blocks set up the shell the others use.
 WALKED_PAGES = ("README.md", "docs/mart.md", "docs/months.md", "docs/checks.md", "docs/loads.md")
+# What the README's blocks load into data/chess.duckdb, each range in one run: `dg launch` 2022-01...03
+# and 04...06, `chess-load` 2022-07...09 and 2023-01...03, `make load` 2023-04...06; the mart's job
+# builds 2022-01...06. Its roster: the first 10 GMs (.dlt/config.toml) of the fixture's defaults.
+LOADED_RANGES = [("2022-01", "2022-03"), ("2022-04", "2022-06"), ("2022-07", "2022-09"),
+                 ("2023-01", "2023-03"), ("2023-04", "2023-06")]  # fmt: skip
+MART_RANGE = ("2022-01", "2022-06")
+ROSTER = 10
 
 
 def walked_steps() -> list[Step]:
@@ -75,3 +86,35 @@ def test_every_runnable_block_runs_in_order_and_prints_what_its_page_shows(tmp_p
         if found := failures(step, output):
             problems += [*found, f"--- what {step.where}'s block printed:", output[-3000:]]
     assert not problems, "\n".join(problems)
+    assert_the_walk_loaded_the_fixtures_games_one_run_per_range_retrying_nothing(project)
+
+
+def assert_the_walk_loaded_the_fixtures_games_one_run_per_range_retrying_nothing(project: Path) -> None:
+    universe = ChessUniverse()  # `python -m fixture`'s defaults
+    roster = universe.titled_usernames("GM")[:ROSTER]
+    months = [key for start, end in LOADED_RANGES for key in _months(start, end)]
+    duckdb_path = str(project / "data" / "chess.duckdb")
+    assert loaded_game_urls(duckdb_path) == universe.game_urls(roster, months)
+    assert query(duckdb_path, "select count(*) from chess_data.players_profiles") == [(ROSTER,)]
+    with dg.DagsterInstance.from_config(str(project / "dagster_home")) as instance:
+        runs = instance.get_runs()
+        logs = [entry for run in runs for entry in instance.all_logs(run.run_id)]
+    events = [entry.dagster_event for entry in logs if entry.dagster_event]
+    ranges = [
+        (run.tags["dagster/asset_partition_range_start"], run.tags["dagster/asset_partition_range_end"])
+        for run in runs
+        if "dagster/asset_partition_range_start" in run.tags
+    ]
+    assert sorted(ranges) == sorted([*LOADED_RANGES, MART_RANGE])  # a range is one run, not a backfill
+    failed = [run for run in runs if run.status != dg.DagsterRunStatus.SUCCESS]
+    assert [run.status for run in failed] == [dg.DagsterRunStatus.FAILURE]  # the README's ftp:// example
+    assert retried_steps(events) == []  # a clean run retries nothing
+
+
+def _months(start: str, end: str) -> list[str]:
+    month, last = Month.parse(start), Month.parse(end)
+    keys = [month.key]
+    while month != last:
+        month = month.next()
+        keys.append(month.key)
+    return keys

@@ -46,8 +46,14 @@ COMMAND_LANGUAGES = ("bash", "sql")
 VARY = re.compile(r'vary "([^"]+)"')
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 ERROR_MARK = "walkthrough: exit"
-# Library log lines no command of the README may print by default (alembic's, dlt's column warning).
-NOISE = ("Context impl SQLiteImpl", "Running stamp_revision", "did not receive any data")
+# Library log lines no command of the README may print by default (alembic's, dlt's column warning,
+# Dagster's warning for a deprecated argument).
+NOISE = (
+    "Context impl SQLiteImpl",
+    "Running stamp_revision",
+    "did not receive any data",
+    "SupersessionWarning",
+)
 SQL_RUNNER = ".venv/bin/python -m chess_dagster_tests.e2e.walkthrough_sql"
 # What a new user's terminal has: no virtualenv, Dagster home or chess settings of the test session.
 SHELL_VARIABLES = (
