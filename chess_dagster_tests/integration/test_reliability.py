@@ -16,7 +16,7 @@ from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster.runs.executor import HOST_TAG, free_slots_of_dead_runs
 from chess_dagster.runs.failures import first_failure_reason
 from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls
-from chess_dagster_tests.e2e.commands import DG
+from chess_dagster_tests.e2e.commands import CHESS_LOAD
 from chess_dagster_tests.loads import retried_steps
 from fixture import FixtureServer
 from fixture.crash import PHASES, kill_in, waiting_packages
@@ -127,7 +127,7 @@ def test_an_unwritable_duckdb_path_fails_naming_the_setting(api_env, tmp_path, i
 def test_two_cli_runs_at_once_take_turns_on_duckdb_and_both_land(dagster_env, universe, duckdb_path):
     runs = [
         subprocess.Popen(
-            [DG, "launch", "--assets", "chess/players_games", "--partition", month],
+            [CHESS_LOAD, "games", month],
             cwd=PROJECT_ROOT,
             env=dagster_env,
             stdout=subprocess.DEVNULL,
@@ -143,15 +143,15 @@ def test_two_cli_runs_at_once_take_turns_on_duckdb_and_both_land(dagster_env, un
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-09", "2022-10"])
 
 
-LAUNCH_2022_10 = [DG, "launch", "--assets", "chess/players_games", "--partition", "2022-10"]
+LOAD_2022_10 = [CHESS_LOAD, "games", "2022-10"]
 
 
 def launch_and_kill(phase: str, env: dict[str, str], api: FixtureServer) -> None:
-    """`dg launch` a month and SIGKILL it in ``phase``: a dead run holding its pool slot."""
+    """`chess-load` a month and SIGKILL it in ``phase``: a dead run holding its pool slot."""
     if phase == "extract":
         api.state.configure({"latency_ms": 300})
     run = subprocess.Popen(
-        LAUNCH_2022_10,
+        LOAD_2022_10,
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -175,7 +175,7 @@ def test_a_run_killed_mid_load_leaves_no_half_month_and_the_rerun_is_not_blocked
 
     started = time.monotonic()
     rerun = subprocess.run(
-        LAUNCH_2022_10, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=180
+        LOAD_2022_10, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=180
     )
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert time.monotonic() - started < 120  # not blocked on the dead run's pool slot
