@@ -23,11 +23,15 @@ from fixture.data import ChessUniverse, Month
 
 # The pages in the order a reader follows them: the README's blocks set up the shell the others use.
 WALKED_PAGES = ("README.md", "docs/mart.md", "docs/months.md", "docs/checks.md", "docs/loads.md")
-# What the README's blocks load into data/chess.duckdb, each range in one run: `dg launch` 2022-01...03
-# and 04...06, `chess-load` 2022-07...09 and 2023-01...03, `make load` 2023-04...06; the mart's job
-# builds 2022-01...06. Its roster: the first 10 GMs (.dlt/config.toml) of the fixture's defaults.
-LOADED_RANGES = [("2022-01", "2022-03"), ("2022-04", "2022-06"), ("2022-07", "2022-09"),
-                 ("2023-01", "2023-03"), ("2023-04", "2023-06")]  # fmt: skip
+# What the README's blocks load into data/chess.duckdb, each range in one run: `dg launch` 2022-01...03,
+# `chess-load` 2022-04...09 and 2023-01...03, `make load` 2023-04...06; the mart's job builds
+# 2022-01...06. Its roster: the first 10 GMs (.dlt/config.toml) of the fixture's defaults.
+LOADED_RANGES = [
+    ("2022-01", "2022-03"),
+    ("2022-04", "2022-09"),
+    ("2023-01", "2023-03"),
+    ("2023-04", "2023-06"),
+]
 MART_RANGE = ("2022-01", "2022-06")
 ROSTER = 10
 
