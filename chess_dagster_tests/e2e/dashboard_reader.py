@@ -1,4 +1,4 @@
-"""A dashboard refreshing four times a second, as its own process: ``python -m
+"""A dashboard refreshing twice a second, as its own process: ``python -m
 chess_dagster_tests.e2e.dashboard_reader STOP_FILE`` reads the roster and the mart's players
 through the dashboard's reader until STOP_FILE exists, then prints what its reads met as JSON."""
 
@@ -26,7 +26,7 @@ def main(stop_file: Path) -> None:
                 met["not built"] += 1
             except NoWarehouse:
                 met["no warehouse"] += 1
-        time.sleep(0.25)  # far more often than any page refreshes, and it meets every write
+        time.sleep(0.5)  # far more often than any page refreshes, and it meets every write
     print(json.dumps(met))
 
 

@@ -128,7 +128,7 @@ def start_demo(folder: Path, ports: dict[str, int]) -> tuple[subprocess.Popen, d
 
 
 def dashboard_reader(env: dict[str, str], stop_file: Path) -> subprocess.Popen:
-    """A dashboard refreshing four times a second beside the demo's loads and dbt build."""
+    """A dashboard refreshing twice a second beside the demo's loads and dbt build."""
     return subprocess.Popen(
         [sys.executable, "-m", "chess_dagster_tests.e2e.dashboard_reader", str(stop_file)],
         cwd=PROJECT_ROOT,
