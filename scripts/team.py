@@ -42,7 +42,7 @@ BIN = Path(sys.executable).parent
 WORKSPACE = PROJECT_ROOT / "deploy" / "workspace.yaml"
 INSTANCE = PROJECT_ROOT / "deploy" / "dagster.yaml"
 POSTGRES_POOL_LIMIT = 4  # chess_postgres: loads side by side (README, "Loads side by side")
-STOP_TIMEOUT_S = 30.0  # stopping takes 3 s here; a service still up after this is stuck
+STOP_TIMEOUT_S = 30.0  # a service still up this long after SIGTERM is stuck: SIGKILL
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
