@@ -71,8 +71,8 @@ lint: setup  ## quality gates: ruff (lint, format), mypy, dg check defs, sqlfluf
 test: setup chromium postgres-server  ## gates and the whole test suite, asset checks on a fixture load included (CI runs this)
 	@$(MAKE) --no-print-directory -j2 --output-sync=target lint suite
 
-# 3 workers for 2 cores: the e2e tests wait on servers and runs, so 2 leave a core idle; with 4,
-# their processes contend and the same tests take more CPU.
+# 3 workers for 2 cores: with 2, a core idles while the e2e tests wait on servers and runs; 4 were
+# no faster (their processes contend for the cores).
 suite: setup  ## the whole test suite on 3 workers, the 15 slowest tests listed
 	$(BIN)/python -m pytest -n 3 --dist loadgroup --durations=15
 
