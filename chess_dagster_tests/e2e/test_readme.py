@@ -15,11 +15,12 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.lib.settings import PROJECT_ROOT
 from chess_dagster_tests.conftest import loaded_game_urls, query
 from chess_dagster_tests.e2e.walkthrough import Step, failures, new_user_environment, read_steps, run
 from chess_dagster_tests.loads import retried_steps
-from fixture.data import ChessUniverse, Month
+from fixture.data import ChessUniverse
 
 # The pages in the order a reader follows them: the README's blocks set up the shell the others use.
 WALKED_PAGES = ("README.md", "docs/mart.md", "docs/months.md", "docs/checks.md", "docs/loads.md")
@@ -96,7 +97,11 @@ def test_every_runnable_block_runs_in_order_and_prints_what_its_page_shows(tmp_p
 def assert_the_walk_loaded_the_fixtures_games_one_run_per_range_retrying_nothing(project: Path) -> None:
     universe = ChessUniverse()  # `python -m fixture`'s defaults
     roster = universe.titled_usernames("GM")[:ROSTER]
-    months = [key for start, end in LOADED_RANGES for key in _months(start, end)]
+    months = [
+        month
+        for start, end in LOADED_RANGES
+        for month in monthly_partitions.get_partition_keys_in_range(dg.PartitionKeyRange(start, end))
+    ]
     duckdb_path = str(project / "data" / "chess.duckdb")
     assert loaded_game_urls(duckdb_path) == universe.game_urls(roster, months)
     assert query(duckdb_path, "select count(*) from chess_data.players_profiles") == [(ROSTER,)]
@@ -113,12 +118,3 @@ def assert_the_walk_loaded_the_fixtures_games_one_run_per_range_retrying_nothing
     failed = [run for run in runs if run.status != dg.DagsterRunStatus.SUCCESS]
     assert [run.status for run in failed] == [dg.DagsterRunStatus.FAILURE]  # the README's ftp:// example
     assert retried_steps(events) == []  # a clean run retries nothing
-
-
-def _months(start: str, end: str) -> list[str]:
-    month, last = Month.parse(start), Month.parse(end)
-    keys = [month.key]
-    while month != last:
-        month = month.next()
-        keys.append(month.key)
-    return keys
