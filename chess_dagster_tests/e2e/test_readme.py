@@ -85,7 +85,12 @@ def test_every_runnable_block_runs_in_order_and_prints_what_its_page_shows(tmp_p
     for port in ports_the_readme_serves_on(steps):
         assert_free(port)
     project = copy_project(tmp_path / "chess-dagster")
-    outputs = run(steps, project, new_user_environment(tmp_path), tmp_path, timeout_s=540)
+    try:
+        outputs = run(steps, project, new_user_environment(tmp_path), tmp_path, timeout_s=540)
+    finally:
+        # 30,000 files: pytest's clean-up of old temporary folders would delete them at the start
+        # of a later session, before any test runs.
+        shutil.rmtree(project / ".venv", ignore_errors=True)
     problems = []
     for step, output in zip(steps, outputs, strict=True):
         if found := failures(step, output):
