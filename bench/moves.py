@@ -151,7 +151,7 @@ def written(path: Path, warehouse_env: dict[str, str], database: str) -> dict[st
     seconds = time.perf_counter() - started
     for name in warehouse_env:
         del os.environ[name]
-    size = _size_mib(warehouse_env.get("DESTINATION__WAREHOUSE__CREDENTIALS"), database)
+    size = moves_mib(warehouse_env.get("DESTINATION__WAREHOUSE__CREDENTIALS"), database)
     return {
         "name": "PostgreSQL" if warehouse_env else "DuckDB",
         "write_s": round(seconds, 2),
@@ -161,7 +161,7 @@ def written(path: Path, warehouse_env: dict[str, str], database: str) -> dict[st
     }
 
 
-def _size_mib(postgres_url: str | None, database: str) -> float:
+def moves_mib(postgres_url: str | None, database: str) -> float:
     """The moves' space: the DuckDB file (only they are in it), or both PostgreSQL tables."""
     if postgres_url is None:
         import duckdb

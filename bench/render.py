@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 DOCS = ROOT / "docs"
-BLOCK = re.compile(r"(<!-- bench:(?P<kind>[a-z]+) -->\n)(?P<body>.*?)(<!-- /bench:(?P=kind) -->)", re.DOTALL)
+BLOCK = re.compile(r"(<!-- bench:(?P<kind>[a-z_]+) -->\n)(?P<body>.*?)(<!-- /bench:(?P=kind) -->)", re.DOTALL)
 # The phases table's columns and their widths.
 COLUMNS = {
     "wall s": 7,
@@ -159,7 +159,31 @@ def moves_report(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-TABLE_REPORTS: dict[str, Callable[[Any], str]] = {"soak": soak_report, "moves": moves_report}
+def moves_scale_report(result: dict[str, Any]) -> str:
+    """The scale run's moves on PostgreSQL: the run's seconds and where they went, rows, memory, space."""
+    args, months = result["args"], result["months"]
+    other = result["wall_s"] - result["read_s"] - result["parse_s"] - result["write_s"]
+    return "\n".join(
+        [
+            f"{args['players']} players x {len(months)} months ({months[0]}..{months[-1]}), "
+            f"{result['warehouse']}; the cold load before it: {result['cold_wall_s']:.2f} s",
+            "",
+            "| games | move rows | wall s | read s | parse s | write s | other s | games/s | "
+            "peak RSS MiB | MiB per 1,000 games |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+            f"| {result['games']:,} | {result['move_rows']:,} | {result['wall_s']:.2f} | "
+            f"{result['read_s']:.2f} | {result['parse_s']:.2f} | {result['write_s']:.2f} | {other:.2f} | "
+            f"{round(result['games'] / result['wall_s']):,} | {result['peak_rss_mib']} | "
+            f"{result['mib_per_1000_games']} |",
+        ]
+    )
+
+
+TABLE_REPORTS: dict[str, Callable[[Any], str]] = {
+    "soak": soak_report,
+    "moves": moves_report,
+    "moves_scale": moves_scale_report,
+}
 
 
 def rendered_block(kind: str) -> str:

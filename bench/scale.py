@@ -53,6 +53,9 @@ from chess_dagster.lib.settings import PROJECT_ROOT
 from fixture import ChessUniverse
 from fixture.dagster_home import new_dagster_home
 
+# The moves run's own figures of where its seconds went (chess_dagster/defs/moves/assets.py).
+MOVES_SECONDS = ("read_s", "parse_s", "write_s")
+
 
 def bookkeeping(database: str) -> dict[str, int]:
     """What the newest load stored besides the data: dlt's state blob and the archives it wrote."""
@@ -98,16 +101,35 @@ def mart_phase(name: str, months: list[str], env: dict, fixture, database: str) 
     return dataclasses.replace(phase, rows=games[0] if games else 0)
 
 
-def moves_phase(months: list[str], env: dict, fixture, database: str) -> tuple[Phase, float]:
-    """Every month's moves read in one run (chess/game_moves and chess/game_facts); its rows: the
-    move rows. Also the MiB the moves add to the DuckDB file per 1,000 games."""
-    before = Path(database).stat().st_size
-    command = [
+def moves_command(months: list[str]) -> list[str]:
+    """Every month's moves read in one run: chess/game_moves and chess/game_facts."""
+    return [
         *DAGSTER_MATERIALIZE,
         *("-m", "chess_dagster.definitions", "--select", "chess/game_moves,chess/game_facts"),
         *("--partition-range", f"{months[0]}...{months[-1]}"),
     ]
-    phase = run_phase(f"moves, {len(months)} months", [command], env, fixture, database)
+
+
+def moves_seconds(home: Path) -> dict[str, float]:
+    """Where the newest moves run's seconds went, as its materialization of chess/game_moves tells:
+    reading the month's PGNs, parsing them, writing the tables."""
+    import dagster as dg
+
+    from chess_dagster.defs.moves.keys import GAME_MOVES_KEY
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        (record,) = instance.fetch_materializations(GAME_MOVES_KEY, limit=1).records
+    metadata = record.asset_materialization.metadata if record.asset_materialization else {}
+    return {name: float(metadata[name].value) for name in MOVES_SECONDS}  # type: ignore[arg-type]
+
+
+def moves_phase(
+    months: list[str], env: dict, fixture, database: str
+) -> tuple[Phase, float, dict[str, float]]:
+    """The moves run; its rows: the move rows. Also the MiB the moves add to the DuckDB file per
+    1,000 games, and where the run's seconds went."""
+    before = Path(database).stat().st_size
+    phase = run_phase(f"moves, {len(months)} months", [moves_command(months)], env, fixture, database)
     with duckdb.connect(database) as connection:
         connection.execute("checkpoint")
         moves, games = connection.execute(
@@ -115,7 +137,8 @@ def moves_phase(months: list[str], env: dict, fixture, database: str) -> tuple[P
             "(select count(*) from chess_moves.game_facts)"
         ).fetchone() or (0, 0)
     added_mib = (Path(database).stat().st_size - before) / 2**20
-    return dataclasses.replace(phase, rows=moves), round(added_mib * 1000 / max(games, 1), 2)
+    seconds = moves_seconds(Path(env["DAGSTER_HOME"]))
+    return dataclasses.replace(phase, rows=moves), round(added_mib * 1000 / max(games, 1), 2), seconds
 
 
 def roster_models(env: dict, database: str) -> None:
@@ -163,7 +186,7 @@ def main() -> None:
                 run_phase(f"cold, {args.players} players", run, many, fixture, many_db),
             ]
             load_s = normalize_and_load_s(many_db)
-            moves, moves_mib_per_1000_games = moves_phase(months, many, fixture, many_db)
+            moves, moves_mib_per_1000_games, moves_s = moves_phase(months, many, fixture, many_db)
             mart_month = mart_phase("mart, last month", months[-1:], many, fixture, many_db)
             mart_all = mart_phase(f"mart, {len(months)} months", months, many, fixture, many_db)
             roster_models(many, many_db)
@@ -187,6 +210,7 @@ def main() -> None:
         "cold rows/s (wall)": cold.rows_per_s,
         "moves: rows / s / peak RSS MiB": f"{moves.rows} / {moves.wall_s} / {moves.peak_rss_mib}",
         "moves: DuckDB MiB per 1,000 games": moves_mib_per_1000_games,
+        "moves: read / parse / write s": " / ".join(f"{moves_s[name]:g}" for name in MOVES_SECONDS),
         "mart s, last month / all months": f"{mart_month.wall_s} / {mart_all.wall_s}",
         "mart games/s, all months": mart_all.rows_per_s,
         "mart s / cold load s, all months": round(mart_all.wall_s / cold.wall_s, 2),

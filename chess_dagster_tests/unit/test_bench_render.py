@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bench.render import BLOCK, DOCS, report, soak_report, stale_blocks
+from typing import Any
+
+from bench.render import BLOCK, DOCS, moves_scale_report, report, soak_report, stale_blocks
 
 RESULT = {
     "args": {"players": 2, "latency_ms": 20.0, "allowed_in_flight": 8},
@@ -42,7 +44,7 @@ def test_every_benchmark_block_in_the_docs_equals_what_its_json_renders() -> Non
 
 def test_the_docs_hold_every_benchmark_and_the_soak() -> None:
     kinds = {block.group("kind") for page in DOCS.glob("*.md") for block in BLOCK.finditer(page.read_text())}
-    assert kinds == {"backfill", "scale", "soak", "moves"}
+    assert kinds == {"backfill", "scale", "soak", "moves", "moves_scale"}
 
 
 def test_a_soak_report_has_a_row_per_round_and_counts_the_rounds_that_held() -> None:
@@ -75,3 +77,24 @@ def test_a_report_tells_the_workload_each_phase_and_each_figures_verdict() -> No
     ]
     assert lines[-2].split() == ["warm", "work", "/", "cold", "work", "0.1", "no", "target"]
     assert lines[-1].split() == ["cold", "429s", "0", "target", "met"]
+
+
+def test_a_moves_scale_report_counts_the_seconds_the_asset_did_not_account_for_as_other() -> None:
+    result: dict[str, Any] = {"args": {"players": 2}, "months": ["2024-01", "2024-02"]}
+    result |= {"warehouse": "PostgreSQL", "cold_wall_s": 9.5, "games": 1000, "move_rows": 80000}
+    result |= {"wall_s": 20.0, "read_s": 1.5, "parse_s": 10.0, "write_s": 4.0, "peak_rss_mib": 512.0}
+    result |= {"mib_per_1000_games": 12.5}
+    lines = moves_scale_report(result).splitlines()
+    assert lines[0] == "2 players x 2 months (2024-01..2024-02), PostgreSQL; the cold load before it: 9.50 s"
+    assert [cell.strip() for cell in lines[-1].split("|")[1:-1]] == [
+        "1,000",
+        "80,000",
+        "20.00",
+        "1.50",
+        "10.00",
+        "4.00",
+        "4.50",
+        "50",
+        "512.0",
+        "12.5",
+    ]
