@@ -103,7 +103,6 @@ bench-scale: setup postgres-server  ## scale benchmark: 1,000 players x 24 month
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.moves_scale
 	$(BIN)/python -m bench.render
-	$(BIN)/python -m bench.render
 
 soak: setup  ## fault soak: chess-load runs under every fault the fixture API injects, rows checked after each
 	$(BIN)/python -m scripts.soak $(if $(ROUNDS),--rounds $(ROUNDS))

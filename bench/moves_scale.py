@@ -21,21 +21,10 @@ import psycopg2
 
 from bench.backfill import fixture_api, month_keys, project_env, run_phase, source_run, workload_parser
 from bench.moves import moves_mib
-from bench.scale import moves_command, moves_seconds
+from bench.scale import moves_command, moves_counts, moves_seconds
 from fixture import ChessUniverse
 from fixture.dagster_home import new_dagster_home
 from fixture.postgres import running_postgres
-
-
-def counts(warehouse: str) -> tuple[int, int]:
-    """Move rows and game rows of the moves tables."""
-    with psycopg2.connect(warehouse) as connection, connection.cursor() as cursor:
-        cursor.execute(
-            "select (select count(*) from chess_moves.game_moves), "
-            "(select count(*) from chess_moves.game_facts)"
-        )
-        moves, games = cursor.fetchone() or (0, 0)
-    return moves, games
 
 
 def measured(args: Any, months: list[str], scratch: Path) -> dict[str, Any]:
@@ -51,7 +40,8 @@ def measured(args: Any, months: list[str], scratch: Path) -> dict[str, Any]:
         }
         cold = run_phase(f"cold, {args.players} players", [source_run(months)], env, fixture, warehouse)
         moves = run_phase(f"moves, {len(months)} months", [moves_command(months)], env, fixture, warehouse)
-        move_rows, games = counts(warehouse)
+        with psycopg2.connect(warehouse) as connection, connection.cursor() as cursor:
+            move_rows, games = moves_counts(cursor)
         mib = moves_mib(warehouse, "")
     return {
         "cold_wall_s": cold.wall_s,

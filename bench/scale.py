@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -123,6 +124,16 @@ def moves_seconds(home: Path) -> dict[str, float]:
     return {name: float(metadata[name].value) for name in MOVES_SECONDS}  # type: ignore[arg-type]
 
 
+def moves_counts(cursor: Any) -> tuple[int, int]:
+    """Move rows and game rows of the moves tables; ``cursor``: a DB-API cursor of DuckDB or
+    PostgreSQL (they share no type)."""
+    cursor.execute(
+        "select (select count(*) from chess_moves.game_moves), (select count(*) from chess_moves.game_facts)"
+    )
+    moves, games = cursor.fetchone() or (0, 0)
+    return moves, games
+
+
 def moves_phase(
     months: list[str], env: dict, fixture, database: str
 ) -> tuple[Phase, float, dict[str, float]]:
@@ -132,10 +143,7 @@ def moves_phase(
     phase = run_phase(f"moves, {len(months)} months", [moves_command(months)], env, fixture, database)
     with duckdb.connect(database) as connection:
         connection.execute("checkpoint")
-        moves, games = connection.execute(
-            "select (select count(*) from chess_moves.game_moves), "
-            "(select count(*) from chess_moves.game_facts)"
-        ).fetchone() or (0, 0)
+        moves, games = moves_counts(connection.cursor())
     added_mib = (Path(database).stat().st_size - before) / 2**20
     seconds = moves_seconds(Path(env["DAGSTER_HOME"]))
     return dataclasses.replace(phase, rows=moves), round(added_mib * 1000 / max(games, 1), 2), seconds
