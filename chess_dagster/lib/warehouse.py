@@ -4,6 +4,7 @@ unless dlt's configuration names another type, so moving the data is configurati
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import tempfile
@@ -18,7 +19,8 @@ from typing import Any
 import dlt
 import duckdb
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
-from dlt.common.destination import Destination, TLoaderFileFormat
+from dlt.common.destination import Destination, DestinationCapabilitiesContext, TLoaderFileFormat
+from dlt.common.normalizers.naming import NamingConvention
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.destinations.sql_client import SqlClientBase
 from dlt.extract import DltResource
@@ -58,7 +60,7 @@ def warehouse_destination(
         # Bounded, a merge spills to <database>.tmp instead of taking the machine's memory (README).
         limit = {"memory_limit": settings().duckdb_memory_limit}
         credentials = DuckDbCredentials(held if held is not None else database, global_config=limit)
-        return dlt.destinations.duckdb(credentials, **config)
+        return _capabilities_worked_out_once(dlt.destinations.duckdb(credentials, **config))
     try:
         configured = Destination.from_reference(destination_type, **config)
     except Exception:  # dlt raises a different error per way of not finding it
@@ -68,7 +70,31 @@ def warehouse_destination(
             f"DESTINATION__WAREHOUSE__DESTINATION_TYPE={destination_type!r} is not a dlt destination; "
             "use postgres (or unset it for DuckDB)"
         )
-    return configured
+    return _capabilities_worked_out_once(configured)
+
+
+def _capabilities_worked_out_once(destination: Destination) -> Destination:
+    """dlt 1.31 asks a destination for its capabilities about ten times a load, and each time resolves
+    its whole configuration from every provider first: a quarter of a small load's CPU. With dlt's own
+    ``adjust_capabilities`` (DuckDB's, PostgreSQL's) they depend only on whether the schema's naming is
+    case sensitive, so they are worked out once per case; each caller gets its own copy to change."""
+    if type(destination).adjust_capabilities.__func__ is not Destination.adjust_capabilities.__func__:  # type: ignore[attr-defined]
+        return destination
+    work_out = destination.capabilities
+    known: dict[bool, DestinationCapabilitiesContext] = {}
+
+    def capabilities(
+        config: Any = None, naming: NamingConvention | None = None
+    ) -> DestinationCapabilitiesContext:
+        if config is not None:
+            return work_out(config, naming)
+        case_sensitive = bool(naming and naming.is_case_sensitive)
+        if case_sensitive not in known:
+            known[case_sensitive] = work_out(None, naming)
+        return copy.deepcopy(known[case_sensitive])
+
+    destination.capabilities = capabilities  # type: ignore[method-assign]
+    return destination
 
 
 def on_duckdb(destination: Destination) -> bool:
