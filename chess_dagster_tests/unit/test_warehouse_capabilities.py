@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from dlt.common.destination import Destination
-from dlt.common.normalizers.naming import sql_cs_v1, snake_case
+from dlt.common.normalizers.naming import snake_case, sql_cs_v1
 
 from chess_dagster.lib.warehouse import warehouse_destination
 
