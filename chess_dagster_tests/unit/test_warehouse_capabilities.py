@@ -4,7 +4,7 @@ with a copy of its own."""
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from dlt.common.destination import Destination
@@ -51,7 +51,7 @@ def test_a_case_sensitive_naming_gets_its_own_capabilities(warehouse: Destinatio
 def test_a_caller_changing_its_capabilities_changes_no_one_elses(warehouse: Destination) -> None:
     first = warehouse.capabilities()
     first.preferred_loader_file_format = "csv"
-    first.supported_loader_file_formats.clear()
+    cast(list, first.supported_loader_file_formats).clear()
     second = warehouse.capabilities()
     assert second.preferred_loader_file_format != "csv"
     assert second.supported_loader_file_formats
