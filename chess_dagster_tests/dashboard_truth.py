@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import math
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,12 +12,18 @@ from datetime import datetime
 import pandas as pd
 
 from chess_dagster_tests.mart_truth import (
+    Replay,
     grouped,
     opening_name,
+    opening_tree,
     pgn_tag,
     player_games,
+    player_phases,
+    player_rating_gap,
+    player_time_management,
     points,
     rating_history,
+    replays,
     results,
     white_points,
 )
@@ -32,6 +40,10 @@ class Truth:
     @property
     def sides(self) -> list[dict]:
         return player_games(self.games, self.roster)
+
+    @functools.cached_property
+    def replayed(self) -> dict[str, Replay]:
+        return replays(self.games)
 
     def busiest_player(self) -> str:
         """The roster player with the most games against other roster players (ties: by name)."""
@@ -123,6 +135,64 @@ def top_openings(truth: Truth, month: str, time_class: str) -> list[tuple]:
     return sorted(expected, key=lambda row: (-row[2], row[0]))[:20]
 
 
+def _by_column(rows: list[tuple], column: int) -> dict[object, list[tuple]]:
+    groups: dict[object, list[tuple]] = defaultdict(list)
+    for row in rows:
+        groups[row[column]].append(row)
+    return groups
+
+
+def _weighted(rows: list[tuple], value: int, weight: int) -> float | None:
+    """The mean of the model's ``value`` column over months, weighted by its ``weight`` column."""
+    total = sum(row[weight] for row in rows if row[value] is not None)
+    return sum(row[value] * row[weight] for row in rows if row[value] is not None) / total if total else None
+
+
+def time_management(truth: Truth, player: str) -> list[tuple]:
+    """From the model's truth (columns: player, month, rules, time_class, games, three averages,
+    trouble games, share, score, lost on time, three move counts), added up over months."""
+    model = player_time_management(truth.games, truth.sides, truth.replayed)
+    mine = [row for row in model if row[0] == player and row[2] == "chess"]
+    expected = []
+    for time_class, rows in _by_column(mine, 3).items():
+        seconds = [_weighted(rows, 5 + phase, 12 + phase) for phase in range(3)]
+        trouble = sum(row[8] for row in rows)
+        lost = sum(row[11] for row in rows)
+        expected.append(
+            (time_class, sum(row[4] for row in rows), *seconds, trouble, _weighted(rows, 10, 8), lost)
+        )
+    return sorted(expected)
+
+
+def phases(truth: Truth, player: str) -> list[tuple]:
+    model = player_phases(truth.sides, truth.replayed)
+    mine = [row for row in model if row[0] == player and row[2] == "chess" and row[4] is not None]
+    by_phase = _by_column(mine, 4).items()
+    return sorted((phase, *(sum(row[i] for row in rows) for i in range(5, 9))) for phase, rows in by_phase)
+
+
+def rating_gap(truth: Truth, player: str) -> list[tuple]:
+    mine = [row for row in player_rating_gap(truth.sides) if row[0] == player and row[2] == "chess"]
+    expected = []
+    for bucket, rows in _by_column(mine, 4).items():
+        games = sum(row[5] for row in rows)
+        expected.append((bucket, games, _weighted(rows, 6, 5), _weighted(rows, 7, 5)))
+    return sorted(expected)
+
+
+def next_moves(truth: Truth, time_class: str, line: str) -> list[tuple]:
+    tree = [
+        row for row in opening_tree(truth.games, truth.replayed) if row[1] == time_class and row[2] == line
+    ]
+    by_move = _by_column(tree, 3).items()
+    counts = [(move, *(sum(row[i] for row in rows) for i in range(4, 8))) for move, rows in by_move]
+    return sorted(counts, key=lambda row: (-row[1], row[0]))
+
+
+def most_played_first_move(truth: Truth, time_class: str) -> str:
+    return next_moves(truth, time_class, "")[0][0]
+
+
 # Each query, its parameters and the rows it must return, for a player and a month of the truth.
 Case = Callable[[Truth, str, str], tuple[str, dict, list[tuple]]]
 CASES: dict[str, Case] = {
@@ -161,6 +231,28 @@ CASES: dict[str, Case] = {
         queries.HEAD_TO_HEAD,
         {"player": player},
         head_to_head(t, player),
+    ),
+    "time_management": lambda t, player, month: (
+        queries.TIME_MANAGEMENT,
+        {"player": player},
+        time_management(t, player),
+    ),
+    "phases": lambda t, player, month: (queries.PHASES, {"player": player}, phases(t, player)),
+    "rating_gap": lambda t, player, month: (queries.RATING_GAP, {"player": player}, rating_gap(t, player)),
+    "next_moves_from_the_start": lambda t, player, month: (
+        queries.NEXT_MOVES,
+        {"time_class": "blitz", "first_month": "0000-00", "last_month": "9999-99", "line": ""},
+        next_moves(t, "blitz", ""),
+    ),
+    "next_moves_after_the_most_played_first_move": lambda t, player, month: (
+        queries.NEXT_MOVES,
+        {
+            "time_class": "blitz",
+            "first_month": "0000-00",
+            "last_month": "9999-99",
+            "line": most_played_first_move(t, "blitz"),
+        },
+        next_moves(t, "blitz", most_played_first_move(t, "blitz")),
     ),
     "top_openings": lambda t, player, month: (
         queries.TOP_OPENINGS,

@@ -1,5 +1,6 @@
 """The mart built from a fixture load, as the mart's and the dashboard's tests start from it."""
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ import duckdb
 import pytest
 
 from chess_dagster.definitions import defs
+from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster_tests.loads import Loaded, LoadTemplates, built_once, retried_steps
 
 MONTHS = ("2022-09", "2022-10")
@@ -47,14 +49,18 @@ def build_mart(
     instance: dg.DagsterInstance, first: str, last: str, every_model: bool = False
 ) -> dg.ExecuteInProcessResult:
     """The mart's models by month for ``first``..``last`` in one run, as the UI or ``dg launch``
-    builds them; with ``every_model``, the ratings too (``chess_mart_job``)."""
+    builds them; with ``every_model``, the moves and the ratings too (``chess_mart_job``). The
+    moves go to the test's warehouse (``CHESS_DUCKDB_PATH``), where dbt builds."""
     job = (
         defs.resolve_job_def("chess_mart_job")
         if every_model
         else defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection=MART_BY_MONTH)
     )
     tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
-    return job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+    warehouse = ChessWarehouse(database=os.environ["CHESS_DUCKDB_PATH"])
+    return job.execute_in_process(
+        instance=instance, tags=tags, resources={"warehouse": warehouse}, raise_on_error=False
+    )
 
 
 @contextmanager

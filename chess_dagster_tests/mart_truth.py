@@ -4,14 +4,19 @@ Written from the models' contract (README, chess_dbt/models/marts/_marts.yml), n
 the tests compare the warehouse's tables with these rows, on DuckDB and on PostgreSQL.
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import chess
+
 from chess_dagster_tests.loads import PLAYERS, small_universe
-from chess_dagster_tests.moves_truth import expected_moves
+from chess_dagster_tests.moves_truth import expected_facts, expected_moves, expected_sans, first_mover
 from fixture import Month
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -26,7 +31,13 @@ MODEL_COLUMNS = {
     "rating_history": "player, rules, time_class, day, month, rating, games",
     "head_to_head": "month, player, opponent, games, wins, draws, losses, points",
     "player_results": "player, month, rules, time_class, colour, games, wins, draws, losses, points",
+    "player_time_management": "*",
+    "player_phases": "*",
+    "opening_tree": "*",
+    "player_rating_gap": "*",
 }
+PHASES = ("opening", "middlegame", "endgame")
+TREE_DEPTH = 12  # lines of up to 11 plies and the move after them
 MODEL_QUERIES = {
     model: f"select {columns} from chess_analytics.{model}" for model, columns in MODEL_COLUMNS.items()
 }
@@ -92,12 +103,29 @@ def player_games(games: dict[str, dict], roster: set[str]) -> list[dict]:
     return rows
 
 
-def plies_read(game: dict) -> int | None:
-    """The moves python-chess reads of the game's move text (its moves were read with the mart's)."""
-    return len(expected_moves(game)) or None if game.get("pgn") else None
+@dataclass(frozen=True)
+class Replay:
+    """A game with move text as python-chess replays it (its moves were read with the mart's)."""
+
+    moves: list[dict[str, Any]]
+    facts: dict[str, Any]
+    sans: list[str]
+    first: str
+
+    def moves_of(self, colour: str) -> list[dict[str, Any]]:
+        parity = 1 if colour == self.first else 0
+        return [move for move in self.moves if move["ply"] % 2 == parity]
 
 
-def games_rows(games: dict[str, dict]) -> list[tuple]:
+def replays(games: dict[str, dict]) -> dict[str, Replay]:
+    return {
+        url: Replay(expected_moves(game), expected_facts(game), expected_sans(game), first_mover(game))
+        for url, game in games.items()
+        if game.get("pgn")
+    }
+
+
+def games_rows(games: dict[str, dict], replayed: dict[str, Replay]) -> list[tuple]:
     return [
         (
             url,
@@ -105,7 +133,7 @@ def games_rows(games: dict[str, dict]) -> list[tuple]:
             game["time_class"],
             pgn_tag(game, "ECO"),
             opening_name(game),
-            plies_read(game),
+            len(replayed[url].moves) or None if url in replayed else None,
             winner(game),
             game["white"]["username"].lower(),
             game["black"]["username"].lower(),
@@ -230,18 +258,111 @@ def in_order(rows: Iterable[Iterable]) -> list[tuple]:
     return sorted((tuple(row) for row in rows), key=repr)
 
 
+def player_time_management(
+    games: dict[str, dict], sides: list[dict], replayed: dict[str, Replay]
+) -> list[tuple]:
+    live = []
+    for side in sides:
+        replay, colour = replayed.get(side["url"]), side["colour"]
+        if replay is None or side["time_class"] == "daily" or replay.facts[f"{colour}_clock_end"] is None:
+            continue
+        trouble = replay.facts[f"{colour}_time_trouble_ply"] is not None
+        timed_out = games[side["url"]][colour]["result"] == "timeout"
+        live.append({**side, "trouble": trouble, "timed_out": timed_out, "moves": replay.moves_of(colour)})
+    expected = []
+    for key, rows in grouped(live, lambda r: (r["player"], r["month"], r["rules"], r["time_class"])).items():
+        moves = [move for row in rows for move in row["moves"] if move["seconds_spent"] is not None]
+        by_phase = [
+            rounded([m["seconds_spent"] for m in moves if m["phase"] == phase], 2) for phase in PHASES
+        ]
+        troubled = [row for row in rows if row["trouble"]]
+        share = rounded([1.0 if row["trouble"] else 0.0 for row in rows], 3)
+        trouble_score = rounded([score(row["outcome"]) for row in troubled], 3)
+        timed_out = sum(row["timed_out"] for row in rows)
+        counts = [sum(move["phase"] == phase for move in moves) for phase in PHASES]
+        expected.append((*key, len(rows), *by_phase, len(troubled), share, trouble_score, timed_out, *counts))
+    return expected
+
+
+def player_phases(sides: list[dict], replayed: dict[str, Replay]) -> list[tuple]:
+    def end_phase(side: dict) -> str | None:
+        replay = replayed.get(side["url"])
+        return replay.facts["end_phase"] if replay else None
+
+    groups = grouped(sides, lambda r: (r["player"], r["month"], r["rules"], r["time_class"], end_phase(r)))
+    return [(*key, len(rows), *results(rows)) for key, rows in groups.items()]
+
+
+def from_standard_start(game: dict) -> bool:
+    return pgn_tag(game, "FEN") is None and game.get("initial_setup") in (None, "", chess.STARTING_FEN)
+
+
+def opening_tree(games: dict[str, dict], replayed: dict[str, Replay]) -> list[tuple]:
+    winners: dict[tuple, list[str]] = defaultdict(list)
+    for url, game in games.items():
+        if game["rules"] != "chess" or not from_standard_start(game) or url not in replayed:
+            continue
+        sans = replayed[url].sans[:TREE_DEPTH]
+        for ply in range(1, len(sans) + 1):
+            line = " ".join(sans[: ply - 1])
+            winners[(game["month"], game["time_class"], line, sans[ply - 1])].append(winner(game))
+    return [
+        (
+            *key,
+            len(won),
+            won.count("white"),
+            won.count("draw"),
+            won.count("black"),
+            rounded([{"white": 1.0, "draw": 0.5}.get(side, 0.0) for side in won], 3),
+        )
+        for key, won in winners.items()
+    ]
+
+
+def player_rating_gap(sides: list[dict]) -> list[tuple]:
+    rated = [
+        {**side, "gap": side["opponent_rating"] - side["rating"]}
+        for side in sides
+        if side["rated"] and side["rating"] is not None and side["opponent_rating"] is not None
+    ]
+    groups = grouped(
+        rated, lambda r: (r["player"], r["month"], r["rules"], r["time_class"], r["gap"] // 100 * 100)
+    )
+    return [
+        (
+            *key,
+            len(rows),
+            rounded([score(row["outcome"]) for row in rows], 3),
+            rounded([1 / (1 + 10 ** (row["gap"] / 400)) for row in rows], 3),
+        )
+        for key, rows in groups.items()
+    ]
+
+
 def expected_models(months: Iterable[str], roster: set[str]) -> dict[str, list[tuple]]:
     """Every model's rows for ``months`` with ``roster`` loaded (:func:`in_order`), by model."""
+    return _expected_models(tuple(months), frozenset(roster))
+
+
+@functools.cache
+def _expected_models(months: tuple[str, ...], roster: frozenset[str]) -> dict[str, list[tuple]]:
+    """Once per months and roster: each model's test asks, and the replays take seconds."""
     games = fixture_games(months)
-    sides = player_games(games, roster)
+    roster_set = set(roster)
+    sides = player_games(games, roster_set)
+    replayed = replays(games)
     expected = {
-        "games": games_rows(games),
+        "games": games_rows(games, replayed),
         "player_games": player_games_rows(sides),
         "player_month_stats": player_month_stats(sides),
         "openings": openings(games),
         "player_openings": player_openings(sides),
         "rating_history": rating_history(sides),
-        "head_to_head": head_to_head(sides, roster),
+        "head_to_head": head_to_head(sides, roster_set),
         "player_results": player_results(sides),
+        "player_time_management": player_time_management(games, sides, replayed),
+        "player_phases": player_phases(sides, replayed),
+        "opening_tree": opening_tree(games, replayed),
+        "player_rating_gap": player_rating_gap(sides),
     }
     return {model: in_order(rows) for model, rows in expected.items()}

@@ -218,6 +218,22 @@ def _phase(position: int, middle: int | None, end: int | None) -> str:
     return "middlegame" if middle is not None and position >= middle else "opening"
 
 
+def expected_sans(game: dict) -> list[str]:
+    """The game's moves in SAN, as python-chess writes them from its replay."""
+    read = replayed(game)
+    board = read.board()
+    sans = []
+    for node in read.mainline():
+        sans.append(board.san(node.move))
+        board.push(node.move)
+    return sans
+
+
+def first_mover(game: dict) -> str:
+    """The side to move in the game's starting position (black in some set-up positions)."""
+    return "white" if replayed(game).board().turn else "black"
+
+
 def expected_facts(game: dict) -> dict[str, Any]:
     """A game's facts from python-chess's replay: the issue's definitions, worked out here."""
     read = replayed(game)

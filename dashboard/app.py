@@ -7,6 +7,7 @@ navigation = st.navigation(
     [
         st.Page("views/player.py", title="Player", default=True),
         st.Page("views/openings.py", title="Openings", url_path="openings"),
+        st.Page("views/explorer.py", title="Opening explorer", url_path="explorer"),
         st.Page("views/coverage.py", title="Roster and coverage", url_path="coverage"),
     ]
 )

@@ -75,6 +75,50 @@ TERMINATIONS = """
     order by games desc, termination, outcome
 """
 
+# A player's clock by time class over their live games: seconds per move by the phase moved from
+# (the months' averages weighted by their moves), time trouble and its score, games lost on time.
+TIME_MANAGEMENT = """
+    select time_class, sum(games) as games,
+           sum(avg_seconds_opening * moves_opening) / nullif(sum(moves_opening), 0) as opening,
+           sum(avg_seconds_middlegame * moves_middlegame) / nullif(sum(moves_middlegame), 0) as middlegame,
+           sum(avg_seconds_endgame * moves_endgame) / nullif(sum(moves_endgame), 0) as endgame,
+           sum(time_trouble_games) as time_trouble_games,
+           sum(time_trouble_score * time_trouble_games) / nullif(sum(time_trouble_games), 0)
+               as time_trouble_score,
+           sum(lost_on_time) as lost_on_time
+    from chess_analytics.player_time_management where player = %(player)s and rules = 'chess'
+    group by time_class
+    order by time_class
+"""
+
+# Where a player's games are decided: the phase of the final position, with the results.
+PHASES = """
+    select end_phase, sum(games) as games, sum(wins) as wins, sum(draws) as draws, sum(losses) as losses
+    from chess_analytics.player_phases where player = %(player)s and rules = 'chess' and end_phase is not null
+    group by end_phase
+    order by end_phase
+"""
+
+# A player's score against the Elo expectation by the opponent's rating gap (buckets of 100).
+RATING_GAP = """
+    select gap_bucket, sum(games) as games,
+           sum(score * games) / sum(games) as score,
+           sum(expected_score * games) / sum(games) as expected_score
+    from chess_analytics.player_rating_gap where player = %(player)s and rules = 'chess'
+    group by gap_bucket
+    order by gap_bucket
+"""
+
+# The moves played after a line in the opening explorer, with how the games ended.
+NEXT_MOVES = """
+    select next_move, sum(games) as games, sum(white_wins) as white_wins, sum(draws) as draws,
+           sum(black_wins) as black_wins
+    from chess_analytics.opening_tree
+    where time_class = %(time_class)s and month between %(first_month)s and %(last_month)s and line = %(line)s
+    group by next_move
+    order by games desc, next_move
+"""
+
 # The most played ECO codes of a month in one time class, and white's points with them.
 TOP_OPENINGS = """
     select eco, min(opening) as opening, sum(games) as games, sum(white_points) as white_points

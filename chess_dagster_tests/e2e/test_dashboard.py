@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from chess_dagster_tests.conftest import query
-from chess_dagster_tests.dashboard_truth import Truth, player_summary, top_openings
+from chess_dagster_tests.dashboard_truth import Truth, next_moves, player_summary, top_openings
 from chess_dagster_tests.mart_build import MONTHS
 from chess_dagster_tests.mart_truth import fixture_games
 from fixture.browser import SCREENSHOTS, chromium_installed, ui_page
@@ -70,6 +70,22 @@ def test_the_openings_page_shows_the_months_top_eco_codes_and_draws_them(mart):
         assert metric_value(page, "Games in the top ECO codes") == f"{sum(row[2] for row in top):,}"
         assert metric_value(page, "Most played") == top[0][0]
         assert charts_drawn(page, 1) == 1
+
+
+@browser
+def test_the_opening_explorer_goes_two_moves_deep_a_click_each(mart):
+    from playwright.sync_api import expect
+
+    url, truth = mart
+    first = next_moves(truth, "blitz", "")[0][0]
+    second = next_moves(truth, "blitz", first)[0][0]
+    with ui_page(f"{url}/explorer", "Line:", first_visit_dialog=False) as page:
+        for move, line in ((first, first), (second, f"{first} {second}")):
+            page.get_by_role("button", name=move, exact=True).click()
+            page.get_by_text(f"Line: {line}").wait_for(timeout=30_000)
+        games = sum(row[1] for row in next_moves(truth, "blitz", f"{first} {second}"))
+        metric = page.get_by_test_id("stMetric").filter(has=page.get_by_text("Games", exact=True))
+        expect(metric.get_by_test_id("stMetricValue")).to_have_text(f"{games:,}", timeout=30_000)
 
 
 @browser

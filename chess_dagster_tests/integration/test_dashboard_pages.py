@@ -12,7 +12,13 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from chess_dagster_tests.conftest import query
-from chess_dagster_tests.dashboard_truth import Truth, latest_ratings, player_summary, top_openings
+from chess_dagster_tests.dashboard_truth import (
+    Truth,
+    latest_ratings,
+    next_moves,
+    player_summary,
+    top_openings,
+)
 from chess_dagster_tests.loads import small_universe
 from chess_dagster_tests.mart_build import MONTHS
 from chess_dagster_tests.mart_truth import fixture_games
@@ -20,7 +26,7 @@ from chess_dagster_tests.stats_truth import fixture_stats
 from dashboard import data
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGES = ("player", "openings", "coverage")
+PAGES = ("player", "openings", "explorer", "coverage")
 OpenPage = Callable[..., AppTest]
 
 
@@ -86,8 +92,12 @@ def test_the_player_page_draws_every_section_with_no_message(open_page, on_the_m
         "Openings (ECO codes)",
         "Head-to-head against the roster",
         "How the games end",
+        "The clock (live games, standard chess)",
+        "Where games are decided (the phase of the final position)",
+        "Score against stronger and weaker opponents (standard chess)",
     ]
-    assert len(app.dataframe) == 5  # ratings now, results, openings as white and black, head-to-head
+    # ratings now, results, openings as white and black, head-to-head, time trouble
+    assert len(app.dataframe) == 6
     assert not messages(app)
 
 
@@ -133,6 +143,20 @@ def test_the_openings_page_shows_the_months_most_played_eco_codes(open_page, on_
     top = top_openings(on_the_mart, MONTHS[-1], "blitz")  # the newest month and blitz come first
     assert shown["Games in the top ECO codes"] == f"{sum(row[2] for row in top):,}"
     assert shown["Most played"] == top[0][0]
+
+
+def test_the_opening_explorer_walks_the_most_played_line_two_moves_deep(open_page, on_the_mart):
+    app = open_page("explorer")
+    line: list[str] = []
+    for _ in range(3):
+        expected = next_moves(on_the_mart, "blitz", " ".join(line))
+        assert metrics(app)["Games"] == f"{sum(row[1] for row in expected):,}"
+        assert app.dataframe[0].value["next_move"].tolist() == [row[0] for row in expected]
+        if len(line) == 2:
+            break
+        line.append(expected[0][0])
+        app.button(key=f"next-{line[-1]}").click().run()
+    assert any(f"**Line:** {' '.join(line)}" == text.value for text in app.markdown)
 
 
 def test_the_coverage_page_lists_the_roster_and_says_when_dagster_cannot_be_asked(open_page, on_the_mart):

@@ -74,6 +74,37 @@ def test_rebuilding_a_month_replaces_it_and_a_month_without_games_keeps_no_rows(
     assert counts == {"2022-09": september}
 
 
+# Rows of a month no build replaces, each breaking one blocking test of a move model.
+BAD_ROWS = {
+    "player_time_management_shares_in_range": [
+        "insert into chess_analytics.player_time_management by name select 'planted' as player, "
+        "'2022-08' as month, 'chess' as rules, 'blitz' as time_class, 2 as games, 3 as time_trouble_games, "
+        "1.5 as time_trouble_share, 0 as lost_on_time, 0 as moves_opening, 0 as moves_middlegame, "
+        "0 as moves_endgame"
+    ],
+    "opening_tree_children_within_their_line": [
+        "insert into chess_analytics.opening_tree by name select '2022-08' as month, 'blitz' as time_class, "
+        f"{line!r} as line, {move!r} as next_move, {games} as games, {games} as white_wins, 0 as draws, "
+        "0 as black_wins, 1.0 as white_score"
+        for line, move, games in (("", "e4", 1), ("e4", "e5", 2))
+    ],
+}
+
+
+@pytest.mark.parametrize("check", sorted(BAD_ROWS))
+def test_a_planted_bad_row_of_a_move_model_fails_its_blocking_test(
+    check, mart_template, duckdb_path, instance
+):
+    mart_template.copy(Path(duckdb_path).parent)
+    with duckdb.connect(duckdb_path) as connection:
+        for statement in BAD_ROWS[check]:
+            connection.execute(statement)
+    result = build_mart(instance, "2022-10", "2022-10")
+    failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+    assert failed == {check}
+    assert not result.success
+
+
 def plant_a_duplicated_game(database: str) -> None:
     with duckdb.connect(database) as connection:
         connection.execute(

@@ -1,4 +1,5 @@
-"""A player: rating history, results by colour and time class, openings, head-to-head, endings."""
+"""A player: rating history, results by colour and time class, openings, head-to-head, endings, the
+clock, the phases where games are decided, and the score against stronger and weaker opponents."""
 
 import altair as alt
 import pandas as pd
@@ -11,6 +12,7 @@ from dashboard.warehouse import NotBuilt
 
 # Wins green, draws grey, losses red: Streamlit's default palette would colour them by name order.
 OUTCOME_COLOURS = {"wins": "#2e7d32", "draws": "#9e9e9e", "losses": "#c62828"}
+PHASES = ["opening", "middlegame", "endgame"]
 
 
 def chosen_player() -> str | None:
@@ -98,11 +100,13 @@ def openings(player: str) -> None:
 
 
 def head_to_head(player: str) -> None:
-    st.subheader("Head-to-head against the roster")
-    rivals = read(queries.HEAD_TO_HEAD, player=player)
-    if rivals.empty:
-        st.caption("No games against other roster players in the loaded months.")
-    else:
+    rivals = section_rows(
+        "Head-to-head against the roster",
+        queries.HEAD_TO_HEAD,
+        player,
+        "No games against other roster players in the loaded months.",
+    )
+    if rivals is not None:
         st.dataframe(with_score(rivals), hide_index=True, width="stretch")
 
 
@@ -122,10 +126,107 @@ def endings(player: str) -> None:
     st.altair_chart(chart, width="stretch")
 
 
+def section_rows(title: str, sql: str, player: str, when_empty: str) -> pd.DataFrame | None:
+    """A section's heading and the player's rows; a caption instead when the mart holds none."""
+    st.subheader(title)
+    rows = read(sql, player=player)
+    if rows.empty:
+        st.caption(when_empty)
+        return None
+    return rows
+
+
+def clock(player: str) -> None:
+    by_class = section_rows(
+        "The clock (live games, standard chess)",
+        queries.TIME_MANAGEMENT,
+        player,
+        "No live games with clocks whose moves were read.",
+    )
+    if by_class is None:
+        return
+    seconds = by_class.melt(id_vars="time_class", value_vars=PHASES, var_name="phase", value_name="seconds")
+    chart = (
+        alt.Chart(seconds.dropna())
+        .mark_bar()
+        .encode(
+            x=alt.X("time_class:N", title="time class"),
+            xOffset=alt.XOffset("phase:N", sort=PHASES),
+            y=alt.Y("seconds:Q", title="seconds per move"),
+            color=alt.Color("phase:N", sort=PHASES),
+            tooltip=["time_class:N", "phase:N", alt.Tooltip("seconds:Q", format=".1f")],
+        )
+    )
+    st.altair_chart(chart, width="stretch")
+    trouble = by_class[["time_class", "games", "time_trouble_games", "time_trouble_score", "lost_on_time"]]
+    st.dataframe(blank_where_missing(trouble.round(3)), hide_index=True, width="stretch")
+
+
+def phases(player: str) -> None:
+    by_phase = section_rows(
+        "Where games are decided (the phase of the final position)",
+        queries.PHASES,
+        player,
+        "No games whose moves were read.",
+    )
+    if by_phase is None:
+        return
+    results = by_phase.melt(id_vars="end_phase", value_vars=list(OUTCOME_COLOURS), var_name="result")
+    chart = (
+        alt.Chart(results)
+        .mark_bar()
+        .encode(
+            x=alt.X("value:Q", title="games"),
+            y=alt.Y("end_phase:N", sort=PHASES, title=None),
+            color=alt.Color(
+                "result:N",
+                scale=alt.Scale(domain=list(OUTCOME_COLOURS), range=list(OUTCOME_COLOURS.values())),
+            ),
+        )
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def rating_gap(player: str) -> None:
+    by_gap = section_rows(
+        "Score against stronger and weaker opponents (standard chess)",
+        queries.RATING_GAP,
+        player,
+        "No rated games with both ratings.",
+    )
+    if by_gap is None:
+        return
+    scores = by_gap.melt(
+        id_vars=["gap_bucket", "games"], value_vars=["score", "expected_score"], var_name="figure"
+    )
+    chart = (
+        alt.Chart(scores)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("gap_bucket:Q", title="opponent's rating minus the player's (buckets of 100)"),
+            y=alt.Y("value:Q", title="score", scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("figure:N", title=None),
+            tooltip=["gap_bucket:Q", "games:Q", "figure:N", alt.Tooltip("value:Q", format=".3f")],
+        )
+    )
+    st.altair_chart(chart, width="stretch")
+
+
 with page("Player"):
     player = chosen_player()
     if player is None:
         st.info("No roster player has games in the mart yet: load a month and build the mart.")
     else:
-        for section in (summary, current_ratings, rating_history, results, openings, head_to_head, endings):
+        for section in (
+            summary,
+            current_ratings,
+            rating_history,
+            results,
+            openings,
+            head_to_head,
+            endings,
+            clock,
+            phases,
+            rating_gap,
+        ):
             section(player)

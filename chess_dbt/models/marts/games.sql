@@ -61,6 +61,7 @@ select
     rules,
     rated,
     time_control,
+    from_start,
     case
         when time_control not like '%/%'
             then cast(nullif(split_part(time_control, '+', 1), '') as integer)

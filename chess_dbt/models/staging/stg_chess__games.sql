@@ -2,6 +2,7 @@
     and the PGN header's tags. Columns older archives lack (tcn, accuracies, eco) are NULL until a
     load brings them. -#}
 {%- set raw = source('chess_data', 'players_games') -%}
+{%- set start_fen = 'rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1' -%}
 
 with raw_games as (
     select
@@ -21,6 +22,7 @@ with raw_games as (
         {{ column_or_null(raw, 'pgn', 'varchar') }} as pgn,
         {{ column_or_null(raw, 'eco', 'varchar') }} as eco_url,
         {{ column_or_null(raw, 'tcn', 'varchar') }} as tcn,
+        {{ column_or_null(raw, 'initial_setup', 'varchar') }} as initial_setup,
         {{ column_or_null(raw, 'accuracies__white', 'double precision') }} as white_accuracy,
         {{ column_or_null(raw, 'accuracies__black', 'double precision') }} as black_accuracy
     from {{ raw }}
@@ -39,6 +41,8 @@ select
     coalesce({{ pgn_tag('pgn', 'ECOUrl') }}, eco_url) as opening_url,
     {{ pgn_tag('pgn', 'Termination') }} as termination_tag,
     tcn,
+    -- not from a set-up position: no [FEN] header (odds, thematic, chess960 carry one) and no other initial_setup
+    {{ pgn_tag('pgn', 'FEN') }} is null and coalesce(initial_setup, '') in ('', '{{ start_fen }}') as from_start,
     lower(white__username) as white,
     lower(black__username) as black,
     white__rating as white_rating,
