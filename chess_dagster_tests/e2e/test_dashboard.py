@@ -50,14 +50,15 @@ browser = pytest.mark.skipif(
 
 
 @browser
-def test_the_player_page_shows_the_fixtures_figures_and_draws_its_three_charts(mart):
+def test_the_player_page_shows_the_fixtures_figures_and_draws_its_six_charts(mart):
     url, truth = mart
     player = truth.busiest_player()
     games, wins, draws, losses, _, _ = player_summary(truth, player)[0]
     with ui_page(f"{url}/?player={player}", "How the games end", first_visit_dialog=False) as page:
         assert metric_value(page, "Games") == f"{games:,}"
         assert metric_value(page, "Wins / draws / losses") == f"{wins} / {draws} / {losses}"
-        assert charts_drawn(page, 3) == 3  # rating history, results by month, endings
+        # rating history, results by month, endings, the clock, the phases, the rating gap
+        assert charts_drawn(page, 6) == 6
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "dashboard-player.png", full_page=True)
 
