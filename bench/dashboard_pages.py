@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import data
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
-PAGES = ("player", "openings", "coverage")
+PAGES = ("player", "openings", "explorer", "coverage")
 
 
 def page_seconds(page: str) -> float:
