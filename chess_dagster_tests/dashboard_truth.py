@@ -158,9 +158,8 @@ def time_management(truth: Truth, player: str) -> list[tuple]:
         seconds = [_weighted(rows, 5 + phase, 12 + phase) for phase in range(3)]
         trouble = sum(row[8] for row in rows)
         lost = sum(row[11] for row in rows)
-        expected.append(
-            (time_class, sum(row[4] for row in rows), *seconds, trouble, _weighted(rows, 10, 8), lost)
-        )
+        games = sum(row[4] for row in rows)
+        expected.append((time_class, games, *seconds, trouble, trouble / games, _weighted(rows, 10, 8), lost))
     return sorted(expected)
 
 

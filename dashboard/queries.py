@@ -83,6 +83,7 @@ TIME_MANAGEMENT = """
            sum(avg_seconds_middlegame * moves_middlegame) / nullif(sum(moves_middlegame), 0) as middlegame,
            sum(avg_seconds_endgame * moves_endgame) / nullif(sum(moves_endgame), 0) as endgame,
            sum(time_trouble_games) as time_trouble_games,
+           cast(sum(time_trouble_games) as double precision) / sum(games) as time_trouble_share,
            sum(time_trouble_score * time_trouble_games) / nullif(sum(time_trouble_games), 0)
                as time_trouble_score,
            sum(lost_on_time) as lost_on_time

@@ -45,6 +45,7 @@ SHOWN_PORTS = {"8765": "FIXTURE_PORT", "8766": "SLACK_PORT"}
 GAMES = dg.AssetKey(["chess", "players_games"])
 UI_MONTH = "2022-10"  # the month launched from the UI, one the demo did not load
 SHELL_MONTH = "2022-09"  # the month of a load typed beside the demo
+MODELS_FROM_MOVES = ("player_time_management", "player_phases", "opening_tree", "player_rating_gap")
 
 
 def demo_command() -> list[str]:
@@ -165,7 +166,12 @@ def test_make_demo_loads_last_month_reads_its_moves_and_builds_the_mart(demo):
     with duckdb.connect(str(demo.duckdb_path), read_only=True) as warehouse:
         months = warehouse.sql("select distinct month from chess_analytics.player_month_stats").fetchall()
         moves = warehouse.sql("select distinct month from chess_moves.game_moves").fetchall()
+        from_moves = [
+            warehouse.sql(f"select distinct month from chess_analytics.{model}").fetchall()
+            for model in MODELS_FROM_MOVES
+        ]
     assert months == moves == [(last_month(),)]
+    assert from_moves == [[(last_month(),)]] * len(MODELS_FROM_MOVES)
 
 
 def test_the_demos_loads_and_mart_build_succeed_while_a_dashboard_refreshes(demo):

@@ -158,7 +158,16 @@ def clock(player: str) -> None:
         )
     )
     st.altair_chart(chart, width="stretch")
-    trouble = by_class[["time_class", "games", "time_trouble_games", "time_trouble_score", "lost_on_time"]]
+    trouble = by_class[
+        [
+            "time_class",
+            "games",
+            "time_trouble_games",
+            "time_trouble_share",
+            "time_trouble_score",
+            "lost_on_time",
+        ]
+    ]
     st.dataframe(blank_where_missing(trouble.round(3)), hide_index=True, width="stretch")
 
 

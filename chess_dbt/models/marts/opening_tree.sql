@@ -1,7 +1,9 @@
 {#- One row per month, time class, line (the moves so far in SAN, space-separated: '' is the start, up
     to 11 plies) and the move played next: an opening explorer of the roster's standard games from the
     standard start, each game once. By move sequence: a transposition is a line of its own. `line` is
-    a keyword to sqlfluff, and the column's name in the explorer's vocabulary. -#}
+    a keyword to sqlfluff, and the column's name in the explorer's vocabulary. Each move's line is the
+    moves before it in its game, a window over the game's first plies: a pivot of them by game held a
+    group per game in memory, beyond DuckDB's limit at the 1,000-player scale. -#}
 {%- set depth = 12 -%}
 
 with games as (
@@ -9,37 +11,18 @@ with games as (
     where {{ run_months_filter('month') }} and rules = 'chess' and from_start
 ),
 
-first_moves as (
-    select
-        moves.url,
-        {%- for ply in range(1, depth + 1) %}
-            max(case when moves.ply = {{ ply }} then moves.san end) as san_{{ ply }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
-    from {{ ref('stg_chess__game_moves') }} as moves
-    inner join games on moves.url = games.url
-    where moves.ply <= {{ depth }}
-    group by moves.url
-),
-
 steps as (
-    {%- for ply in range(1, depth + 1) %}
-        select
-            url,
-            {% if ply == 1 -%}
-                ''
-            {%- else -%}
-                concat_ws(
-                    ' ',
-                    {%- for before in range(1, ply) %}
-                        san_{{ before }}{% if not loop.last %},{% endif %}
-                    {%- endfor %}
-                )
-            {%- endif %} as line,  -- noqa: RF04
-            san_{{ ply }} as next_move
-        from first_moves
-        where san_{{ ply }} is not null
-        {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    select
+        url,
+        san as next_move,
+        coalesce(
+            string_agg(san, ' ') over (
+                partition by url order by ply rows between unbounded preceding and 1 preceding
+            ),
+            ''
+        ) as line  -- noqa: RF04
+    from {{ ref('stg_chess__game_moves') }}
+    where ply <= {{ depth }}
 )
 
 select
