@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import math
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -135,13 +134,6 @@ def top_openings(truth: Truth, month: str, time_class: str) -> list[tuple]:
     return sorted(expected, key=lambda row: (-row[2], row[0]))[:20]
 
 
-def _by_column(rows: list[tuple], column: int) -> dict[object, list[tuple]]:
-    groups: dict[object, list[tuple]] = defaultdict(list)
-    for row in rows:
-        groups[row[column]].append(row)
-    return groups
-
-
 def _weighted(rows: list[tuple], value: int, weight: int) -> float | None:
     """The mean of the model's ``value`` column over months, weighted by its ``weight`` column."""
     total = sum(row[weight] for row in rows if row[value] is not None)
@@ -154,7 +146,7 @@ def time_management(truth: Truth, player: str) -> list[tuple]:
     model = player_time_management(truth.games, truth.sides, truth.replayed)
     mine = [row for row in model if row[0] == player and row[2] == "chess"]
     expected = []
-    for time_class, rows in _by_column(mine, 3).items():
+    for (time_class,), rows in grouped(mine, lambda row: (row[3],)).items():
         seconds = [_weighted(rows, 5 + phase, 12 + phase) for phase in range(3)]
         trouble = sum(row[8] for row in rows)
         lost = sum(row[11] for row in rows)
@@ -166,14 +158,14 @@ def time_management(truth: Truth, player: str) -> list[tuple]:
 def phases(truth: Truth, player: str) -> list[tuple]:
     model = player_phases(truth.sides, truth.replayed)
     mine = [row for row in model if row[0] == player and row[2] == "chess" and row[4] is not None]
-    by_phase = _by_column(mine, 4).items()
-    return sorted((phase, *(sum(row[i] for row in rows) for i in range(5, 9))) for phase, rows in by_phase)
+    by_phase = grouped(mine, lambda row: (row[4],)).items()
+    return sorted((phase, *(sum(row[i] for row in rows) for i in range(5, 9))) for (phase,), rows in by_phase)
 
 
 def rating_gap(truth: Truth, player: str) -> list[tuple]:
     mine = [row for row in player_rating_gap(truth.sides) if row[0] == player and row[2] == "chess"]
     expected = []
-    for bucket, rows in _by_column(mine, 4).items():
+    for (bucket,), rows in grouped(mine, lambda row: (row[4],)).items():
         games = sum(row[5] for row in rows)
         expected.append((bucket, games, _weighted(rows, 6, 5), _weighted(rows, 7, 5)))
     return sorted(expected)
@@ -183,8 +175,8 @@ def next_moves(truth: Truth, time_class: str, line: str) -> list[tuple]:
     tree = [
         row for row in opening_tree(truth.games, truth.replayed) if row[1] == time_class and row[2] == line
     ]
-    by_move = _by_column(tree, 3).items()
-    counts = [(move, *(sum(row[i] for row in rows) for i in range(4, 8))) for move, rows in by_move]
+    by_move = grouped(tree, lambda row: (row[3],)).items()
+    counts = [(move, *(sum(row[i] for row in rows) for i in range(4, 8))) for (move,), rows in by_move]
     return sorted(counts, key=lambda row: (-row[1], row[0]))
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import chess
@@ -159,8 +159,11 @@ def score(outcome: str) -> float:
     return {"win": 1.0, "draw": 0.5}.get(outcome, 0.0)
 
 
-def grouped(rows: Iterable[dict], key: Callable[[dict], tuple]) -> dict[tuple, list[dict]]:
-    groups: dict[tuple, list[dict]] = defaultdict(list)
+Row = TypeVar("Row", dict, tuple)
+
+
+def grouped(rows: Iterable[Row], key: Callable[[Row], tuple]) -> dict[tuple, list[Row]]:
+    groups: dict[tuple, list[Row]] = defaultdict(list)
     for row in rows:
         groups[key(row)].append(row)
     return groups
