@@ -99,9 +99,10 @@ bench: setup postgres-server  ## backfill benchmark: dlt example vs the project 
 	$(BIN)/python -m bench.moves
 	$(BIN)/python -m bench.render
 
-bench-scale: setup postgres-server  ## scale benchmark: 1,000 players x 24 months, cold and warm, memory and bookkeeping; the moves on DuckDB and PostgreSQL
+bench-scale: setup postgres-server  ## scale benchmark: 1,000 players x 24 months, cold and warm, memory and bookkeeping; the moves on DuckDB and PostgreSQL; a 10,000-player roster
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.moves_scale
+	$(BIN)/python -m bench.rosters
 	$(BIN)/python -m bench.render
 
 soak: setup  ## fault soak: chess-load runs under every fault the fixture API injects, rows checked after each

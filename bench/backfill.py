@@ -279,9 +279,11 @@ def month_keys(first: str, count: int) -> list[str]:
 
 
 @contextmanager
-def fixture_api(args: argparse.Namespace, universe: ChessUniverse, months: list[str]) -> Iterator[Fixture]:
-    """The fixture API in its own process (latency per request, 429 above ``allowed_in_flight``),
-    its month cache warmed so that no phase pays for generating data."""
+def fixture_api(
+    args: argparse.Namespace, universe: ChessUniverse, months: list[str], *options: str
+) -> Iterator[Fixture]:
+    """The fixture API in its own process (latency per request, 429 above ``allowed_in_flight``, the
+    command line's other ``options``), its month cache warmed so that no phase pays for generating data."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -297,6 +299,7 @@ def fixture_api(args: argparse.Namespace, universe: ChessUniverse, months: list[
             str(args.latency_ms),
             "--max-in-flight",
             str(args.allowed_in_flight),
+            *options,
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

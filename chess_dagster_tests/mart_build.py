@@ -46,15 +46,19 @@ MART_BY_MONTH = {
 
 
 def build_mart(
-    instance: dg.DagsterInstance, first: str, last: str, every_model: bool = False
+    instance: dg.DagsterInstance,
+    first: str,
+    last: str,
+    every_model: bool = False,
+    models: set[dg.AssetKey] = MART_BY_MONTH,
 ) -> dg.ExecuteInProcessResult:
-    """The mart's models by month for ``first``..``last`` in one run, as the UI or ``dg launch``
-    builds them; with ``every_model``, the moves and the ratings too (``chess_mart_job``). The
-    moves go to the test's warehouse (``CHESS_DUCKDB_PATH``), where dbt builds."""
+    """The mart's ``models`` (those by month) for ``first``..``last`` in one run, as the UI or ``dg
+    launch`` builds them; with ``every_model``, the moves and the ratings too (``chess_mart_job``).
+    The moves go to the test's warehouse (``CHESS_DUCKDB_PATH``), where dbt builds."""
     job = (
         defs.resolve_job_def("chess_mart_job")
         if every_model
-        else defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection=MART_BY_MONTH)
+        else defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection=models)
     )
     tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
     warehouse = ChessWarehouse(database=os.environ["CHESS_DUCKDB_PATH"])

@@ -130,9 +130,12 @@ TOP_OPENINGS = """
     limit 20
 """
 
-# The roster as loaded: players, what their profiles say, the months of games loaded for each.
+# The roster as loaded: everyone ever on it (who left, and when), what their profiles say, the months
+# of games loaded for each.
 ROSTER = """
-    select player as username, title, country, status, months_loaded, first_month, last_month, games
+    select
+        player as username, is_current as on_roster, left_at, title, country, status,
+        months_loaded, first_month, last_month, games
     from chess_analytics.roster
     order by player
 """

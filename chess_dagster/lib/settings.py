@@ -38,6 +38,7 @@ class Settings:
     roster_cron: str = "0 5 * * 1"
     games_freshness_hours: float = 26.0
     profiles_freshness_days: float = 8.0
+    newcomers_per_run: int = 50
     dagster_webserver_url: str = "http://127.0.0.1:3000"
     dagster_home: str | None = None
     dbt_target_path: str = "target"
@@ -48,7 +49,9 @@ class Settings:
         for setting in fields(cls):
             raw = environ.get(ENV_VARS[setting.name])
             if raw:
-                kind: type[float] | type[str] = float if isinstance(setting.default, float) else str
+                kind: type[float] | type[int] | type[str] = (
+                    type(setting.default) if isinstance(setting.default, float | int) else str
+                )
                 try:
                     values[setting.name] = kind(raw)
                 except ValueError:
@@ -56,6 +59,8 @@ class Settings:
                         f"{ENV_VARS[setting.name]}={raw!r} is not a {kind.__name__}; "
                         f"unset it to use the default {setting.default!r}"
                     ) from None
+        if values.get("newcomers_per_run", 1) < 1:
+            raise SettingsError(f"CHESS_NEWCOMERS_PER_RUN={values['newcomers_per_run']} must be at least 1")
         start_month = values.get("start_month")
         if start_month is not None and not MONTH.fullmatch(start_month):
             raise SettingsError(f"CHESS_START_MONTH={start_month!r} is not a month: write YYYY-MM (2022-01)")
@@ -72,6 +77,7 @@ ENV_VARS = {
     "roster_cron": "CHESS_ROSTER_CRON",
     "games_freshness_hours": "CHESS_GAMES_FRESHNESS_HOURS",
     "profiles_freshness_days": "CHESS_PROFILES_FRESHNESS_DAYS",
+    "newcomers_per_run": "CHESS_NEWCOMERS_PER_RUN",
     "dagster_webserver_url": "DAGSTER_WEBSERVER_URL",
     "dagster_home": "DAGSTER_HOME",
     "dbt_target_path": "DBT_TARGET_PATH",

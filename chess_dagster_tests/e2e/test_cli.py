@@ -35,6 +35,9 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
         "chess/players_profiles",
         "chess/players_stats",
         "chess/players_games",
+        "chess/roster_members",
+        "chess/clubs",
+        "chess/countries",
         "chess/game_moves",
         "chess/game_facts",
         "chess/player_month_stats",
@@ -60,6 +63,7 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
         "chess/players_games:games_match_archives",
         "chess/game_moves:moves_read_whole",
         "chess/players:players_row_count",
+        "chess/roster_members:players_on_a_list",
         "chess/openings:openings_scores_in_range",
         "chess/player_month_stats:player_month_stats_results_add_up",
         "chess/games:unique_games_url",
@@ -80,6 +84,7 @@ def test_dg_list_defs_lists_the_chess_assets_checks_jobs_schedules_and_sensors(d
         "run_failure_to_slack",
         "freshness_checks_sensor",
         "chess_analytics_automation",
+        "newcomers_history_sensor",
     }
 
 

@@ -93,5 +93,5 @@ def test_the_opening_explorer_goes_two_moves_deep_a_click_each(mart):
 def test_the_coverage_page_lists_the_roster(mart):
     url, truth = mart
     with ui_page(f"{url}/coverage", "Last load of each table", first_visit_dialog=False) as page:
-        assert metric_value(page, "Players") == str(len(truth.roster))
+        assert metric_value(page, "Players on the roster") == str(len(truth.roster))
         page.get_by_text("did not answer").first.wait_for(timeout=30_000)

@@ -44,7 +44,7 @@ def break_data(duckdb_path, sql):
 
 def test_a_clean_load_passes_every_check(loaded, resources):
     evaluations = run_checks(loaded.instance, resources)
-    assert len(evaluations) == 10
+    assert len(evaluations) == 11
     assert all(e.passed for e in evaluations.values()), {n: e.description for n, e in evaluations.items()}
 
 
@@ -58,7 +58,7 @@ def test_the_checks_job_tells_each_check_and_its_result_in_the_runs_log(loaded, 
         for entry in loaded.instance.all_logs(result.run_id)
         if entry.user_message.startswith("check ")
     )
-    assert len(told) == 10
+    assert len(told) == 11
     assert told[0] == "check chess/players:players_row_count FAILED (ERROR): 0 player row(s), 3 asked for"
     assert "check chess/players_games:url_unique passed: duplicate_urls=0" in told
 
@@ -250,13 +250,14 @@ def test_check_command_fails_with_one_line_per_failed_check(loaded):
         "ERROR chess/players:players_row_count",
         "ERROR chess/players_games:games_match_archives",
         "ERROR chess/players_games:url_unique",
+        "ERROR chess/roster_members:players_on_a_list",
     ]
     assert errors[0].endswith(": 0 player row(s), 3 asked for")
     assert "2022-10: the warehouse has " in errors[1]
     assert result.stderr.splitlines() == errors  # the failures and nothing else: no library's log
     table = result.stdout.splitlines()
-    assert len(table) == 1 + 10 + 1  # header, one row per check, the summary
-    assert table[-1] == "7 of 10 checks passed"
+    assert len(table) == 1 + 11 + 1  # header, one row per check, the summary
+    assert table[-1] == "7 of 11 checks passed"
 
 
 def games_checks_only(instance, resources, tags):

@@ -161,7 +161,8 @@ def test_the_opening_explorer_walks_the_most_played_line_two_moves_deep(open_pag
 
 def test_the_coverage_page_lists_the_roster_and_says_when_dagster_cannot_be_asked(open_page, on_the_mart):
     app = open_page("coverage")
-    assert metrics(app)["Players"] == str(len(on_the_mart.roster))
+    assert metrics(app)["Players on the roster"] == str(len(on_the_mart.roster))
+    assert metrics(app)["Players who left"] == "0"
     assert any("the Dagster webserver at http://127.0.0.1:9 did not answer" in text for text in messages(app))
 
 

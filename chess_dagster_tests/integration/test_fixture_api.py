@@ -206,3 +206,68 @@ def test_the_api_sends_no_null(fixture_api, universe):
     username = universe.titled("GM")[0]
     for path in (f"player/{username}", *(f"player/{username}/games/{m.replace('-', '/')}" for m in MONTHS)):
         json.loads(get(fixture_api, path).content, object_pairs_hook=rejects_null)
+
+
+def test_a_club_has_its_profile_and_each_member_in_one_activity_list(fixture_api):
+    club = get(fixture_api, "club/fixture-titled-club").json()
+    members = get(fixture_api, "club/fixture-titled-club/members").json()
+    assert set(members) == {"weekly", "monthly", "all_time"}
+    names = [member["username"] for listed in members.values() for member in listed]
+    assert len(names) == len(set(names)) == club["members_count"] > 0
+    assert club["@id"] == "https://api.chess.com/pub/club/fixture-titled-club"
+    assert isinstance(club["club_id"], int) and club["country"].endswith("/country/NO")
+
+
+def test_a_country_lists_the_players_whose_profile_names_it(fixture_api):
+    assert get(fixture_api, "country/NO").json() == {
+        "@id": "https://api.chess.com/pub/country/NO",
+        "code": "NO",
+        "name": "Norway",
+    }
+    for username in get(fixture_api, "country/no/players").json()["players"]:
+        assert get(fixture_api, f"player/{username}").json()["country"].endswith("/country/NO")
+
+
+def test_players_are_on_several_lists_at_once(fixture_api):
+    members = get(fixture_api, "club/fixture-titled-club/members").json()
+    in_club = {member["username"] for listed in members.values() for member in listed}
+    titled_gms = set(get(fixture_api, "titled/GM").json()["players"])
+    member = sorted(in_club & titled_gms)[0]
+    country = get(fixture_api, f"player/{member}").json()["country"].rsplit("/", 1)[-1]
+    assert member in get(fixture_api, f"country/{country}/players").json()["players"]
+    assert in_club - titled_gms  # members of other titles too
+
+
+def test_unknown_club_and_country_are_404(fixture_api):
+    assert get(fixture_api, "club/no-such-club/members").status_code == 404
+    assert get(fixture_api, "country/ZZ/players").status_code == 404
+
+
+def test_a_country_past_10000_answers_its_first_10000_with_a_comment():
+    with running_fixture_api(ChessUniverse(players_per_title=2, crowd={"NO": 10_050})) as server:
+        answer = get(server, "country/NO/players").json()
+        assert len(answer["players"]) == 10_000
+        assert answer["comment"].startswith("Results are temporarily reduced to the first 10000 players")
+        crowd = answer["players"][-1]
+        assert get(server, f"player/{crowd}").json()["country"].endswith("/country/NO")
+        assert get(server, f"player/{crowd}/games/archives").json() == {"archives": []}
+
+
+def test_a_player_joins_and_leaves_a_club_while_the_api_runs(fixture_api, universe):
+    newcomer = universe.titled("IM")[0]
+    path = "club/fixture-blitz-club/members"
+
+    def members():
+        return {m["username"] for listed in get(fixture_api, path).json().values() for m in listed}
+
+    changes = {"list": "club/fixture-blitz-club", "join": [newcomer]}
+    requests.post(fixture_api.base_url.replace("/pub/", "/_fixture/lists"), json=changes, timeout=10)
+    assert newcomer in members()
+    universe.lists.leave("club/fixture-blitz-club", newcomer)
+    assert newcomer not in members()
+
+
+def test_a_player_earns_a_title_while_the_api_runs(fixture_api, universe):
+    newcomer = universe.titled("IM")[0]
+    universe.lists.join("titled/GM", newcomer)
+    assert newcomer in get(fixture_api, "titled/GM").json()["players"]

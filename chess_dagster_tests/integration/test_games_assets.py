@@ -150,6 +150,8 @@ def test_a_player_who_vanishes_after_listing_is_skipped(
     result = materialize_games(resources, instance, "2022-10")
     assert result.success
     assert loaded_game_urls(duckdb_path) == fixture_game_urls(universe, ["2022-10"], remaining)
+    (games,) = result.get_asset_materialization_events()
+    assert games.materialization.metadata["closed_accounts_skipped"].value == 1
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,9 @@ def test_a_second_load_reports_every_table_unchanged_and_why_and_asks_only_for_t
         "players": "Chess.com lists the players the warehouse holds",
         "players_profiles": "every profile is fresh (Cache-Control: max-age)",
         "players_stats": "every player's stats are fresh (Cache-Control: max-age)",
+        "roster_members": "every player is on the lists the last roster load found",
+        "clubs": "no clubs in sources.chess.clubs",
+        "countries": "no countries in sources.chess.countries",
         "players_games": "every month is closed and loaded",
     }
     assert report.load_info is None and not report.history_written

@@ -74,6 +74,28 @@ def test_rebuilding_a_month_replaces_it_and_a_month_without_games_keeps_no_rows(
     assert counts == {"2022-09": september}
 
 
+def test_a_player_who_left_the_roster_keeps_their_games_in_the_mart(
+    mart_template, api_env, universe, duckdb_path, instance, resources
+):
+    mart_template.copy(Path(duckdb_path).parent)
+    leaver = universe.titled_usernames("GM")[0]
+    their_games = (
+        f"select url from chess_analytics.player_games where player = '{leaver}' and month = '2022-10'"
+    )
+    before = query(duckdb_path, their_games)
+    universe.lists.leave("titled/GM", leaver)
+    assert (
+        defs.resolve_job_def("chess_roster_job")
+        .execute_in_process(instance=instance, resources=resources)
+        .success
+    )
+    assert query(duckdb_path, f"select count(*) from chess_data.players where username = '{leaver}'") == [
+        (0,)
+    ]
+    assert build_mart(instance, "2022-10", "2022-10", models={dg.AssetKey(["chess", "player_games"])}).success
+    assert before and sorted(query(duckdb_path, their_games)) == sorted(before)
+
+
 # Rows of a month no build replaces, each breaking one blocking test of a move model.
 BAD_ROWS = {
     "player_time_management_shares_in_range": [

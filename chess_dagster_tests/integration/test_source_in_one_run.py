@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 
 from chess_dagster.definitions import defs
-from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_KEY, PROFILES_KEY, STATS_KEY
+from chess_dagster.defs.ingest.keys import GAMES_KEY, TABLE_KEYS
 from chess_dagster_tests.conftest import fixture_game_urls, loaded_game_urls, query
 from chess_dagster_tests.loads import PLAYERS, Loaded
 
@@ -24,7 +24,7 @@ def test_the_whole_source_runs_as_one_step(loaded_together):
     steps = [event.step_key for event in loaded_together.result.all_events if event.is_step_success]
     assert steps.count("chess_source") == 1
     materialized = {event.asset_key for event in loaded_together.result.get_asset_materialization_events()}
-    assert materialized == {PLAYERS_KEY, PROFILES_KEY, STATS_KEY, GAMES_KEY}
+    assert materialized == set(TABLE_KEYS)
 
 
 def test_the_whole_source_lands_in_one_dlt_load(loaded_together, duckdb_path):
@@ -68,7 +68,7 @@ def test_loaded_again_with_nothing_changed_nothing_is_loaded(
     materialized = {
         event.asset_key: event.materialization.metadata for event in again.get_asset_materialization_events()
     }
-    assert set(materialized) == {PLAYERS_KEY, PROFILES_KEY, STATS_KEY, GAMES_KEY}
+    assert set(materialized) == set(TABLE_KEYS)
     assert all("unchanged" in metadata for metadata in materialized.values()), "none was loaded"
     assert all(e.passed for e in again.get_asset_check_evaluations())
     assert query(duckdb_path, "select count(*) from chess_data._dlt_loads") == loads

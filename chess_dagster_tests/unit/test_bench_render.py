@@ -44,7 +44,7 @@ def test_every_benchmark_block_in_the_docs_equals_what_its_json_renders() -> Non
 
 def test_the_docs_hold_every_benchmark_and_the_soak() -> None:
     kinds = {block.group("kind") for page in DOCS.glob("*.md") for block in BLOCK.finditer(page.read_text())}
-    assert kinds == {"backfill", "scale", "soak", "moves", "moves_scale"}
+    assert kinds == {"backfill", "scale", "soak", "moves", "moves_scale", "rosters"}
 
 
 def test_a_soak_report_has_a_row_per_round_and_counts_the_rounds_that_held() -> None:

@@ -8,7 +8,15 @@ from collections.abc import Iterator
 import pytest
 
 from chess_dagster.lib.errors import ChessConfigError
-from chess_dagster.sources.chess_com.client import AdaptiveLimit, _environment_settings, validate_base_url
+from chess_dagster.sources.chess_com.client import (
+    PROBE_AFTER,
+    PROBE_AFTER_MOST,
+    AdaptiveLimit,
+    ChessApiClient,
+    SlotAdapter,
+    _environment_settings,
+    validate_base_url,
+)
 
 WAIT_S = 2.0  # how long a thread that should get a slot may take to get it
 BLOCKED_S = 0.1  # how long a thread that should not get a slot is watched
@@ -96,37 +104,91 @@ def test_the_limit_grows_back_by_one_after_four_times_limit_successes() -> None:
     assert limit.limit == 3
 
 
-def test_growing_back_to_the_max_takes_four_times_each_limit_on_the_way() -> None:
+def test_the_level_a_429_met_is_tried_again_only_after_probe_after_successes() -> None:
     limit = AdaptiveLimit(4)
     limit.record(429)
-    successes(limit, 4 * 2 + 4 * 3 - 1)
+    successes(limit, 4 * 2 + PROBE_AFTER - 1)
     assert limit.limit == 3
     limit.record(200)
-    assert limit.limit == 4
+    assert (limit.limit, limit.ceiling) == (4, 4)
 
 
-def test_the_limit_never_grows_above_the_configured_concurrency() -> None:
+def test_each_429_at_the_same_level_doubles_the_successes_before_trying_it_again() -> None:
     limit = AdaptiveLimit(2)
-    successes(limit, 100)
-    assert limit.limit == 2
-
-
-def test_a_429_restarts_the_count_of_successes() -> None:
-    limit = AdaptiveLimit(4)
     limit.record(429)
-    successes(limit, 7)
+    successes(limit, PROBE_AFTER)
     limit.record(429)
-    successes(limit, 3)
+    successes(limit, 2 * PROBE_AFTER - 1)
     assert limit.limit == 1
     limit.record(200)
     assert limit.limit == 2
+
+
+def test_the_successes_before_a_probe_stop_doubling_at_the_most() -> None:
+    limit = AdaptiveLimit(2)
+    for _ in range(12):
+        limit.record(429)
+        successes(limit, PROBE_AFTER_MOST)
+        assert limit.limit == 2
+
+
+def test_passing_the_level_a_429_met_forgets_it() -> None:
+    limit = AdaptiveLimit(8)
+    limit.record(429)  # met at 8: 4
+    limit.record(429)  # met at 4: 2
+    successes(limit, 4 * 2 + PROBE_AFTER)  # 3, then 4 again: the level met
+    assert (limit.limit, limit.ceiling) == (4, 4)
+    successes(limit, PROBE_AFTER)
+    assert (limit.limit, limit.ceiling) == (5, None)
+
+
+def test_successes_of_requests_sent_below_the_limit_do_not_grow_it() -> None:
+    limit = AdaptiveLimit(4)
+    limit.record(429)
+    with limit.slot():  # one request in flight, the limit is 2
+        successes(limit, 100)
+    assert limit.limit == 2
+
+
+def test_a_429_sent_before_the_limit_came_down_does_not_lower_it_again() -> None:
+    limit = AdaptiveLimit(4)
+    sent, answered = threading.Event(), threading.Event()
+
+    def fourth_request() -> None:
+        with limit.slot():
+            sent.set()
+            answered.wait(WAIT_S)
+            limit.record(429)
+
+    others = [Waiter(limit) for _ in range(3)]
+    assert all(waiter.entered.wait(WAIT_S) for waiter in others)
+    fourth = threading.Thread(target=fourth_request, daemon=True)
+    fourth.start()
+    assert sent.wait(WAIT_S)
+    limit.record(429)  # the first answer of the burst: 4 -> 2
+    answered.set()
+    fourth.join(WAIT_S)
+    for waiter in others:
+        waiter.finish()
+    assert (limit.limit, limit.throttled) == (2, 2)
+
+
+def test_a_429_restarts_the_count_of_successes() -> None:
+    limit = AdaptiveLimit(8)
+    limit.record(429)
+    successes(limit, 15)
+    limit.record(429)
+    successes(limit, 7)
+    assert limit.limit == 2
+    limit.record(200)
+    assert limit.limit == 3
 
 
 @pytest.mark.parametrize("status_code", [201, 301, 304])
 def test_any_status_below_400_counts_as_a_success(status_code: int) -> None:
     limit = AdaptiveLimit(2)
     limit.record(429)
-    successes(limit, 4, status_code=status_code)
+    successes(limit, PROBE_AFTER, status_code=status_code)
     assert limit.limit == 2
 
 
@@ -185,8 +247,15 @@ def test_a_slot_waiting_on_the_limit_enters_when_the_limit_grows_back(waiters: l
     second = Waiter(limit)
     waiters.append(second)
     assert not second.entered.wait(BLOCKED_S)
-    successes(limit, 4)
+    successes(limit, PROBE_AFTER)
     assert second.entered.wait(WAIT_S)
+
+
+def test_every_attempt_goes_through_the_adapter_that_takes_a_slot() -> None:
+    """dlt's Client mounts its ``_adapter`` on each thread's session: the one private part used."""
+    client = ChessApiClient("http://127.0.0.1:9/pub/", "chess-dagster tests")
+    adapter = client._http.session.get_adapter(client.url("titled/GM"))
+    assert isinstance(adapter, SlotAdapter) and adapter.limit is client.limit
 
 
 def test_a_base_url_gets_a_trailing_slash() -> None:

@@ -47,10 +47,11 @@ def dagster_now() -> None:
 
 with page("Roster and coverage"):
     roster = read(queries.ROSTER)
-    columns = st.columns(3)
-    columns[0].metric("Players", len(roster))
-    columns[1].metric("Player-months loaded", int(roster["months_loaded"].sum()))
-    columns[2].metric("Games listed in their archives", f"{int(roster['games'].sum()):,}")
+    columns = st.columns(4)
+    columns[0].metric("Players on the roster", int(roster["on_roster"].sum()))
+    columns[1].metric("Players who left", int((~roster["on_roster"]).sum()))
+    columns[2].metric("Player-months loaded", int(roster["months_loaded"].sum()))
+    columns[3].metric("Games listed in their archives", f"{int(roster['games'].sum()):,}")
     st.dataframe(roster, hide_index=True, width="stretch")
 
     st.subheader("Last load of each table")

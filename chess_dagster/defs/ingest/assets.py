@@ -8,8 +8,9 @@ import dagster as dg
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, build_dlt_asset_specs
 from dagster_dlt.translator import DltResourceTranslatorData
 from dlt import Pipeline
+from pydantic import Field
 
-from chess_dagster.defs.ingest.keys import PLAYERS_ASKED_FOR, table_key
+from chess_dagster.defs.ingest.keys import NEWCOMER_COUNT, NEWCOMERS, PLAYERS_ASKED_FOR, table_key
 from chess_dagster.defs.ingest.load_history import load_figures, schema_metadata
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
@@ -50,7 +51,7 @@ def _chess_asset_specs() -> Sequence[dg.AssetSpec]:
     """
     # Explicit arguments: a bad setting fails a run, not the loading of the code location.
     describing_source = chess(
-        chess_url=DEFAULT_CHESS_URL, title="GM", max_players=1, players=None, max_concurrency=1, months=[]
+        chess_url=DEFAULT_CHESS_URL, titles=["GM"], max_players=1, max_concurrency=1, months=[]
     )
     with describing_pipeline(settings().duckdb_path) as pipeline:
         return build_dlt_asset_specs(
@@ -67,6 +68,9 @@ class ChessLoadConfig(dg.Config):
     """Ask Chess.com again (conditionally, ETag) for closed months already loaded."""
     progress_every_s: float = 3.0
     """Seconds between the lines that tell how far each phase of the load is (``chess_com/progress.py``)."""
+    players: list[str] = Field(default_factory=list)
+    """Only these players of the roster (``chess/players``) have their games asked for; empty: all of
+    them. The newcomers' runs set it (``defs/rosters``)."""
 
 
 def _run_chess(
@@ -77,7 +81,7 @@ def _run_chess(
     months: Sequence[str],
     config: ChessLoadConfig,
 ) -> Iterator[dg.MaterializeResult]:
-    state = ChessState()
+    state = ChessState(only=frozenset(name.lower() for name in config.players))
     with explained_as_failure():  # a bad progress_every_s is told before anything is opened
         progress = LoadProgress(state.requests, state.progress, config.progress_every_s)
     with explained_as_failure(), warehouse.pipeline() as pipeline:
@@ -109,7 +113,23 @@ def _materialization(
         metadata["rows_by_month"] = dg.MetadataValue.json(report.games_by_month)
     if name == PLAYERS.name:
         metadata[PLAYERS_ASKED_FOR] = report.players_asked_for
+        metadata.update(_roster_metadata(context, report))
+    if report.state.closed_accounts:
+        metadata["closed_accounts_skipped"] = len(report.state.closed_accounts)
     return dg.MaterializeResult(asset_key=table_key(name), metadata=metadata)
+
+
+def _roster_metadata(context: dg.AssetExecutionContext, report: LoadReport) -> dict[str, Any]:
+    """The newcomers, for ``defs/rosters``' sensor; a list Chess.com answered only in part (a country
+    past 10,000) is said where it is seen."""
+    newcomers = report.newcomers
+    metadata: dict[str, Any] = {NEWCOMER_COUNT: len(newcomers), NEWCOMERS: dg.MetadataValue.json(newcomers)}
+    reduced = report.state.roster().reduced
+    for words in reduced:
+        context.log.warning(f"Chess.com answered a list in part: {words}")
+    if reduced:
+        metadata["lists_answered_in_part"] = dg.MetadataValue.json(reduced)
+    return metadata
 
 
 @dg.multi_asset(

@@ -12,7 +12,14 @@ import dagster as dg
 import dlt
 from dlt.destinations.sql_client import SqlClientBase
 
-from chess_dagster.defs.ingest.keys import GAMES_KEY, PLAYERS_ASKED_FOR, PLAYERS_KEY, PROFILES_KEY, STATS_KEY
+from chess_dagster.defs.ingest.keys import (
+    GAMES_KEY,
+    PLAYERS_ASKED_FOR,
+    PLAYERS_KEY,
+    PROFILES_KEY,
+    ROSTER_MEMBERS_KEY,
+    STATS_KEY,
+)
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
 from chess_dagster.lib.settings import DATASET_NAME, settings
@@ -23,7 +30,7 @@ from chess_dagster.sources.chess_com.ledgers import (
     read_months_listed,
 )
 from chess_dagster.sources.chess_com.months import month_bounds
-from chess_dagster.sources.chess_com.source import DEFAULT_MAX_PLAYERS
+from chess_dagster.sources.chess_com.roster import DEFAULT_MAX_PLAYERS
 from chess_dagster.sources.chess_com.source_state import SIDES
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
@@ -58,8 +65,8 @@ ROSTER_CHECKS = [
     _spec(
         PLAYERS_KEY,
         "players_row_count",
-        "One row per player the latest load asked for (every name of the players list, or the first "
-        "max_players of the titled list, all of it when shorter).",
+        "One row per player the latest load asked for (the union of the roster's lists, at most "
+        "max_players).",
     ),
     _spec(PROFILES_KEY, "one_profile_per_player", "Every player has exactly one profile."),
     _spec(PROFILES_KEY, "player_id_unique", "player_id, the merge key, is unique."),
@@ -352,6 +359,44 @@ def _roster_results(
             _nonzero(f"{duplicate_ids} duplicate player_id(s)", duplicate_ids),
             duplicate_player_ids=duplicate_ids,
         )
+
+
+@dg.asset_check(
+    asset=ROSTER_MEMBERS_KEY,
+    name="players_on_a_list",
+    blocking=True,
+    pool=warehouse_pool(),
+    description="Every player of chess/players is on a list now (a membership without left_at), and "
+    "every player on a list now is in chess/players.",
+)
+def players_on_a_list(
+    context: dg.AssetCheckExecutionContext, warehouse: ChessWarehouse
+) -> dg.AssetCheckResult:
+    (result,) = _told(context, iter([_memberships_result(warehouse)]))
+    return result
+
+
+def _memberships_result(warehouse: ChessWarehouse) -> dg.AssetCheckResult:
+    with _dataset(warehouse) as dataset:
+        if not (dataset.exists("players") and dataset.exists("roster_members")):
+            missing = ["chess/players or chess/roster_members does not exist: materialize the roster first"]
+            return _result("players_on_a_list", ROSTER_MEMBERS_KEY, missing)
+        players, members = dataset.table("players"), dataset.table("roster_members")
+        listed_now = f"(select distinct username from {members} where left_at is null)"
+        on_no_list = dataset.scalar(f"select count(*) from {players} where username not in {listed_now}")
+        not_players = dataset.scalar(
+            f"select count(*) from {listed_now} m where m.username not in (select username from {players})"
+        )
+    failures = _nonzero(f"{on_no_list} player(s) on no list", on_no_list) + _nonzero(
+        f"{not_players} player(s) on a list but not in chess/players", not_players
+    )
+    return _result(
+        "players_on_a_list",
+        ROSTER_MEMBERS_KEY,
+        failures,
+        players_on_no_list=on_no_list,
+        listed_not_players=not_players,
+    )
 
 
 @dg.multi_asset_check(specs=STATS_CHECKS, can_subset=True, pool=warehouse_pool())

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from chess_dagster.defs.ingest.checks import games_checks, roster_checks, stats_checks
+from chess_dagster.defs.ingest.checks import games_checks, players_on_a_list, roster_checks, stats_checks
 from chess_dagster.defs.ingest.keys import TABLE_KEYS, table_key
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.defs.resources import ChessWarehouse
@@ -34,7 +34,7 @@ source_job = dg.define_asset_job(
 chess_checks_job = dg.define_asset_job(
     "chess_checks",
     # Freshness checks and the analytics' own checks run on their own schedule and assets.
-    selection=dg.AssetSelection.checks(games_checks, roster_checks, stats_checks),
+    selection=dg.AssetSelection.checks(games_checks, roster_checks, players_on_a_list, stats_checks),
     description="Run every check of the raw chess tables against what is already in DuckDB, without loading.",
 )
 
@@ -84,5 +84,6 @@ roster_schedule = dg.ScheduleDefinition(
     cron_schedule=settings().roster_cron,
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Refreshes the titled players, their profiles and their stats.",
+    description="Reads the roster's lists again (titles, clubs, countries, names), then refreshes the "
+    "players' profiles and stats.",
 )

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from dlt.common.json import json as fast_json
 from dlt.sources.helpers import requests
+from requests.adapters import HTTPAdapter
 
 from chess_dagster.lib.errors import ChessApiError, ChessConfigError
 
@@ -67,9 +68,17 @@ def _environment_settings(base_url: str) -> dict[str, Any]:
     return {"trust_env": False, "proxies": settings["proxies"], "verify": settings["verify"]}
 
 
+# Successes before a level of concurrency that met a 429 is tried again, doubled each time it meets
+# another (up to the most): against a server that limits requests in flight, growing back every few
+# requests met a 429 in 1-3% of them; probing ever more rarely keeps it near 0.1% (docs/benchmarks.md).
+PROBE_AFTER, PROBE_AFTER_MOST = 64, 4096
+
+
 class AdaptiveLimit:
     """Chess.com serves serial requests without limit and may answer ``429`` to parallel ones, so the
-    limit halves on a ``429`` instead of storming, and grows back with successes."""
+    limit halves on a ``429`` instead of storming and grows back by one after ``4 x limit`` successes;
+    the level a ``429`` met (the requests in flight when it was sent) is tried again only after
+    ``PROBE_AFTER`` successes, twice as many each time it meets another."""
 
     def __init__(self, max_concurrency: int) -> None:
         if max_concurrency < 1:
@@ -77,33 +86,58 @@ class AdaptiveLimit:
         self.max = self.limit = max_concurrency
         self.in_flight = 0
         self.throttled = 0
+        self.ceiling: int | None = None  # the level the latest 429 met, until passed
+        self._probe_after = PROBE_AFTER
         self._successes = 0
         self._cond = threading.Condition()
+        self._sent = threading.local()  # the requests in flight when this thread's request was sent
 
     @contextmanager
     def slot(self) -> Iterator[None]:
         with self._cond:
             self._cond.wait_for(lambda: self.in_flight < self.limit)
             self.in_flight += 1
+            self._sent.level = self.in_flight
         try:
             yield
         finally:
             with self._cond:
                 self.in_flight -= 1
+                self._sent.level = None
                 self._cond.notify_all()
 
     def record(self, status_code: int) -> None:
+        """The answer to this thread's request; outside a slot, as if sent with the limit used."""
         with self._cond:
+            level = getattr(self._sent, "level", None) or self.limit
             if status_code == 429:
-                self.throttled += 1
-                self.limit = max(1, self.limit // 2)
-                self._successes = 0
+                self._throttled(level)
             elif status_code < 400:
-                self._successes += 1
-                if self.limit < self.max and self._successes >= 4 * self.limit:
-                    self.limit += 1
-                    self._successes = 0
-                    self._cond.notify_all()
+                self._succeeded(level)
+
+    def _throttled(self, level: int) -> None:
+        self.throttled += 1
+        if level > self.limit:  # sent before the limit came down: that 429 is already answered
+            return
+        if self.ceiling is not None and level >= self.ceiling:
+            self._probe_after = min(2 * self._probe_after, PROBE_AFTER_MOST)
+        self.ceiling = level
+        self.limit = max(1, self.limit // 2)
+        self._successes = 0
+
+    def _succeeded(self, level: int) -> None:
+        """Only a request sent with the limit used counts: a limit the load never fills proves
+        nothing, and growing past a level a 429 met without trying it would forget it unearned."""
+        if level < self.limit or self.limit >= self.max:
+            return
+        self._successes += 1
+        probing = self.ceiling is not None and self.limit + 1 >= self.ceiling
+        if self._successes >= (max(4 * self.limit, self._probe_after) if probing else 4 * self.limit):
+            self.limit += 1
+            self._successes = 0
+            if self.ceiling is not None and self.limit > self.ceiling:
+                self.ceiling, self._probe_after = None, PROBE_AFTER
+            self._cond.notify_all()
 
 
 class RequestStats:
@@ -159,6 +193,31 @@ def max_age_s(headers: Mapping[str, str]) -> int:
     return max(0, int(directives["max-age"]) - (int(age) if age.isdigit() else 0))
 
 
+class SlotAdapter(HTTPAdapter):
+    """Each attempt on the wire holds a slot of the limit, its body read whole inside it: dlt's
+    retrying client waits out a ``Retry-After`` between attempts within one call, and a slot held
+    through that wait let the throttled request's retry go out above the lowered limit, meeting a
+    429 again (1.6x the time of a hand-set ``max_concurrency``: docs/benchmarks.md). dlt's ``Client``
+    takes no transport adapter, so ``ChessApiClient`` puts this one in the place of its own
+    (``Client._adapter``, mounted on every thread's session; ``unit/test_client_limits.py``)."""
+
+    def __init__(self, limit: AdaptiveLimit, stats: RequestStats, pool_maxsize: int) -> None:
+        super().__init__(pool_maxsize=pool_maxsize)
+        self.limit, self.stats = limit, stats
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        with self.limit.slot():
+            self.stats.slot_taken(self.limit.in_flight, self.limit.limit, self.limit.max)
+            response = super().send(request, *args, **kwargs)
+            self.stats.answered(response.status_code, len(response.content))
+            self.limit.record(response.status_code)
+        return response
+
+
+# dlt's Client's own pool size: more connections than any limit, so a slot never waits for one.
+MAX_CONNECTIONS = 50
+
+
 class ChessApiClient:
     def __init__(
         self, base_url: str, user_agent: str, max_concurrency: int = 4, stats: RequestStats | None = None
@@ -174,10 +233,7 @@ class ChessApiClient:
                 **_environment_settings(self.base_url),
             },
         )
-
-    def _on_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        self.limit.record(response.status_code)
-        self.stats.answered(response.status_code, len(response.content))
+        self._http._adapter = SlotAdapter(self.limit, self.stats, MAX_CONNECTIONS)
 
     def url(self, path: str) -> str:
         return urljoin(self.base_url, path)
@@ -194,12 +250,10 @@ class ChessApiClient:
     ) -> Fetched[Payload] | None:
         url = self.url(path)
         headers = {"If-None-Match": etag} if etag else {}
-        # Hooks see every attempt, retries included, so 429s inside retries lower the limit too.
-        hooks: dict[str, Any] = {"response": [self._on_response, partial(_parse_body, parse)]}
+        # Each attempt, retries included, takes its slot and tells the limit its answer (SlotAdapter).
+        hooks: dict[str, Any] = {"response": [partial(_parse_body, parse)]}
         try:
-            with self.limit.slot():
-                self.stats.slot_taken(self.limit.in_flight, self.limit.limit, self.limit.max)
-                response = self._http.get(url, headers=headers, hooks=hooks)
+            response = self._http.get(url, headers=headers, hooks=hooks)
         except requests.RequestException as exc:
             raise ChessApiError(
                 f"cannot reach the Chess.com API at {url} after retries ({type(exc).__name__}); "

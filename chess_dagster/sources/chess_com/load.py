@@ -23,9 +23,14 @@ from chess_dagster.sources.chess_com.ledgers import (
     read_archive_ledger,
     read_loaded_players,
 )
+from chess_dagster.sources.chess_com.roster import read_open_memberships
 from chess_dagster.sources.chess_com.source import chess
 from chess_dagster.sources.chess_com.source_state import ChessState, Ledgers
-from chess_dagster.sources.chess_com.tables import GAMES, PLAYERS
+from chess_dagster.sources.chess_com.tables import CLUBS, COUNTRIES, GAMES, PLAYERS, ROSTER_MEMBERS
+
+# The tables made from the lists themselves: a load of any of them reads the lists; other loads take
+# the roster the warehouse holds.
+LISTED_TABLES = (PLAYERS.name, ROSTER_MEMBERS.name, CLUBS.name, COUNTRIES.name)
 
 
 @dataclass
@@ -50,6 +55,16 @@ class LoadReport:
     def players_asked_for(self) -> int:
         return len(self.players)
 
+    @property
+    def newcomers(self) -> list[str]:
+        """Players this load put on a roster the warehouse already held, in the roster's order; none
+        for a first roster (a backfill covers it) or a load that did not write the players."""
+        before = self.state.loaded_players
+        if before is None or PLAYERS.name not in self.loaded:
+            return []
+        known = {name.lower() for name in before}
+        return [name for name in self.state.players_now() if name not in known]
+
     def rows(self, table: str) -> int:
         counts = (
             self.trace.last_normalize_info.row_counts if self.trace and self.trace.last_normalize_info else {}
@@ -65,7 +80,8 @@ def load_chess(
     state: ChessState | None = None,
     collector: Collector | None = None,
 ) -> LoadReport:
-    """``state`` is the caller's, to read its counters while the load runs."""
+    """``state`` is the caller's, to read its counters while the load runs, and to narrow the games
+    to some of the roster's players (``ChessState.only``)."""
     shared = state if state is not None else ChessState()
     with pipeline.sql_client() as client:
         tables_before = existing_tables(client)
@@ -75,7 +91,13 @@ def load_chess(
             stats=StatsLedger.read(client, tables_before),
         )
         shared.loaded_players = read_loaded_players(client, tables_before)
+        shared.stored_memberships = read_open_memberships(client, tables_before)
+    shared.read_lists = bool(set(tables) & set(LISTED_TABLES))
     source = chess(months=months, recheck_closed_months=recheck_closed_months, state=shared)
+    # Before dlt runs: a bad setting or a run's player not on the roster fails in one line.
+    shared.roster()
+    if GAMES.name in tables:
+        shared.players_of_games()
     report = LoadReport(list(tables), list(months), shared, tables_before, shared.nothing_to_do(tables))
     report.source = source
     _count(source, report)

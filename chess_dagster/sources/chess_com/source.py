@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import Any
 
 import dlt
 import pyarrow as pa
 from dlt.sources import DltResource
 
-from chess_dagster.lib.errors import ChessConfigError
 from chess_dagster.sources.chess_com.client import (
     DEFAULT_CHESS_URL,
     DEFAULT_USER_AGENT,
@@ -24,37 +24,40 @@ from chess_dagster.sources.chess_com.columnar import archives_table, checked_arc
 from chess_dagster.sources.chess_com.ledgers import ProfileLedger, StatsLedger
 from chess_dagster.sources.chess_com.months import current_month, month_path
 from chess_dagster.sources.chess_com.progress import MONTHS, PLAYERS, PROFILES, STATS
+from chess_dagster.sources.chess_com.roster import DEFAULT_MAX_PLAYERS, RosterLists
 from chess_dagster.sources.chess_com.source_state import ChessState
 from chess_dagster.sources.chess_com.tables import table
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_PLAYERS = 10
 DEFAULT_MAX_CONCURRENCY = 4
-TITLES = ("GM", "WGM", "IM", "WIM", "FM", "WFM", "NM", "WNM", "CM", "WCM")
 
 
 @dlt.source(name="chess", max_table_nesting=1)
 def chess(
     chess_url: str = DEFAULT_CHESS_URL,
     user_agent: str = DEFAULT_USER_AGENT,
-    title: str = "GM",
-    max_players: int = DEFAULT_MAX_PLAYERS,
+    titles: list[str] | None = None,
+    clubs: list[str] | None = None,
+    countries: list[str] | None = None,
     players: list[str] | None = None,
+    max_players: int = DEFAULT_MAX_PLAYERS,
+    title: str | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     months: Sequence[str] | None = None,
     recheck_closed_months: bool = False,
     state: ChessState | None = None,
 ) -> Sequence[DltResource]:
-    """Settings: README's table. ``state`` is shared with the caller (``source_state.py``); without
-    one, every month and answer is downloaded."""
-    title = _checked_roster_settings(title, max_players, players)
+    """Settings: README's table. The roster is the union of ``players``, ``titles``, ``clubs`` and
+    ``countries`` (``roster.py``); ``title`` is the older spelling of ``titles = [title]``.
+    ``state`` is shared with the caller (``source_state.py``); without one, every month and answer
+    is downloaded."""
     shared = state if state is not None else ChessState()
     shared.start(
         ChessApiClient(chess_url, user_agent, max_concurrency, shared.requests),
         months=list(months) if months is not None else [current_month()],
         recheck_closed_months=recheck_closed_months,
-        asked_for=(title, max_players, players),
+        lists=partial(RosterLists.checked, title, titles, clubs, countries, players, max_players),
     )
     roster = players_resource(shared)
     resources = [
@@ -62,30 +65,45 @@ def chess(
         roster | players_profiles(shared),
         roster | players_stats(shared),
         roster | players_games(shared),
+        roster_members(shared),
+        clubs_resource(shared),
+        countries_resource(shared),
     ]
     for resource in resources:
         resource.apply_hints(**table(resource.name).hints())
     return resources
 
 
-def _checked_roster_settings(title: str, max_players: int, players: list[str] | None) -> str:
-    """A bad setting fails before any request is made."""
-    title = title.upper()
-    if title not in TITLES:
-        raise ChessConfigError(
-            f"sources.chess.title={title!r} is not a Chess.com title; use one of {', '.join(TITLES)}"
-        )
-    if players is None and max_players <= 0:
-        raise ChessConfigError(f"sources.chess.max_players={max_players} must be at least 1")
-    return title
-
-
 @dlt.resource(name="players")
 def players_resource(state: ChessState) -> Iterator[dict[str, Any]]:
+    """The current roster: read from the lists in a roster load, from the warehouse in a games load."""
     names = state.players_now()
     state.usernames_listed.update(names)
     for username in names:
         yield {"username": username}
+
+
+@dlt.resource(name="roster_members")
+def roster_members(state: ChessState) -> Iterator[list[dict[str, Any]]]:
+    """Each player's stints on the lists: a row when one begins, the same row with ``left_at`` when
+    it ends."""
+    changes = state.membership_changes()
+    if changes:
+        yield changes
+
+
+@dlt.resource(name="clubs")
+def clubs_resource(state: ChessState) -> Iterator[list[dict[str, Any]]]:
+    """``club/{url-id}`` of each club of ``sources.chess.clubs``, asked for once per roster load."""
+    if state.roster().clubs:
+        yield state.roster().clubs
+
+
+@dlt.resource(name="countries")
+def countries_resource(state: ChessState) -> Iterator[list[dict[str, Any]]]:
+    """``country/{iso}`` of each country of ``sources.chess.countries``."""
+    if state.roster().countries:
+        yield state.roster().countries
 
 
 @dlt.transformer(name="players_profiles", parallelized=True)
@@ -175,9 +193,11 @@ def players_games(player: dict[str, Any], state: ChessState) -> Iterator[pa.Tabl
     """Each game is tagged with the ``archive_month`` it was fetched for: Chess.com's month is US
     Pacific, not the UTC month of ``end_time`` (docs/months.md)."""
     username = player["username"]
-    state.progress.planned(PLAYERS, lambda: len(state.usernames_listed))
+    if state.only and username not in state.only:
+        return
+    state.progress.planned(PLAYERS, lambda: len(state.players_of_games()))
     state.progress.planned(
-        MONTHS, lambda: sum(len(state.months_to_ask(name)) for name in state.usernames_listed)
+        MONTHS, lambda: sum(len(state.months_to_ask(name)) for name in state.players_of_games())
     )
     todo = state.months_to_ask(username)
     archived = _archived_months(username, state) if todo else set()

@@ -5,18 +5,35 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from datetime import UTC, datetime
+from typing import Any, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chess_dagster.lib.errors import ChessApiError, UnknownPlayerError
+from chess_dagster.lib.errors import ChessConfigError, UnknownPlayerError
 from chess_dagster.sources.chess_com.client import ChessApiClient, RequestStats
 from chess_dagster.sources.chess_com.ledgers import ArchiveLedger, ProfileLedger, StatsLedger
 from chess_dagster.sources.chess_com.progress import SourceProgress
-from chess_dagster.sources.chess_com.tables import GAMES, PLAYERS, PROFILES, STATS, table
+from chess_dagster.sources.chess_com.roster import (
+    Roster,
+    RosterLists,
+    StoredMembership,
+    membership_changes,
+    read_roster,
+)
+from chess_dagster.sources.chess_com.tables import (
+    CLUBS,
+    COUNTRIES,
+    GAMES,
+    PLAYERS,
+    PROFILES,
+    ROSTER_MEMBERS,
+    STATS,
+    table,
+)
 
 log = logging.getLogger(__name__)
 SIDES = ("white", "black")
@@ -37,18 +54,26 @@ class Ledgers:
 
 @dataclass
 class ChessState:
-    """``loaded_players`` given, the roster is read when the source is made, for ``nothing_to_do``."""
+    """The roster (``roster()``, once per load) is read from the lists when ``read_lists`` (a roster
+    load) or the warehouse holds none (``loaded_players``), else it is the warehouse's. ``only`` narrows a
+    load's games to those players of the roster (a newcomers' run)."""
 
     ledgers: Ledgers = field(default_factory=Ledgers)
     loaded_players: Collection[str] | None = None
+    stored_memberships: list[StoredMembership] = field(default_factory=list)
+    read_lists: bool = True
+    only: frozenset[str] = frozenset()
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     requests: RequestStats = field(default_factory=RequestStats)
     progress: SourceProgress = field(default_factory=SourceProgress)
     months: list[str] = field(default_factory=list)
     recheck_closed_months: bool = False
     usernames_listed: set[str] = field(default_factory=set)
+    closed_accounts: set[str] = field(default_factory=set)
     _api: ChessApiClient | None = None
-    _asked_for: tuple[str, int, list[str] | None] = ("GM", 1, None)
-    _listed: list[str] | None = None
+    _settings: Callable[[], RosterLists] = RosterLists
+    _lists: RosterLists | None = None
+    _roster: Roster | None = None
     # Only games between two players of the load: every game's url would grow with the backfill.
     _seen_urls: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -58,39 +83,66 @@ class ChessState:
         api: ChessApiClient,
         months: list[str],
         recheck_closed_months: bool,
-        asked_for: tuple[str, int, list[str] | None],
+        lists: Callable[[], RosterLists],
     ) -> None:
+        """``lists`` checks the roster's settings when the roster is first read, not before: the
+        code location describes the source with whatever the environment holds."""
         self._api, self.months, self.recheck_closed_months = api, months, recheck_closed_months
-        self._asked_for = asked_for
-        if self.loaded_players is not None:
-            self._listed = self._read_players()
+        self._settings = lists
+
+    @property
+    def lists(self) -> RosterLists:
+        if self._lists is None:
+            self._lists = self._settings()
+        return self._lists
 
     @property
     def client(self) -> ChessApiClient:
         assert self._api is not None, "the source starts the state before its resources run"
         return self._api
 
-    def players_now(self) -> list[str]:
-        return self._listed if self._listed is not None else self._read_players()
+    def roster(self) -> Roster:
+        """Read once per load; the lists only when the warehouse has no roster or the load is the
+        roster's: a 10,000-name list is not read again by every games load."""
+        with self._lock:
+            if self._roster is None:
+                stored = self.loaded_players
+                self._roster = (
+                    read_roster(self.client, self.lists)
+                    if self.read_lists or stored is None
+                    else Roster(usernames=sorted(name.lower() for name in stored))
+                )
+            return self._roster
 
-    def _read_players(self) -> list[str]:
-        title, max_players, configured = self._asked_for
-        if configured is not None:
-            return list(dict.fromkeys(name.lower() for name in configured))
-        listed = self.client.get_json(f"titled/{title}")
-        if listed is None:
-            url = self.client.url(f"titled/{title}")
-            raise ChessApiError(f"{url} answered 404; check sources.chess.chess_url")
-        return list(dict.fromkeys(name.lower() for name in listed["players"][:max_players]))
+    def players_now(self) -> list[str]:
+        return self.roster().usernames
+
+    def membership_changes(self) -> list[dict[str, Any]]:
+        return membership_changes(self.roster().memberships, self.stored_memberships, self.started_at)
 
     def missing(self, username: str, what: str) -> None:
-        """A configured player must exist; a listed one may vanish between list and fetch."""
-        if self._asked_for[2] is not None:
+        """A configured player must exist; a listed one may close their account between list and fetch."""
+        if self.lists.names_only:
             raise UnknownPlayerError(
                 f"Chess.com has no player {username!r} ({what} answered 404); "
                 "remove it from sources.chess.players"
             )
+        with self._lock:
+            self.closed_accounts.add(username)
         log.warning("player %r vanished from Chess.com between listing and %s; skipped", username, what)
+
+    def players_of_games(self) -> list[str]:
+        """The roster's players whose games this load asks for: a name of ``only`` must be on it."""
+        listed = self.roster().usernames
+        if not self.only:
+            return listed
+        strangers = sorted(self.only - set(listed))
+        if strangers:
+            raise ChessConfigError(
+                f"the run's players {strangers[:10]} are not on the roster (chess/players); "
+                "load the roster first, or leave them out of the run's config"
+            )
+        return [name for name in listed if name in self.only]
 
     def months_to_ask(self, username: str) -> list[str]:
         archives = self.ledgers.archives
@@ -101,13 +153,17 @@ class ChessState:
         ]
 
     def nothing_to_do(self, tables: Sequence[str]) -> dict[str, str]:
-        if self._listed is None or self.loaded_players is None:
+        if self._roster is None or self.loaded_players is None:
             return {}
+        listed = self._roster.usernames
         idle = {
-            PLAYERS.name: set(self._listed) == {name.lower() for name in self.loaded_players},
-            PROFILES.name: all(self.ledgers.profiles.fresh(name) for name in self._listed),
-            STATS.name: all(self.ledgers.stats.fresh(name) for name in self._listed),
-            GAMES.name: not any(self.months_to_ask(name) for name in self._listed),
+            PLAYERS.name: set(listed) == {name.lower() for name in self.loaded_players},
+            PROFILES.name: all(self.ledgers.profiles.fresh(name) for name in listed),
+            STATS.name: all(self.ledgers.stats.fresh(name) for name in listed),
+            GAMES.name: not any(self.months_to_ask(name) for name in self.players_of_games()),
+            ROSTER_MEMBERS.name: self.read_lists and not self.membership_changes(),
+            CLUBS.name: not self.lists.clubs,
+            COUNTRIES.name: not self.lists.countries,
         }
         return {name: table(name).unchanged for name in tables if idle.get(name)}
 

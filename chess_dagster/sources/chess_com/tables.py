@@ -45,7 +45,8 @@ class Table:
 
 PLAYERS = Table(
     name="players",
-    endpoint="titled/{title}",
+    # The union of the configured lists (sources/chess_com/roster.py): the current roster.
+    endpoint="titled/{title}, club/{url-id}/members, country/{iso}/players, sources.chess.players",
     parent=None,
     write_disposition="replace",
     primary_key="username",
@@ -90,7 +91,42 @@ GAMES = Table(
     by_month=True,
     columns=_timestamps("end_time", "start_time"),
 )
-TABLES = (PLAYERS, PROFILES, STATS, GAMES)
+ROSTER_MEMBERS = Table(
+    name="roster_members",
+    endpoint="titled/{title}, club/{url-id}/members, country/{iso}/players, sources.chess.players",
+    parent=None,
+    # One row per stint on a list: a row is written when it begins and again when it ends.
+    write_disposition="merge",
+    primary_key=("username", "kind", "source_id", "first_seen"),
+    unchanged="every player is on the lists the last roster load found",
+    columns={
+        **{name: {"data_type": "text", "nullable": False} for name in ("username", "kind", "source_id")},
+        "first_seen": {"data_type": "timestamp", "nullable": False},
+        "left_at": {"data_type": "timestamp", "nullable": True},
+    },
+)
+CLUBS = Table(
+    name="clubs",
+    endpoint="club/{url-id}",
+    parent=None,
+    write_disposition="merge",
+    primary_key="club_id",
+    unchanged="no clubs in sources.chess.clubs",
+    columns={
+        "url_id": {"data_type": "text", "nullable": False},
+        "admin": {"data_type": "json"},
+        **_timestamps("created", "last_activity"),
+    },
+)
+COUNTRIES = Table(
+    name="countries",
+    endpoint="country/{iso}",
+    parent=None,
+    write_disposition="merge",
+    primary_key="code",
+    unchanged="no countries in sources.chess.countries",
+)
+TABLES = (PLAYERS, PROFILES, STATS, GAMES, ROSTER_MEMBERS, CLUBS, COUNTRIES)
 TABLE_NAMES = tuple(table.name for table in TABLES)
 
 

@@ -1,5 +1,6 @@
-{#- The roster as loaded: each player, what their profile says (title, country code, status) and the
-    months of games loaded for them (`coverage`). Not by month: rebuilt whole. -#}
+{#- The roster as loaded: each player who was ever on it (`is_current`, `left_at`), what their profile
+    says (title, country code, status) and the months of games loaded for them (`coverage`). Not by
+    month: rebuilt whole. -#}
 
 with roster as (
     select * from {{ ref('stg_chess__players') }}
@@ -16,6 +17,9 @@ coverage as (
 
 select
     roster.player,
+    roster.is_current,
+    roster.first_seen,
+    roster.left_at,
     profiles.title,
     {#- Chess.com gives a profile's country as its API URL (.../country/NO): the code. -#}
     {{ dbt.split_part('profiles.country', "'/'", -1) }} as country,
@@ -27,4 +31,11 @@ select
 from roster
 left join profiles on roster.player = profiles.username
 left join coverage on roster.player = coverage.player
-group by roster.player, profiles.title, profiles.country, profiles.status
+group by
+    roster.player,
+    roster.is_current,
+    roster.first_seen,
+    roster.left_at,
+    profiles.title,
+    profiles.country,
+    profiles.status

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from chess_dagster.defs.analytics.automation import ON_GAMES_MONTH_UPDATED
+from chess_dagster.defs.analytics.automation import BUILT_WITHOUT, ON_GAMES_MONTH_UPDATED
 from chess_dagster.defs.ingest.keys import GAMES_KEY
 from chess_dagster.defs.ingest.partitions import monthly_partitions
 from chess_dagster.lib.warehouse import warehouse_pool
@@ -27,11 +27,11 @@ def chess_automation() -> dg.AutomationCondition:
 
 
 def _written_by_no_asset_or_by_month() -> dg.AssetSelection:
-    """Dependencies a model not by month cannot wait for: the games' months (most are never loaded)
-    and the tables dlt writes beside the data (the archive ledger, its loads), which no asset
-    materializes."""
+    """Dependencies a model not by month cannot wait for: the games' months (most are never loaded),
+    the tables dlt writes beside the data (the archive ledger, its loads), which no asset
+    materializes, and what the mart builds without."""
     every_asset = dg.AssetSelection.all(include_sources=True)
-    return dg.AssetSelection.assets(GAMES_KEY) | (every_asset - every_asset.materializable())
+    return dg.AssetSelection.assets(GAMES_KEY) | (every_asset - every_asset.materializable()) | BUILT_WITHOUT
 
 
 @dg.template_var

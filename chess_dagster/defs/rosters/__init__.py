@@ -1,0 +1,1 @@
+"""Rosters that grow: a newcomer's history loaded by itself."""
